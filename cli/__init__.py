@@ -1,0 +1,1 @@
+"""The csto-kg command line."""

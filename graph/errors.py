@@ -1,0 +1,39 @@
+"""What can go wrong in a build, a query or an explanation, said so that a person can act on it.
+
+Every error is a CstoKgError; its message names what is wrong and where. The faces turn them
+into a message on stderr and a non-zero exit (CLI) or a 4xx answer (server).
+"""
+
+
+class CstoKgError(Exception):
+    """Base of every error csto-kg raises on purpose."""
+
+
+class InputError(CstoKgError):
+    """An input file cannot be read or parsed; the message names the file and the line."""
+
+
+class QueryError(CstoKgError):
+    """A SPARQL query is malformed or refused; the message carries the parser's words."""
+
+
+class ServiceNotAllowedError(QueryError):
+    """A query names a SERVICE endpoint that is not on the operator's allow-list."""
+
+
+class UnknownStateError(CstoKgError):
+    """A state name matches nothing in the graph."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name = name
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown state {name!r}.{hint}")
+
+
+class InconsistencyError(CstoKgError):
+    """The reasoner found the graph inconsistent; the message names the offending resources."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("the graph is inconsistent:\n  " + "\n  ".join(messages))

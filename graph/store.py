@@ -1,0 +1,116 @@
+"""The reasoned graph as a queryable store: Oxigraph's SPARQL engine over the build's named graphs.
+
+Oxigraph passes the W3C SPARQL test suites and answers in milliseconds, which rdflib's engine
+does not (see ../shared/design/endpoint.md: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import QueryError, ServiceNotAllowedError
+from .namespaces import GRAPHS, PREFIXES
+
+_SERVICE_WORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+class KnowledgeGraph:
+    """A built graph: its named graphs in one Oxigraph store, the default graph their union."""
+
+    def __init__(self, store: ox.Store, key: str = ""):
+        self.store = store
+        self.key = key
+
+    @classmethod
+    def from_nquads(cls, path: Path, key: str = "") -> "KnowledgeGraph":
+        store = ox.Store()
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        return cls(store, key)
+
+    def counts(self) -> dict[str, int]:
+        """Triples per named graph of the build, by short name."""
+        counts = {}
+        for name, iri in GRAPHS.items():
+            result = self.store.query(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+            )
+            counts[name] = int(next(iter(result))["n"].value)
+        return counts
+
+    def graph_names(self) -> list[str]:
+        return [g.value for g in self.store.named_graphs()]
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        allowed_services: tuple[str, ...] | list[str] = (),
+        substitutions: dict | None = None,
+    ):
+        """Run a SPARQL 1.1 query; the default graph is the union of the named graphs.
+
+        default_graph_uris / named_graph_uris are the SPARQL Protocol's dataset parameters.
+        A SERVICE clause may only name an endpoint in allowed_services.
+        Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+        """
+        if _SERVICE_WORD.search(text):
+            check_services(text, allowed_services)
+        options: dict = {"prefixes": PREFIXES}
+        if default_graph_uris:
+            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        if substitutions:
+            options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        try:
+            return self.store.query(text, **options)
+        except SyntaxError as e:
+            raise QueryError(f"malformed query: {e}") from None
+        except OSError as e:
+            raise QueryError(f"query failed: {e}") from None
+
+
+def service_iris(text: str) -> list[str | None]:
+    """The endpoints a query's SERVICE clauses name; None for a variable endpoint."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.term import URIRef
+
+    try:
+        algebra = translateQuery(parseQuery(text), initNs=PREFIXES).algebra
+    except Exception as e:  # rdflib's parser raises pyparsing errors of many kinds
+        raise QueryError(f"malformed query: {e}") from None
+    found: list[str | None] = []
+
+    def walk(node):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            term = node.get("term")
+            found.append(str(term) if isinstance(term, URIRef) else None)
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return found
+
+
+def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:
+    """Refuse a query whose SERVICE endpoint is not on the allow-list, before any connection."""
+    for iri in service_iris(text):
+        if iri is None:
+            raise ServiceNotAllowedError("SERVICE with a variable endpoint is not allowed")
+        if iri not in allowed:
+            listed = ", ".join(allowed) if allowed else "none"
+            raise ServiceNotAllowedError(
+                f"SERVICE <{iri}> is not on the allow-list of endpoints (allowed: {listed})"
+            )
