@@ -18,6 +18,8 @@ IMPLIED = GRAPH_BASE + "implied"
 USER = GRAPH_BASE + "user"
 LINKED = GRAPH_BASE + "linked"
 INFERRED = GRAPH_BASE + "inferred"
+# Open-data facts kept beside the reasoning graph, never reasoned over (e.g. Wikidata's P530).
+OUTSIDE = GRAPH_BASE + "outside"
 GRAPHS = {
     "ontology": ONTOLOGY,
     "asserted": ASSERTED,
@@ -25,6 +27,7 @@ GRAPHS = {
     "user": USER,
     "linked": LINKED,
     "inferred": INFERRED,
+    "outside": OUTSIDE,
 }
 
 PREFIXES = {
@@ -45,5 +48,5 @@ PREFIXES = {
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_IRI", "GRAPHS", "PREFIXES",
-    "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED",
+    "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE",
 ]
