@@ -1,0 +1,21 @@
+"""csto-kg's core: the article's facts, reasoned, queryable, explainable.
+
+The pipeline, one way:
+    load      graph/load.py     ontology, facts (TriG, one graph per fact), user data
+    validate  graph/build.py    unknown csto: terms, malformed files (file, line, column)
+    reason    graph/reason.py   owlrl's OWL 2 RL closure into the inferred graph
+    store     graph/store.py    Oxigraph: SPARQL over the named graphs, default = union
+    explain   graph/explain.py  verdicts per requirement with the article's words
+
+    >>> from csto_kg.graph import build, explain
+    >>> kg = build()
+    >>> explain(kg, "Azerbaijan", "observer")["eligible"]
+    False
+
+Nothing here prints or exits; the CLI and the server do.
+"""
+
+from .build import build
+from .store import KnowledgeGraph
+
+__all__ = ["build", "KnowledgeGraph"]

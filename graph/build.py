@@ -1,0 +1,144 @@
+"""Build: load → validate → reason → store, cached by the inputs.
+
+owlrl takes seconds, so the reasoned result is written to the cache as N-Quads under a key
+made of every input's bytes, the implied-facts switch and this package's code; a second
+build on unchanged inputs only loads that file into Oxigraph.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .axioms import member_axioms, member_states
+from .errors import InputError
+from .load import Sources, builtin_sources, read, read_quads
+from .namespaces import ASSERTED, CSTO, IMPLIED, INFERRED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
+from .paths import cache_dir, linked_file
+from .reason import closure, from_rdflib, readable_inferences, to_rdflib
+from .store import KnowledgeGraph
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
+_REASONED = (ONTOLOGY, ASSERTED, IMPLIED, USER, LINKED)
+
+
+def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True) -> KnowledgeGraph:
+    """The reasoned knowledge graph of the article, plus the user's data files.
+
+    Args:
+        data: the user's own RDF files (Turtle, TriG, N-Triples, RDF/XML, JSON-LD), read into
+            the user graph and reasoned over with the rest.
+        implied: include the facts the article implies (I01–I13); without them the reasoner
+            can conclude no verdict on Azerbaijan.
+        linked: include the open-data facts `csto-kg link` fetched, if any.
+        cache: reuse (and write) the cached result for the same inputs.
+
+    Raises:
+        InputError: a file is missing or malformed, or uses a csto: term the ontology lacks.
+        InconsistencyError: the reasoner found the graph inconsistent.
+    """
+    sources = builtin_sources(implied)
+    sources.user = [Path(p) for p in data]
+    if linked and linked_file().is_file():
+        sources.linked = [linked_file()]
+    key = cache_key(sources, implied)
+    cached = cache_dir() / f"{key}.nq"
+    if cache and cached.is_file():
+        return KnowledgeGraph.from_nquads(cached, key)
+    store = assemble(sources)
+    reason(store)
+    if cache:
+        dump(store, cached)
+    return KnowledgeGraph(store, key)
+
+
+def cache_key(sources: Sources, implied: bool) -> str:
+    digest = hashlib.sha256(f"implied={implied}\n".encode())
+    for path in sources.all():
+        try:
+            digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+        except OSError as e:
+            raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    code = files("csto_kg.graph")
+    for name in sorted(f.name for f in code.iterdir() if f.name.endswith(".py")):
+        digest.update(code.joinpath(name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def assemble(sources: Sources) -> ox.Store:
+    """All inputs in their named graphs, plus the member-dependent axioms; not yet reasoned."""
+    store = ox.Store()
+    for path in sources.ontology:
+        store.extend(read(path, ONTOLOGY))
+    declared = declared_terms(store)
+    for paths, graph in ((sources.asserted, ASSERTED), (sources.implied, IMPLIED), (sources.user, USER)):
+        for path in paths:
+            quads = read(path, graph)
+            check_terms(quads, declared, path)
+            store.extend(quads)
+    for path in sources.linked:
+        store.extend(read_linked(path))
+    store.extend(member_axioms(member_states(store)))
+    return store
+
+
+def read_linked(path: Path) -> list[ox.Quad]:
+    """The linked-data file keeps its two graphs: LINKED (reasoned) and OUTSIDE (not)."""
+    quads = read_quads(path)
+    allowed = {LINKED, OUTSIDE}
+    for q in quads:
+        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value not in allowed:
+            raise InputError(f"{path}: linked data must be in the graphs <{LINKED}> or <{OUTSIDE}>")
+    return quads
+
+
+def declared_terms(store: ox.Store) -> set[str]:
+    return {
+        q.subject.value
+        for q in store.quads_for_pattern(None, _TYPE, None, ox.NamedNode(ONTOLOGY))
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CSTO))
+    }
+
+
+def check_terms(quads: list[ox.Quad], declared: set[str], path: Path) -> None:
+    """A csto: term the ontology does not declare is a typo; say so, with the closest terms."""
+    for q in quads:
+        for term in (q.predicate, q.object if q.predicate == _TYPE else None):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(str(CSTO)) and term.value not in declared:
+                local = term.value[len(str(CSTO)):]
+                names = [d[len(str(CSTO)):] for d in declared]
+                close = difflib.get_close_matches(local, names, n=3, cutoff=0.6)
+                hint = f" (did you mean {', '.join('csto:' + c for c in close)}?)" if close else ""
+                raise InputError(f"{path}: csto:{local} is not a term of the ontology{hint}")
+
+
+def reason(store: ox.Store) -> None:
+    """Add the readable part of the OWL 2 RL closure to the inferred graph."""
+    axiom_nodes = {q.subject for q in store.quads_for_pattern(None, _TYPE, _AXIOM, None)}
+    quads = [
+        q for g in _REASONED for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        if q.subject not in axiom_nodes
+    ]
+    graph = to_rdflib(quads)
+    closed = closure(graph)
+    store.extend(from_rdflib(readable_inferences(graph, closed), INFERRED))
+
+
+def dump(store: ox.Store, path: Path) -> None:
+    """Write the store as N-Quads, atomically: a reader never sees half a cache file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        store.dump(output=tmp, format=ox.RdfFormat.N_QUADS)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,122 @@
+"""Load: read the ontology, the article's facts and the user's files into named graphs.
+
+Every file is parsed by Oxigraph, whose errors say the line and column. Facts come as TriG,
+one named graph per fact; loading flattens them into one graph and annotates each triple
+with an owl:Axiom that names its fact and quote, the OWL way to say where an assertion comes
+from (Protégé shows it beside the assertion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError
+from .namespaces import CSTO, OWL, RDF
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+_AXIOM = ox.NamedNode(str(OWL.Axiom))
+_TYPE = ox.NamedNode(str(RDF.type))
+_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
+_PROPERTY = ox.NamedNode(str(OWL.annotatedProperty))
+_TARGET = ox.NamedNode(str(OWL.annotatedTarget))
+_FACT = ox.NamedNode(str(CSTO.fact))
+_QUOTE = ox.NamedNode(str(CSTO.quote))
+_FACT_CLASS = ox.NamedNode(str(CSTO.Fact))
+
+
+@dataclass
+class Sources:
+    """The input files of a build, by the graph they go to."""
+
+    ontology: list[Path] = field(default_factory=list)
+    asserted: list[Path] = field(default_factory=list)
+    implied: list[Path] = field(default_factory=list)
+    user: list[Path] = field(default_factory=list)
+    linked: list[Path] = field(default_factory=list)
+
+    def all(self) -> list[Path]:
+        return self.ontology + self.asserted + self.implied + self.user + self.linked
+
+
+def packaged(package: str, *names: str) -> list[Path]:
+    folder = files(package)
+    return [Path(str(folder.joinpath(name))) for name in names]
+
+
+def builtin_sources(implied: bool = True) -> Sources:
+    return Sources(
+        ontology=packaged("csto_kg.ontology", "csto.ttl"),
+        asserted=packaged("csto_kg.graph.facts", "entities.ttl", "article.trig"),
+        implied=packaged("csto_kg.graph.facts", "implied.trig") if implied else [],
+    )
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """Parse an RDF file by its extension; InputError names the file, line and column."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r} (known: {known})")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        return list(ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
+    except SyntaxError as e:
+        raise InputError(f"{path}: {e}") from None
+
+
+def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad]:
+    """Facts TriG flattened into one graph, each fact triple annotated with its fact.
+
+    The default graph describes the facts (number, quote, source); each named graph that is
+    described as a csto:Fact holds that fact's triples.
+    """
+    target = ox.NamedNode(graph)
+    facts = {q.subject for q in quads if q.predicate == _TYPE and q.object == _FACT_CLASS
+             and isinstance(q.graph_name, ox.DefaultGraph)}
+    quotes = {q.subject: q.object for q in quads if q.predicate == _QUOTE and q.subject in facts}
+    out: list[ox.Quad] = []
+    for q in quads:
+        out.append(ox.Quad(q.subject, q.predicate, q.object, target))
+        if isinstance(q.graph_name, ox.DefaultGraph):
+            continue
+        if q.graph_name not in facts:
+            raise InputError(f"{path}: named graph <{q.graph_name.value}> is not described as a csto:Fact")
+        axiom = ox.BlankNode()
+        out += [
+            ox.Quad(axiom, _TYPE, _AXIOM, target),
+            ox.Quad(axiom, _SOURCE, q.subject, target),
+            ox.Quad(axiom, _PROPERTY, q.predicate, target),
+            ox.Quad(axiom, _TARGET, q.object, target),
+            ox.Quad(axiom, _FACT, q.graph_name, target),
+        ]
+        if q.graph_name in quotes:
+            out.append(ox.Quad(axiom, _QUOTE, quotes[q.graph_name], target))
+    return out
+
+
+def read(path: Path, graph: str) -> list[ox.Quad]:
+    """A file's triples in one named graph; a facts file's (TriG with csto:Fact graphs) annotated."""
+    quads = read_quads(path)
+    if any(q.predicate == _TYPE and q.object == _FACT_CLASS for q in quads):
+        return annotate_facts(quads, graph, path)
+    target = ox.NamedNode(graph)
+    return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
