@@ -16,6 +16,7 @@ Nothing here prints or exits; the CLI and the server do.
 """
 
 from .build import build
+from .explain import explain
 from .store import KnowledgeGraph
 
-__all__ = ["build", "KnowledgeGraph"]
+__all__ = ["build", "explain", "KnowledgeGraph"]

@@ -72,9 +72,15 @@ class KnowledgeGraph:
         try:
             return self.store.query(text, **options)
         except SyntaxError as e:
-            raise QueryError(f"malformed query: {e}") from None
+            raise QueryError(f"malformed query: {_shorten(str(e))}") from None
         except OSError as e:
             raise QueryError(f"query failed: {e}") from None
+
+
+def _shorten(message: str, limit: int = 300) -> str:
+    """Oxigraph lists every expected character class; the position and first few are enough."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit] + " …"
 
 
 def service_iris(text: str) -> list[str | None]:

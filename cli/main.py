@@ -1,0 +1,146 @@
+"""`csto-kg`: build, query and explain the reasoned graph from the command line.
+
+Exit codes: 0 ok; 1 the graph is inconsistent; 2 bad input (a file, a query, a state name,
+an option). Errors go to stderr as one message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from csto_kg import queries as named_queries
+from csto_kg.graph.errors import CstoKgError, InconsistencyError
+
+from .output import FORMATS, render
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+def fails_cleanly(command):
+    """Turn the core's errors into a message on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InconsistencyError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        except CstoKgError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def build_options(command):
+    """--data, --no-implied, --no-linked: the inputs of a build, shared by every command."""
+    command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
+    command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I13).")(command)
+    command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                           help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
+    return command
+
+
+def build_from(data, no_implied, no_linked):
+    from csto_kg.graph import build
+
+    return build(data, implied=not no_implied, linked=not no_linked)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="csto-kg")
+def cli():
+    """A reasoned knowledge graph of who may become a CSTO observer or partner."""
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help=f"An endpoint SERVICE may call; repeatable. Default: {WIKIDATA}")
+@build_options
+@fails_cleanly
+def query(query, fmt, allow_service, data, no_implied, no_linked):
+    """Run QUERY (SPARQL text, a .rq file, or a named query) against the reasoned graph."""
+    text = query_text(query)
+    kg = build_from(data, no_implied, no_linked)
+    result = kg.query(text, allowed_services=allow_service or (WIKIDATA,))
+    text = render(result, fmt)
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+def query_text(arg: str) -> str:
+    path = Path(arg)
+    if arg.endswith(".rq") or (path.suffix == "" and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise CstoKgError(f"{arg}: cannot read: {e.strerror}") from None
+    named = named_queries.get(arg)
+    if named:
+        return named.text
+    if any(c.isspace() or c == "{" for c in arg):
+        return arg
+    import difflib
+
+    names = [q.name for q in named_queries.all_queries()]
+    close = difflib.get_close_matches(arg, names, n=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else " `csto-kg queries` lists them."
+    raise CstoKgError(f"{arg!r} is neither a SPARQL query, a .rq file, nor a named query.{hint}")
+
+
+@cli.command("queries")
+def list_queries():
+    """List the named queries with their titles."""
+    rows = [(q.name, q.title) for q in named_queries.all_queries()]
+    width = max((len(name) for name, _ in rows), default=0)
+    for name, title in rows:
+        click.echo(f"{name.ljust(width)}  {title}")
+
+
+@cli.command()
+@click.argument("state")
+@click.option("--status", type=click.Choice(["observer", "partner"]), help="One status; both by default.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@build_options
+@fails_cleanly
+def explain(state, status, fmt, data, no_implied, no_linked):
+    """Eligibility of STATE (a name, an IRI or a Wikidata id) with each requirement and its evidence."""
+    import json
+
+    from csto_kg.graph import explain as explain_state
+
+    from .output import explanation_text
+
+    kg = build_from(data, no_implied, no_linked)
+    verdicts = [explain_state(kg, state, s) for s in ([status] if status else ["observer", "partner"])]
+    if fmt == "json":
+        click.echo(json.dumps(verdicts[0] if status else verdicts, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(explanation_text(v) for v in verdicts), nl=False)
+
+
+@cli.command("build")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the asserted, inferred and merged graphs.")
+@build_options
+@fails_cleanly
+def build_command(out, data, no_implied, no_linked):
+    """Build the reasoned graph and write it to a folder."""
+    from csto_kg.graph.export import export_bundle
+
+    kg = build_from(data, no_implied, no_linked)
+    export_bundle(kg, out)
+    for path in sorted(out.iterdir()):
+        click.echo(path)
+    counts = ", ".join(f"{name} {n}" for name, n in kg.counts().items() if n)
+    click.echo(f"triples: {counts}", err=True)
+
+
+def main(argv=None):
+    cli.main(args=argv, prog_name="csto-kg")

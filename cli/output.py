@@ -1,0 +1,80 @@
+"""How results look on a terminal and in a pipe."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+
+from csto_kg.graph.namespaces import PREFIXES
+
+FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"]
+_RESULTS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+_GRAPHS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+           "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+
+
+def render(result, fmt: str) -> str:
+    """A query result in fmt; a table is for people, the others for pipes and tools."""
+    if isinstance(result, ox.QueryTriples):
+        if fmt in ("table", "json"):
+            fmt = "turtle" if fmt == "table" else "jsonld"
+        if fmt not in _GRAPHS:
+            raise ValueError(f"a graph result cannot be written as {fmt}")
+        prefixes = PREFIXES if fmt == "turtle" else None
+        return result.serialize(format=_GRAPHS[fmt], prefixes=prefixes).decode("utf-8")
+    if fmt in _RESULTS:
+        return result.serialize(format=_RESULTS[fmt]).decode("utf-8")
+    if isinstance(result, ox.QueryBoolean):
+        return f"{str(bool(result)).lower()}\n"
+    return table(result)
+
+
+def compact(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if term.value.startswith(ns) and term.value[len(ns):].replace("-", "").replace("_", "").isalnum():
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def table(solutions) -> str:
+    names = [v.value for v in solutions.variables]
+    rows = [[compact(row[n]) for n in names] for row in solutions]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    out = io.StringIO()
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n"  # noqa: E731
+    out.write(line(names))
+    out.write(line(["-" * w for w in widths]))
+    for r in rows:
+        out.write(line(r))
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+    return out.getvalue()
+
+
+_VERDICT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT (not enough is known)"}
+
+
+def explanation_text(v: dict) -> str:
+    out = io.StringIO()
+    out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
+    for r in v["requirements"]:
+        out.write(f"  {r['result']:<8}{r['label']}\n")
+        for e in r["evidence"]:
+            where = ", ".join(x for x in (e["fact"], e["kind"] or e["graph"]) if x)
+            out.write(f"            {e['text']}  [{where}]\n")
+            if e["quote"]:
+                said = " — " + ", ".join(x for x in (e["speaker"], e["date"]) if x) if e["speaker"] else ""
+                out.write(f"              “{e['quote']}”{said}\n")
+        if r["result"] == "unknown" and not r["evidence"]:
+            out.write("            nothing in the graph says either way\n")
+        for s in r["stated_by"]:
+            by = ", ".join(x for x in (s["speaker"], s["date"]) if x)
+            out.write(f"            required by {s['fact']} ({by}): “{s['quote']}”\n")
+    return out.getvalue()

@@ -1,0 +1,186 @@
+"""Explain: a candidate's verdict for a status, requirement by requirement, with the evidence.
+
+Everything here reads the reasoned store; nothing decides eligibility in Python. A
+requirement is met when the reasoner entailed `csto:meets`, failed when it entailed
+`csto:fails`, unknown otherwise. The evidence for a requirement is the asserted triples about
+the candidate on the properties that the ontology's axioms for that requirement mention,
+each with the fact, quote, speaker and date it comes from.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pyoxigraph as ox
+
+from .errors import CstoKgError, UnknownStateError
+from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, USER, WD
+from .store import KnowledgeGraph
+
+STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
+GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked"}
+
+_AGENTS = """
+SELECT DISTINCT ?agent ?label WHERE {
+  { ?agent a csto:State } UNION { ?agent a csto:InternationalOrganization }
+  ?agent rdfs:label ?label .
+}"""
+
+_REQUIREMENTS = """
+SELECT ?r ?label ?meets ?fails WHERE {
+  ?r csto:requirementOf %(status)s ; rdfs:label ?label .
+  BIND(EXISTS { %(agent)s csto:meets ?r } AS ?meets)
+  BIND(EXISTS { %(agent)s csto:fails ?r } AS ?fails)
+} ORDER BY ?label"""
+
+# The properties (or classes) that the axioms for requirement ?r mention on their left-hand side.
+_BEARING = """
+SELECT DISTINCT ?p ?value ?cls WHERE {
+  ?sup owl:hasValue %(r)s ; owl:onProperty ?mf . FILTER(?mf IN (csto:meets, csto:fails))
+  { ?sub rdfs:subClassOf ?sup }
+  UNION { ?named rdfs:subClassOf ?sup . ?named owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?sub }
+  OPTIONAL { ?sub owl:onProperty ?p OPTIONAL { ?sub owl:hasValue ?value } }
+  BIND(IF(isIRI(?sub), ?sub, ?unbound) AS ?cls)
+}"""
+
+_EVIDENCE = """
+SELECT ?g ?s ?p ?o ?id ?kind ?quote ?reason ?source ?speaker ?date WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?g IN (%(asserted)s, %(implied)s, %(user)s, %(linked)s))
+  FILTER(?s = %(agent)s || ?o = %(agent)s)
+  OPTIONAL {
+    GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; csto:fact ?fact }
+    ?fact dcterms:identifier ?id .
+    OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
+    OPTIONAL { ?fact csto:quote ?quote }
+    OPTIONAL { ?fact csto:reason ?reason }
+    OPTIONAL { ?fact prov:wasDerivedFrom ?source
+      OPTIONAL { ?source prov:wasAttributedTo/rdfs:label ?speaker }
+      OPTIONAL { ?source dcterms:date ?date } }
+  }
+} ORDER BY ?id ?s ?p ?o"""
+
+_STATED_BY = """
+SELECT ?id ?quote ?speaker ?date WHERE {
+  %(r)s csto:statedIn ?statement .
+  ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
+  ?fact dcterms:identifier ?id ; csto:quote ?quote .
+  OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?speaker }
+  OPTIONAL { ?statement dcterms:date ?date }
+} ORDER BY ?id"""
+
+
+def _sparql(template: str, **terms) -> str:
+    """A query with terms put in as N-Triples (IRIs from the store: no injection possible)."""
+    return template % {name: str(term) for name, term in terms.items()}
+
+
+def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
+    """The IRI and label of the state (or organization) called name: a label, an IRI or a QID."""
+    agents = {row["agent"].value: row["label"].value for row in kg.query(_AGENTS)}
+    wanted = name.strip()
+    if wanted in agents:
+        return wanted, agents[wanted]
+    if wanted.upper().startswith("Q") and wanted[1:].isdigit():
+        rows = kg.query(_sparql("SELECT ?agent WHERE { ?agent skos:exactMatch %(wd)s }",
+                                wd=ox.NamedNode(str(WD) + wanted.upper())))
+        for row in rows:
+            if row["agent"].value in agents:
+                return row["agent"].value, agents[row["agent"].value]
+    by_label = {label.casefold(): iri for iri, label in agents.items()}
+    if wanted.casefold() in by_label:
+        iri = by_label[wanted.casefold()]
+        return iri, agents[iri]
+    close = difflib.get_close_matches(wanted.casefold(), list(by_label), n=3, cutoff=0.5)
+    raise UnknownStateError(name, [agents[by_label[c]] for c in close])
+
+
+def explain(kg: KnowledgeGraph, state: str, status: str = "observer") -> dict:
+    """The verdict on state for status, in the JSON contract of architecture.md."""
+    if status not in STATUSES:
+        raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUSES)}")
+    iri, label = resolve(kg, state)
+    agent = ox.NamedNode(iri)
+    status_node = ox.NamedNode(str(STATUSES[status]))
+    eligible = None
+    if kg.query(_sparql("ASK { %(a)s csto:eligibleFor %(s)s }", a=agent, s=status_node)):
+        eligible = True
+    elif kg.query(_sparql("ASK { %(a)s csto:ineligibleFor %(s)s }", a=agent, s=status_node)):
+        eligible = False
+    requirements = []
+    for row in kg.query(_sparql(_REQUIREMENTS, agent=agent, status=status_node)):
+        result = "met" if row["meets"].value == "true" else "failed" if row["fails"].value == "true" else "unknown"
+        requirements.append({
+            "id": row["r"].value,
+            "label": row["label"].value,
+            "result": result,
+            "evidence": _evidence(kg, agent, row["r"]),
+            "stated_by": _stated_by(kg, row["r"]),
+        })
+    order = {"failed": 0, "met": 1, "unknown": 2}
+    requirements.sort(key=lambda r: (order[r["result"]], r["label"]))
+    return {
+        "state": label,
+        "iri": iri,
+        "status": status,
+        "eligible": eligible,
+        "requirements": requirements,
+    }
+
+
+def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode) -> list[dict]:
+    properties: dict[str, set] = {}  # property -> the values the axioms name (None: any value)
+    classes = set()
+    for row in kg.query(_sparql(_BEARING, r=requirement)):
+        if row["p"] is not None:
+            properties.setdefault(row["p"].value, set()).add(row["value"])
+        elif row["cls"] is not None:
+            classes.add(row["cls"].value)
+    evidence = []
+    graphs = {name: ox.NamedNode(iri) for name, iri in
+              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+    for row in kg.query(_sparql(_EVIDENCE, agent=agent, **graphs)):
+        p, o = row["p"].value, row["o"]
+        values = properties.get(p, set())
+        bears = None in values or o in values or row["s"] in values or (p.endswith("#type") and o.value in classes)
+        if not bears:
+            continue
+        evidence.append({
+            "triple": [row["s"].value, p, o.value],
+            "text": _sentence(kg, row["s"], row["p"], o),
+            "graph": GRAPH_NAMES[row["g"].value],
+            "fact": _value(row["id"]),
+            "kind": _value(row["kind"]),
+            "quote": _value(row["quote"]),
+            "reason": _value(row["reason"]),
+            "source": _value(row["source"]),
+            "speaker": _value(row["speaker"]),
+            "date": _value(row["date"]),
+        })
+    return evidence
+
+
+def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode) -> list[dict]:
+    return [
+        {"fact": row["id"].value, "quote": row["quote"].value,
+         "speaker": _value(row["speaker"]), "date": _value(row["date"])}
+        for row in kg.query(_sparql(_STATED_BY, r=requirement))
+    ]
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
+
+
+def label_of(kg: KnowledgeGraph, term) -> str:
+    if isinstance(term, ox.Literal):
+        return term.value
+    rows = list(kg.query(_sparql("SELECT ?l WHERE { %(t)s rdfs:label ?l } LIMIT 1", t=term)))
+    if rows:
+        return rows[0]["l"].value
+    return term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _sentence(kg: KnowledgeGraph, s, p, o) -> str:
+    verb = "is a" if p.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" else label_of(kg, p)
+    return f"{label_of(kg, s)} {verb} {label_of(kg, o)}"
