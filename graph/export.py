@@ -1,0 +1,333 @@
+"""Export: a built graph as a Protégé bundle of Turtle ontologies that import each other offline.
+
+    csto.ttl        the ontology, with the member-dependent axioms of this build
+    asserted.ttl    the article's facts, each triple annotated with its fact and quote; imports csto
+    implied.ttl     the facts the article implies (absent with --no-implied); imports asserted
+    user.ttl        the user's --data files, if any; imports asserted
+    linked.ttl      open-data facts from `csto-kg link`, if any; imports asserted
+    inputs.ttl      no axioms of its own: imports every input above. Open it and run HermiT.
+    inferred.ttl    what owlrl entails and no input asserts: memberships in named classes and
+                    property assertions between named individuals, each annotated
+                    `csto:inferredBy "owlrl OWL 2 RL"`; imports inputs
+    merged.ttl      all of the above in one ontology, for tools that do not follow imports
+    catalog-v001.xml  maps every ontology IRI and version IRI above to its file, so Protégé
+                    resolves owl:imports with no network (../shared/design/reasoning.md §4)
+
+Every file has its owl:Ontology header with a version IRI, and declares the entities it uses
+that its imports do not (owl:NamedIndividual, owl:Class, properties), so Protégé does not
+report "entity not properly recognized".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+from .namespaces import (
+    ASSERTED, CSTO, GRAPH_BASE, IMPLIED, INFERRED, LINKED, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF,
+    RDFS, USER, XSD,
+)
+from .reason import to_rdflib
+from .store import KnowledgeGraph
+
+INFERRED_BY = "owlrl OWL 2 RL"
+CATALOG = "catalog-v001.xml"
+
+_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+_ENTITY_TYPES = {
+    OWL.Class: "class", RDFS.Datatype: "datatype",
+    OWL.ObjectProperty: "object", OWL.DatatypeProperty: "data", OWL.AnnotationProperty: "annotation",
+    OWL.NamedIndividual: "individual", OWL.Ontology: "ontology",
+}
+# Types that make an IRI a property, so it is never an individual.
+_PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property,
+                   OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
+                   OWL.InverseFunctionalProperty, OWL.AsymmetricProperty, OWL.ReflexiveProperty,
+                   OWL.IrreflexiveProperty)
+_CLASS_TYPES = (OWL.Class, RDFS.Class, RDFS.Datatype, OWL.Restriction)
+# Triples of the RDF/OWL vocabulary whose IRI objects are individuals.
+_INDIVIDUAL_LINKS = (OWL.sameAs, OWL.differentFrom)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file of the bundle: its name, the build graph it comes from, what it imports."""
+
+    name: str
+    iri: str
+    imports: tuple[str, ...]
+    title: str
+
+
+@dataclass
+class Bundle:
+    """What export_bundle wrote: the folder, each file by part name, triples per file."""
+
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    triples: dict[str, int] = field(default_factory=dict)
+    iris: dict[str, str] = field(default_factory=dict)
+    version_iris: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def catalog(self) -> Path:
+        return self.out_dir / CATALOG
+
+
+def part_iri(name: str) -> str:
+    return ONTOLOGY_IRI if name == "csto" else GRAPH_BASE + name
+
+
+_TITLES = {
+    "asserted": "CSTO eligibility: the facts the article states",
+    "implied": "CSTO eligibility: the facts the article implies",
+    "user": "CSTO eligibility: the user's data",
+    "linked": "CSTO eligibility: facts linked from open data",
+    "inputs": "CSTO eligibility: every input of the build (open this and run HermiT)",
+    "inferred": "CSTO eligibility: what owlrl (OWL 2 RL) infers",
+    "merged": "CSTO eligibility: ontology, facts and inferences in one file",
+}
+
+
+def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
+    """Write the Protégé bundle of a built graph into out_dir (created if missing).
+
+    Returns a Bundle naming each file written; the files are Turtle, the catalog XML.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    graphs = {name: graph_of(kg, iri) for name, iri in
+              (("csto", ONTOLOGY), ("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+    version = ontology_version(graphs["csto"])
+    inputs = ["asserted"] + [n for n in ("implied", "user", "linked") if len(graphs[n])]
+    union = rdflib.Graph()
+    for g in graphs.values():
+        union += g
+    known = Vocabulary(union)
+    graphs["inferred"] = inferred_assertions(graph_of(kg, INFERRED), known)
+
+    parts = [Part("csto", ONTOLOGY_IRI, (), "")]
+    parts.append(Part("asserted", part_iri("asserted"), (ONTOLOGY_IRI,), _TITLES["asserted"]))
+    for name in inputs[1:]:
+        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
+    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
+    graphs["inputs"] = rdflib.Graph()
+    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
+
+    bundle = Bundle(out)
+    for part in parts:
+        graph = graphs[part.name]
+        if part.name == "csto":
+            vi = next(iter(graph.objects(URIRef(ONTOLOGY_IRI), OWL.versionIRI)), None)
+            version_iri = str(vi) if vi else f"{ONTOLOGY_IRI}/{version}"
+            doc = ontology_document(graph, known)
+        else:
+            version_iri = f"{part.iri}/{version}"
+            doc = data_document(graph, part, version_iri, version, known, kg.key)
+        bundle.files[part.name] = write_turtle(doc, out / f"{part.name}.ttl", header_comment(part.name))
+        bundle.triples[part.name] = len(doc)
+        bundle.iris[part.name] = part.iri
+        bundle.version_iris[part.name] = version_iri
+
+    merged = rdflib.Graph()
+    for name in ("csto", *inputs, "inferred"):
+        merged += graphs[name]
+    merged_part = Part("merged", part_iri("merged"), (), _TITLES["merged"])
+    merged_version = f"{merged_part.iri}/{version}"
+    doc = data_document(merged, merged_part, merged_version, version, Vocabulary(union), kg.key)
+    bundle.files["merged"] = write_turtle(doc, out / "merged.ttl", header_comment("merged"))
+    bundle.triples["merged"] = len(doc)
+    bundle.iris["merged"] = merged_part.iri
+    bundle.version_iris["merged"] = merged_version
+
+    (out / CATALOG).write_text(catalog_xml(bundle), encoding="utf-8")
+    bundle.files["catalog"] = out / CATALOG
+    return bundle
+
+
+def graph_of(kg: KnowledgeGraph, iri: str) -> rdflib.Graph:
+    return to_rdflib(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+
+
+def ontology_version(ontology: rdflib.Graph) -> str:
+    info = ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
+    return str(info) if info else "0"
+
+
+class Vocabulary:
+    """What the ontology and the inputs declare or use: classes, properties by kind, individuals."""
+
+    def __init__(self, graph: rdflib.Graph):
+        self.declared: dict[URIRef, set[str]] = {}
+        for s, o in graph.subject_objects(RDF.type):
+            if isinstance(s, URIRef) and o in _ENTITY_TYPES:
+                self.declared.setdefault(s, set()).add(_ENTITY_TYPES[o])
+        self.classes = {s for t in _CLASS_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
+        self.properties = {s for t in _PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
+        self.object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+        self.data_properties = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
+        self.annotation_properties = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
+        self.ontologies = set(graph.subjects(RDF.type, OWL.Ontology))
+
+    def learn(self, declared: rdflib.Graph) -> None:
+        """Count declarations written into one file as known to the files importing it."""
+        for s, o in declared.subject_objects(RDF.type):
+            if o in _ENTITY_TYPES:
+                self.declared.setdefault(s, set()).add(_ENTITY_TYPES[o])
+
+    def is_schema(self, term) -> bool:
+        return term in self.classes or term in self.properties or term in self.ontologies or builtin(term)
+
+    def is_individual(self, term) -> bool:
+        return isinstance(term, URIRef) and not self.is_schema(term)
+
+
+def builtin(term) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(_BUILTIN)
+
+
+def inferred_assertions(inferred: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+    """The inferences a person reads: memberships in named classes, object property assertions
+    between named individuals, each annotated as inferred. Schema entailments (owl:Thing
+    ranges, subclass closure) and anything about blank nodes or literals are left out."""
+    out = rdflib.Graph()
+    for s, p, o in sorted(inferred):
+        if not known.is_individual(s):
+            continue
+        if p == RDF.type:
+            keep = isinstance(o, URIRef) and o in known.classes and not builtin(o)
+        else:
+            keep = p in known.object_properties and known.is_individual(o)
+        if keep:
+            out.add((s, p, o))
+            annotate(out, (s, p, o), CSTO.inferredBy, Literal(INFERRED_BY))
+    return out
+
+
+def annotate(graph: rdflib.Graph, triple, prop, value) -> None:
+    axiom = BNode()
+    s, p, o = triple
+    graph.add((axiom, RDF.type, OWL.Axiom))
+    graph.add((axiom, OWL.annotatedSource, s))
+    graph.add((axiom, OWL.annotatedProperty, p))
+    graph.add((axiom, OWL.annotatedTarget, o))
+    graph.add((axiom, prop, value))
+
+
+def is_inferred_axiom(graph: rdflib.Graph, node) -> bool:
+    return (node, RDF.type, OWL.Axiom) in graph and (node, CSTO.inferredBy, None) in graph
+
+
+def declarations(graph: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+    """Declarations for the entities graph uses: individuals, and any class or property the
+    ontology does not declare (a property with literal values becomes an annotation property,
+    which no reasoner interprets: user data may carry xsd:date values HermiT refuses)."""
+    out = rdflib.Graph()
+    axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
+
+    def individual(term):
+        if known.is_individual(term) and "individual" not in known.declared.get(term, ()):
+            out.add((term, RDF.type, OWL.NamedIndividual))
+
+    for s, p, o in graph:
+        if s in axiom_nodes:
+            continue
+        if p == RDF.type:
+            if isinstance(o, URIRef) and not builtin(o) and o not in known.declared:
+                out.add((o, RDF.type, OWL.Class))
+            if not builtin(o) or o == OWL.NamedIndividual:
+                individual(s)
+            continue
+        if p in _INDIVIDUAL_LINKS:
+            individual(s), individual(o)
+            continue
+        if p == OWL.hasValue and isinstance(o, URIRef):
+            individual(o)
+            continue
+        if builtin(p):
+            continue
+        if p not in known.declared:
+            kind = OWL.ObjectProperty if isinstance(o, (URIRef, BNode)) and not builtin(o) else OWL.AnnotationProperty
+            out.add((p, RDF.type, kind))
+        if p in known.annotation_properties or p not in known.declared:
+            if not known.is_schema(s):
+                individual(s)
+            continue
+        individual(s)
+        if p in known.object_properties:
+            individual(o)
+    return out
+
+
+def ontology_document(graph: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+    doc = bound(rdflib.Graph())
+    doc += graph
+    declared = declarations(graph, known)
+    known.learn(declared)
+    doc += declared
+    return doc
+
+
+def data_document(graph, part: Part, version_iri: str, version: str, known: Vocabulary, key: str) -> rdflib.Graph:
+    """A data graph as an ontology: its header (any header of its own dropped), its imports,
+    its triples, its declarations."""
+    doc = bound(rdflib.Graph())
+    headers = set(graph.subjects(RDF.type, OWL.Ontology))
+    for t in graph:
+        if t[0] not in headers:
+            doc.add(t)
+    declared = declarations(doc, known)
+    known.learn(declared)
+    doc += declared
+    iri = URIRef(part.iri)
+    doc.add((iri, RDF.type, OWL.Ontology))
+    doc.add((iri, OWL.versionIRI, URIRef(version_iri)))
+    doc.add((iri, OWL.versionInfo, Literal(version)))
+    doc.add((iri, rdflib.namespace.DCTERMS.title, Literal(part.title, lang="en")))
+    if key:
+        doc.add((iri, RDFS.comment, Literal(f"Exported from csto-kg build {key}.", lang="en")))
+    for imported in part.imports:
+        doc.add((iri, OWL.imports, URIRef(imported)))
+    return doc
+
+
+def bound(graph: rdflib.Graph) -> rdflib.Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+    return graph
+
+
+def header_comment(name: str) -> str:
+    lines = {
+        "csto": "The CSTO eligibility ontology, with the member-dependent axioms of this build.",
+        "inputs": "Imports every input of the build. Open this file in Protégé and run HermiT.",
+        "inferred": "Inferred assertions, each annotated csto:inferredBy \"owlrl OWL 2 RL\".",
+        "merged": "Ontology, inputs and inferred assertions (annotated csto:inferredBy) in one file.",
+    }
+    text = lines.get(name, _TITLES.get(name, ""))
+    return f"# {text}\n# Written by csto-kg (graph/export.py); imports resolve through {CATALOG}.\n\n"
+
+
+def write_turtle(graph: rdflib.Graph, path: Path, comment: str) -> Path:
+    text = graph.serialize(format="turtle")
+    path.write_text(comment + text, encoding="utf-8")
+    return path
+
+
+def catalog_xml(bundle: Bundle) -> str:
+    """An OASIS XML catalog with relative paths, the form Protégé reads (catalog-v001.xml)."""
+    rows = []
+    for name, path in bundle.files.items():
+        if name == "catalog":
+            continue
+        for iri in (bundle.iris[name], bundle.version_iris[name]):
+            rows.append(f'    <uri id="csto-kg {name}" name={quoteattr(iri)} uri={quoteattr(path.name)}/>')
+    body = "\n".join(rows)
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+            '<catalog prefer="public" xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">\n'
+            f"{body}\n</catalog>\n")
