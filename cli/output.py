@@ -23,7 +23,7 @@ def render(result, fmt: str) -> str:
         if fmt not in _GRAPHS:
             raise ValueError(f"a graph result cannot be written as {fmt}")
         prefixes = PREFIXES if fmt == "turtle" else None
-        return result.serialize(format=_GRAPHS[fmt], prefixes=prefixes).decode("utf-8")
+        return ox.serialize(result, format=_GRAPHS[fmt], prefixes=prefixes).decode("utf-8")
     if fmt in _RESULTS:
         return result.serialize(format=_RESULTS[fmt]).decode("utf-8")
     if isinstance(result, ox.QueryBoolean):

@@ -1,0 +1,101 @@
+"""`csto-kg serve`: build the reasoned graph and serve it on localhost with waitress."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from csto_kg.graph.errors import CstoKgError
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+def make_server(app, host: str, port: int, threads: int, max_body: int):
+    """A waitress server for app; .effective_port is the port it listens on (port 0: any free)."""
+    import waitress
+
+    return waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        # Flask enforces the real body limit with a clear 413; waitress only stops abuse.
+        max_request_body_size=max_body * 2,
+        ident="csto-kg",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on. Keep 127.0.0.1 unless others should reach it.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--data", "data", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own RDF file to add to the graph (repeatable).")
+@click.option("--no-implied", is_flag=True, help="Leave out the facts the article only implies.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a query may run; its worker process is then killed.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows (or triples) one answer may have; more is an error, not a cut.")
+@click.option("--allow-service", "allow_service", multiple=True, default=(WIKIDATA,),
+              show_default=True, metavar="URL",
+              help="SPARQL endpoint a query's SERVICE clause may call (repeatable).")
+@click.option("--no-service", is_flag=True, help="Refuse every SERVICE clause.")
+@click.option("--enable-update", is_flag=True, help="Accept SPARQL Update (needs --update-token).")
+@click.option("--update-token", envvar="CSTO_KG_UPDATE_TOKEN", metavar="TOKEN",
+              help="Bearer token updates must carry (or set CSTO_KG_UPDATE_TOKEN, "
+                   "which keeps it out of the process list).")
+@click.option("--cors-origin", "cors_origin", multiple=True, metavar="ORIGIN",
+              help="Browser origin allowed to call the server, e.g. http://localhost:3000, "
+                   "or * for any (repeatable; never with credentials). Default: none.")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Query worker processes (default: CPUs, 2 to 4).")
+def serve(host, port, data, no_implied, timeout, max_rows, allow_service, no_service,
+          enable_update, update_token, cors_origin, workers):
+    """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
+    if enable_update and not update_token:
+        raise click.UsageError("--enable-update needs --update-token (or CSTO_KG_UPDATE_TOKEN)")
+    if update_token and not enable_update:
+        update_token = None  # a token alone does not switch writes on
+    if update_token and len(update_token) < 8:
+        raise click.UsageError("the update token must be at least 8 characters long")
+
+    from csto_kg.graph import build
+    from csto_kg.server import create_app
+    from csto_kg.server.app import DEFAULTS
+
+    try:
+        kg = build(data=tuple(data), implied=not no_implied)
+    except CstoKgError as e:
+        click.echo(f"csto-kg: {e}", err=True)
+        sys.exit(2)
+    config = {
+        "TIMEOUT": timeout,
+        "MAX_ROWS": max_rows,
+        "ALLOWED_SERVICES": () if no_service else tuple(allow_service),
+        "UPDATE_TOKEN": update_token,
+        "CORS_ORIGINS": tuple(cors_origin),
+    }
+    if workers:
+        config["WORKERS"] = workers
+    # The app forks its query workers now, before waitress starts any thread.
+    app = create_app(kg, config)
+    state = app.extensions["csto_kg"]
+    server = make_server(app, host, port, threads=state.pool.size + 4,
+                         max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
+    triples = sum(c["triples"] for c in state.counts.values())
+    click.echo(f"csto-kg: {triples} triples; serving {url} (SPARQL at {url}sparql)", err=True)
+    click.echo(url, nl=True)
+    sys.stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        state.pool.close()

@@ -1,0 +1,173 @@
+"""The command line as a user runs it: a real `csto-kg` process, its output, its exit code."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(*args, cwd=None):
+    """Run csto-kg from another folder than the repo, as an installed command."""
+    return subprocess.run([sys.executable, "-m", "csto_kg.cli", *args], capture_output=True, text=True,
+                          cwd=cwd or "/", env=os.environ.copy(), timeout=300)
+
+
+def test_explain_prints_each_requirement_with_the_articles_words():
+    r = run("explain", "azerbaijan", "--status", "observer")
+    assert r.returncode == 0, r.stderr
+    assert "observer status: INELIGIBLE" in r.stdout
+    assert "Nagorno-Karabakh" in r.stdout
+    assert "unknown UN membership" in " ".join(r.stdout.split())
+
+
+def test_explain_json_follows_the_contract():
+    r = run("explain", "Q227", "--status", "partner", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    v = json.loads(r.stdout)
+    assert v["state"] == "Azerbaijan" and v["status"] == "partner" and v["eligible"] is False
+    assert v["iri"] == "https://w3id.org/csto-kg/id/Azerbaijan"
+    for req in v["requirements"]:
+        assert req["result"] in ("met", "failed", "unknown")
+        assert {"id", "label", "result", "evidence"} <= set(req)
+        for e in req["evidence"]:
+            assert {"quote", "source"} <= set(e)
+    failed = [req for req in v["requirements"] if req["result"] == "failed"]
+    assert failed and all(req["evidence"] and req["evidence"][0]["quote"] for req in failed)
+
+
+def test_explain_without_status_gives_both():
+    r = run("explain", "Serbia", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    verdicts = json.loads(r.stdout)
+    assert [v["status"] for v in verdicts] == ["observer", "partner"]
+    assert all(v["eligible"] is None for v in verdicts)
+
+
+def test_no_implied_switch():
+    r = run("explain", "Azerbaijan", "--status", "observer", "--format", "json", "--no-implied")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["eligible"] is None
+
+
+def test_user_data_makes_a_hypothetical_candidate_eligible():
+    r = run("explain", "Ruritania", "--data", str(EXAMPLES / "ruritania.ttl"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert [v["eligible"] for v in json.loads(r.stdout)] == [True, True]
+
+
+def test_query_csv_pipes_well():
+    q = "SELECT ?state WHERE { ?state csto:memberOf kg:CSTO } ORDER BY ?state"
+    r = run("query", q, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [row["state"].rsplit("/", 1)[1] for row in rows] == [
+        "Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"]
+
+
+def test_query_table_is_readable():
+    r = run("query", "SELECT ?s WHERE { ?s csto:hasStatus csto:ObserverStatus } ORDER BY ?s")
+    assert r.returncode == 0, r.stderr
+    assert "kg:Afghanistan" in r.stdout and "kg:Serbia" in r.stdout and "(2 rows)" in r.stdout
+
+
+def test_query_from_a_file(tmp_path):
+    f = tmp_path / "ask.rq"
+    f.write_text("ASK { kg:Azerbaijan csto:ineligibleFor csto:ObserverStatus }")
+    r = run("query", str(f), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["boolean"] is True
+
+
+def test_construct_as_turtle_parses_back():
+    import rdflib
+
+    r = run("query", "CONSTRUCT { ?s csto:fails ?r } WHERE { ?s csto:fails ?r }", "--format", "turtle")
+    assert r.returncode == 0, r.stderr
+    g = rdflib.Graph().parse(data=r.stdout, format="turtle")
+    assert len(g) > 0
+
+
+def test_queries_lists_named_queries():
+    r = run("queries")
+    assert r.returncode == 0, r.stderr
+    from csto_kg import queries
+
+    for q in queries.all_queries():
+        assert q.name in r.stdout and q.title in r.stdout
+
+
+def test_build_out_is_a_clear_error_without_permission(tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    r = run("build", "--out", str(blocked))
+    assert r.returncode != 0
+    assert "Traceback" not in r.stderr
+
+
+# -- bad input: a message that says what and where, a non-zero exit, no traceback ----------
+
+def test_malformed_turtle_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \n")
+    r = run("explain", "Azerbaijan", "--data", str(bad))
+    assert r.returncode == 2
+    assert "broken.ttl" in r.stderr and "line 4" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_data_file(tmp_path):
+    r = run("query", "ASK {}", "--data", str(tmp_path / "nowhere.ttl"))
+    assert r.returncode == 2
+    assert "nowhere.ttl" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_misspelled_ontology_term_suggests_the_right_one(tmp_path):
+    bad = tmp_path / "typo.ttl"
+    bad.write_text("<https://example.org/X> <https://w3id.org/csto-kg/ontology#memberof> "
+                   "<https://w3id.org/csto-kg/id/UnitedNations> .\n")
+    r = run("explain", "Azerbaijan", "--data", str(bad))
+    assert r.returncode == 2
+    assert "csto:memberof" in r.stderr and "csto:memberOf" in r.stderr
+
+
+def test_unknown_state_suggests_close_matches():
+    r = run("explain", "Azerbajan")
+    assert r.returncode == 2
+    assert "unknown state 'Azerbajan'" in r.stderr and "Azerbaijan" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_malformed_query_shows_the_parsers_message_and_position():
+    r = run("query", "SELECT ?s WHERE { ?s ?p ")
+    assert r.returncode == 2
+    assert "malformed query" in r.stderr and "1:" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_unknown_named_query_suggests():
+    r = run("query", "member_state")
+    assert r.returncode == 2
+    assert "member_state" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_service_not_on_the_allow_list_is_refused():
+    r = run("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert r.returncode == 2
+    assert "allow-list" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_inconsistent_data_exits_1_naming_the_resources(tmp_path):
+    bad = tmp_path / "contradiction.ttl"
+    bad.write_text("<https://w3id.org/csto-kg/id/Azerbaijan> "
+                   "<https://w3id.org/csto-kg/ontology#hasDiplomaticRelationsWith> "
+                   "<https://w3id.org/csto-kg/id/Armenia> .\n")
+    r = run("explain", "Azerbaijan", "--data", str(bad))
+    assert r.returncode == 1
+    assert "inconsistent" in r.stderr and "Armenia" in r.stderr and "Traceback" not in r.stderr
