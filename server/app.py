@@ -1,0 +1,107 @@
+"""The csto-kg web application: SPARQL endpoint, query page, linked data, health.
+
+create_app(kg, config) reads like a table of contents: the settings and their defaults, the
+worker pool that runs every query, then one blueprint per job.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Flask
+
+from . import cors, errors, jobs, linked_data, pages, sparql
+from .workers import WorkerPool
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+DEFAULTS = {
+    "TIMEOUT": 30.0,               # seconds a query may run before its worker is killed
+    "MAX_ROWS": 100_000,           # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) in one answer
+    "ALLOWED_SERVICES": (WIKIDATA,),  # SERVICE endpoints a query may call
+    "UPDATE_TOKEN": None,          # SPARQL Update is off unless a token is set
+    "CORS_ORIGINS": (),            # origins allowed to call from a browser; "*" for any
+    "MAX_CONTENT_LENGTH": 1 << 20,  # bytes in a request body (larger: 413)
+    "WORKERS": min(4, max(2, os.cpu_count() or 2)),
+    "QUEUE_TIMEOUT": None,         # seconds to wait for a free worker; default TIMEOUT
+    "NAMED_QUERIES": None,         # callable giving NamedQuery objects; default csto_kg.queries
+    "EXPLAIN": None,               # explain(kg, state, status=...); default csto_kg.graph.explain
+}
+
+
+@dataclass
+class ServerState:
+    pool: WorkerPool
+    counts: dict
+    timeout: float
+    update_token: str | None
+    allowed_services: tuple[str, ...]
+    cors_origins: tuple[str, ...]
+    named_queries: Callable[[], list] = field(default=list)
+
+    def timeout_for(self, requested: float | None) -> float:
+        """A client may ask for less time than the operator allows, never more."""
+        return min(requested, self.timeout) if requested else self.timeout
+
+
+def _default_named_queries():
+    from csto_kg.queries import all_queries
+
+    return all_queries()
+
+
+def create_app(kg, config: dict | None = None) -> Flask:
+    """The Flask app serving kg (a csto_kg.graph.store.KnowledgeGraph).
+
+    Starts the worker processes at once, before any web-server thread exists; call
+    app.extensions["csto_kg"].pool.close() (or let the process exit) to stop them.
+    """
+    settings = {**DEFAULTS, **(config or {})}
+    # instance_path is given explicitly: csto_kg is a namespace package, and Flask cannot
+    # guess it under an editable install. Nothing is written there.
+    app = Flask(__name__, instance_path=os.path.join(tempfile.gettempdir(), "csto-kg-instance"))
+    app.config.from_mapping(settings)
+    app.json.sort_keys = False
+
+    token = settings["UPDATE_TOKEN"] or None
+    if token is not None and len(token) < 8:
+        raise ValueError("the update token must be at least 8 characters long")
+    timeout = float(settings["TIMEOUT"])
+    if not timeout > 0:
+        raise ValueError("TIMEOUT must be more than 0 seconds")
+
+    context = jobs.WorkerContext(
+        kg=kg,
+        max_rows=int(settings["MAX_ROWS"]),
+        allowed_services=tuple(settings["ALLOWED_SERVICES"] or ()),
+        explain=settings["EXPLAIN"],
+    )
+    counts = jobs.graph_counts(context)
+    pool = WorkerPool(
+        context,
+        size=int(settings["WORKERS"]),
+        wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
+        update_job=jobs.apply_update,
+        counts_job=jobs.graph_counts,
+    ).start()
+    atexit.register(pool.close)
+
+    app.extensions["csto_kg"] = ServerState(
+        pool=pool,
+        counts=counts,
+        timeout=timeout,
+        update_token=token,
+        allowed_services=context.allowed_services,
+        cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
+        named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
+    )
+    errors.register(app)
+    cors.register(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(linked_data.bp)
+    return app

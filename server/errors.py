@@ -1,0 +1,72 @@
+"""Refusals: what the server says when it will not or cannot answer, and with which status.
+
+A Refused travels from a worker process back to the web process (it pickles), and is written
+as text/plain for SPARQL clients, which show the body as is, or as JSON on the JSON routes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("csto_kg.server")
+
+# Routes whose clients expect JSON bodies, errors included.
+JSON_ROUTES = ("/health", "/explain/", "/queries")
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, extra: dict | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+    def __reduce__(self):
+        return (Refused, (self.status, self.message, self.extra, self.headers))
+
+
+def _wants_json() -> bool:
+    path = request.path
+    if path == "/queries":
+        return True
+    if path.startswith("/queries/"):
+        return False  # a named query answers like /sparql
+    return path.startswith(JSON_ROUTES)
+
+
+def error_response(status: int, message: str, extra: dict | None = None,
+                   headers: dict | None = None) -> Response:
+    if _wants_json():
+        body = json.dumps({"status": status, "message": message, **(extra or {})},
+                          ensure_ascii=False)
+        response = Response(body, status, mimetype="application/json")
+    else:
+        text = message + "".join(f"\n{k}: {v}" for k, v in (extra or {}).items())
+        response = Response(text + "\n", status, content_type="text/plain; charset=utf-8")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(Refused)
+    def refused(e: Refused):
+        return error_response(e.status, e.message, e.extra, e.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        message = f"{e.code} {e.name}: {e.description}"
+        headers = {k: v for k, v in e.get_headers() if k.lower() == "allow"}
+        return error_response(e.code or 400, message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        # A bug, not the client's doing: log it here, keep the traceback off the wire.
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal error; the server log has the details")

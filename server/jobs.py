@@ -1,0 +1,338 @@
+"""The work done in worker processes: everything that reads the store.
+
+Each job is a module-level function `job(context, **arguments)` so that it pickles by name;
+the context (the graph and the operator's limits) is not sent but inherited when the worker
+is forked. A job returns a picklable value or raises Refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pyoxigraph as ox
+
+from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
+from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
+
+from .errors import Refused
+from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
+from .results import CannotWrite, TooManyRows, serialize_triples, write_boolean, write_solutions, \
+    write_triples
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = (
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+)
+COMMENTS = (
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://purl.org/dc/terms/description",
+)
+GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
+
+
+@dataclass
+class WorkerContext:
+    """What every worker inherits: the graph and the limits the operator set."""
+
+    kg: object  # csto_kg.graph.store.KnowledgeGraph
+    max_rows: int = 100_000
+    allowed_services: tuple[str, ...] = ()
+    explain: Callable | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict = field(default_factory=dict)
+
+
+def content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
+
+
+# -- Queries --------------------------------------------------------------------------------
+
+
+def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
+              default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> Answer:
+    try:
+        result = ctx.kg.query(
+            text,
+            default_graph_uris=default_graphs or None,
+            named_graph_uris=named_graphs or None,
+            allowed_services=ctx.allowed_services,
+        )
+    except ServiceNotAllowedError as e:
+        raise Refused(403, str(e)) from None
+    except QueryError as e:
+        raise Refused(400, str(e)) from None
+    kind = GRAPH if isinstance(result, ox.QueryTriples) else RESULTS
+    try:
+        fmt = negotiation.choose(kind)
+    except NotAcceptable as e:
+        raise Refused(406, str(e)) from None
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            body = write_boolean(bool(result), fmt)
+        elif isinstance(result, ox.QuerySolutions):
+            body = write_solutions(result, fmt, ctx.max_rows)
+        else:
+            body = write_triples(result, fmt, ctx.max_rows)
+    except TooManyRows as e:
+        raise Refused(422, str(e), headers={"X-Max-Rows": str(e.limit)}) from None
+    except CannotWrite as e:
+        raise Refused(406, str(e)) from None
+    except (OSError, RuntimeError, ValueError) as e:
+        # Oxigraph evaluates lazily: a failing SERVICE call surfaces while rows are read.
+        if keyword_present(text, "SERVICE"):
+            raise Refused(502, f"a SERVICE endpoint failed: {e}") from None
+        raise Refused(400, f"query evaluation failed: {e}") from None
+    return Answer(200, content_type(fmt.media_type), body)
+
+
+# -- Updates --------------------------------------------------------------------------------
+
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+
+
+def keyword_present(text: str, keyword: str) -> bool:
+    """Whether a SPARQL keyword occurs outside strings, IRIs and comments."""
+    code = _NOT_CODE.sub(" ", text)
+    return re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", code, re.IGNORECASE) is not None
+
+
+def check_update_is_local(text: str) -> None:
+    """Refuse updates that would make the server fetch from the network."""
+    if keyword_present(text, "LOAD"):
+        raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
+                           "send the triples with INSERT DATA instead")
+    if keyword_present(text, "SERVICE"):
+        raise Refused(403, "SERVICE is not allowed inside an update")
+
+
+def apply_update(ctx: WorkerContext, text: str) -> None:
+    check_update_is_local(text)
+    try:
+        ctx.kg.store.update(text, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise Refused(400, f"malformed update: {e}") from None
+    except (OSError, ValueError) as e:
+        raise Refused(400, f"update failed: {e}") from None
+
+
+def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
+    """Triples per graph: the build's named graphs, any other named graph, the default graph."""
+    store = ctx.kg.store
+    present = {g.value for g in store.named_graphs()}
+    order = list(GRAPHS.values()) + sorted(present - set(GRAPHS.values()))
+    counts: dict[str, dict] = {}
+    for iri in order:
+        n = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        counts[GRAPH_NAMES.get(iri, iri)] = {"iri": iri, "triples": n}
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if default:
+        # Updates without a GRAPH clause write here; queries see it in the union.
+        counts["default"] = {"iri": None, "triples": default}
+    return counts
+
+
+# -- Explanations ---------------------------------------------------------------------------
+
+
+def explain_state(ctx: WorkerContext, state: str, status: str) -> bytes:
+    explain = ctx.explain
+    if explain is None:
+        try:
+            from csto_kg.graph.explain import explain
+        except ImportError:
+            raise Refused(501, "explanations are not available in this build") from None
+    try:
+        verdict = explain(ctx.kg, state, status=status)
+    except UnknownStateError as e:
+        raise Refused(404, str(e), {"suggestions": list(e.suggestions)}) from None
+    except CstoKgError as e:
+        raise Refused(400, str(e)) from None
+    return json.dumps(verdict, ensure_ascii=False).encode("utf-8")
+
+
+# -- Linked data ----------------------------------------------------------------------------
+
+
+def term_dict(term) -> dict:
+    """A term for templates: its kind, value and, for literals, language and datatype."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        return {"type": "literal", "value": term.value, "lang": term.language or "",
+                "datatype": term.datatype.value}
+    return {"type": "other", "value": str(term)}
+
+
+def _graph_name(graph) -> str:
+    if isinstance(graph, ox.DefaultGraph):
+        return "default"
+    return GRAPH_NAMES.get(graph.value, graph.value)
+
+
+def _first_literal(store, node, predicates) -> str:
+    best = ""
+    for predicate in predicates:
+        for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
+            if isinstance(quad.object, ox.Literal):
+                if quad.object.language in ("en", "", None):
+                    return quad.object.value
+                best = best or quad.object.value
+    return best
+
+
+def _description(store, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
+    """The resource's own triples, plus those of blank nodes it leads to (a bounded description)."""
+    seen: set = set()
+    triples: list[ox.Triple] = []
+    todo = [iri]
+    visited = set()
+    while todo:
+        node = todo.pop()
+        if node in visited:
+            continue
+        visited.add(node)
+        for quad in store.quads_for_pattern(node, None, None, None):
+            triple = quad.triple
+            if triple in seen:
+                continue
+            seen.add(triple)
+            triples.append(triple)
+            if len(triples) > max_rows:
+                raise TooManyRows(max_rows, "triples")
+            if isinstance(quad.object, ox.BlankNode):
+                todo.append(quad.object)
+    return triples
+
+
+def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
+                      html: bool = False) -> Answer | dict:
+    store = ctx.kg.store
+    node = ox.NamedNode(iri)
+    known = next(iter(store.quads_for_pattern(node, None, None, None)), None) or next(
+        iter(store.quads_for_pattern(None, None, node, None)), None
+    ) or next(iter(store.quads_for_pattern(None, node, None, None)), None)
+    if known is None:
+        raise Refused(404, f"the graph says nothing about <{iri}>")
+    if html:
+        return _resource_page_data(store, node, ctx.max_rows)
+    fmt = _choose_graph_format(negotiation)
+    try:
+        body = serialize_triples(_description(store, node, ctx.max_rows), fmt)
+    except TooManyRows as e:
+        raise Refused(422, str(e)) from None
+    except CannotWrite as e:
+        raise Refused(406, str(e)) from None
+    return Answer(200, content_type(fmt.media_type), body)
+
+
+def _choose_graph_format(negotiation: Negotiation):
+    try:
+        return negotiation.choose(GRAPH)
+    except NotAcceptable as e:
+        raise Refused(406, str(e)) from None
+
+
+def _resource_page_data(store, node: ox.NamedNode, max_rows: int) -> dict:
+    outgoing: dict = {}
+    for quad in store.quads_for_pattern(node, None, None, None):
+        key = (quad.predicate.value, quad.object)
+        outgoing.setdefault(key, set()).add(_graph_name(quad.graph_name))
+        if len(outgoing) > max_rows:
+            break
+    incoming: dict = {}
+    for quad in store.quads_for_pattern(None, None, node, None):
+        if isinstance(quad.subject, ox.NamedNode):
+            key = (quad.subject, quad.predicate.value)
+            incoming.setdefault(key, set()).add(_graph_name(quad.graph_name))
+        if len(incoming) > max_rows:
+            break
+    named = {node.value}
+    named |= {p for p, _ in outgoing} | {o.value for _, o in outgoing if isinstance(o, ox.NamedNode)}
+    named |= {s.value for s, _ in incoming} | {p for _, p in incoming}
+    labels = {iri: _first_literal(store, ox.NamedNode(iri), LABELS) for iri in named}
+    return {
+        "iri": node.value,
+        "label": labels.get(node.value, ""),
+        "comment": _first_literal(store, node, COMMENTS),
+        "types": sorted(
+            o.value for (p, o) in outgoing if p == RDF_TYPE and isinstance(o, ox.NamedNode)
+        ),
+        "outgoing": sorted(
+            ({"predicate": p, "object": term_dict(o), "graphs": sorted(g)}
+             for (p, o), g in outgoing.items()),
+            key=lambda row: (row["predicate"] != RDF_TYPE, row["predicate"], row["object"]["value"]),
+        ),
+        "incoming": sorted(
+            ({"subject": s.value, "predicate": p, "graphs": sorted(g)}
+             for (s, p), g in incoming.items()),
+            key=lambda row: (row["predicate"], row["subject"]),
+        ),
+        "labels": {k: v for k, v in labels.items() if v},
+    }
+
+
+ONTOLOGY_KINDS = (
+    ("Classes", "http://www.w3.org/2002/07/owl#Class"),
+    ("Object properties", "http://www.w3.org/2002/07/owl#ObjectProperty"),
+    ("Datatype properties", "http://www.w3.org/2002/07/owl#DatatypeProperty"),
+    ("Annotation properties", "http://www.w3.org/2002/07/owl#AnnotationProperty"),
+    ("Individuals", "http://www.w3.org/2002/07/owl#NamedIndividual"),
+)
+
+
+def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -> Answer | dict:
+    store = ctx.kg.store
+    graph = ox.NamedNode(ONTOLOGY)
+    if not html:
+        fmt = _choose_graph_format(negotiation)
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+        try:
+            return Answer(200, content_type(fmt.media_type), serialize_triples(triples, fmt))
+        except CannotWrite as e:
+            raise Refused(406, str(e)) from None
+    sections = []
+    listed: set[str] = set()
+    for title, kind in ONTOLOGY_KINDS:
+        terms = []
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), graph):
+            if not isinstance(quad.subject, ox.NamedNode) or quad.subject.value in listed:
+                continue
+            listed.add(quad.subject.value)
+            terms.append({
+                "iri": quad.subject.value,
+                "label": _first_literal(store, quad.subject, LABELS),
+                "comment": _first_literal(store, quad.subject, COMMENTS),
+            })
+        terms.sort(key=lambda t: (t["label"] or t["iri"]).lower())
+        sections.append({"title": title, "terms": terms})
+    header = ox.NamedNode("https://w3id.org/csto-kg/ontology")
+    return {
+        "title": _first_literal(store, header, ("http://purl.org/dc/terms/title",) + LABELS),
+        "description": _first_literal(store, header, COMMENTS),
+        "sections": sections,
+        "triples": sum(1 for _ in store.quads_for_pattern(None, None, None, graph)),
+    }

@@ -1,0 +1,169 @@
+"""Which format to answer in: the `format`/`output` parameter first, then the Accept header.
+
+A query's form (SELECT/ASK give results, CONSTRUCT/DESCRIBE give a graph) is only known once
+Oxigraph has parsed it, so negotiation is a small picklable object that the worker asks after
+running the query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    extension: str
+    label: str
+    sd_iri: str  # the W3C formats IRI a service description names
+
+
+RESULT_FORMATS = {
+    f.name: f
+    for f in (
+        Format("json", "application/sparql-results+json", "srj", "SPARQL JSON",
+               "http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
+        Format("xml", "application/sparql-results+xml", "srx", "SPARQL XML",
+               "http://www.w3.org/ns/formats/SPARQL_Results_XML"),
+        Format("csv", "text/csv", "csv", "CSV",
+               "http://www.w3.org/ns/formats/SPARQL_Results_CSV"),
+        Format("tsv", "text/tab-separated-values", "tsv", "TSV",
+               "http://www.w3.org/ns/formats/SPARQL_Results_TSV"),
+    )
+}
+
+GRAPH_FORMATS = {
+    f.name: f
+    for f in (
+        Format("turtle", "text/turtle", "ttl", "Turtle", "http://www.w3.org/ns/formats/Turtle"),
+        Format("ntriples", "application/n-triples", "nt", "N-Triples",
+               "http://www.w3.org/ns/formats/N-Triples"),
+        Format("rdfxml", "application/rdf+xml", "rdf", "RDF/XML",
+               "http://www.w3.org/ns/formats/RDF_XML"),
+        Format("jsonld", "application/ld+json", "jsonld", "JSON-LD",
+               "http://www.w3.org/ns/formats/JSON-LD"),
+    )
+}
+
+HTML = Format("html", "text/html", "html", "HTML", "")
+
+# Media types clients send, in the server's order of preference for each kind of answer.
+# Aliases come after the canonical types so that `*/*` picks the canonical one.
+_RESULT_MEDIA = [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+    ("application/json", "json"),
+    ("text/javascript", "json"),
+    ("application/javascript", "json"),
+    ("application/xml", "xml"),
+    ("text/xml", "xml"),
+]
+_GRAPH_MEDIA = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "ntriples"),
+    ("application/rdf+xml", "rdfxml"),
+    ("application/ld+json", "jsonld"),
+    ("application/turtle", "turtle"),
+    ("application/x-turtle", "turtle"),
+    ("text/n3", "turtle"),  # Turtle is a subset of N3
+    ("text/rdf+n3", "turtle"),
+    ("application/n3", "turtle"),
+    ("application/x-json+ld", "jsonld"),
+    ("application/json", "jsonld"),
+    ("application/xml", "rdfxml"),
+    ("text/xml", "rdfxml"),
+]
+
+# Names for the `format` / `output` parameters, as YASGUI, SPARQLWrapper and Fuseki send them.
+_RESULT_NAMES = {
+    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
+    **{media: name for media, name in _RESULT_MEDIA},
+}
+_GRAPH_NAMES = {
+    "turtle": "turtle", "ttl": "turtle", "n3": "turtle",
+    "ntriples": "ntriples", "n-triples": "ntriples", "nt": "ntriples",
+    "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
+    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
+    **{media: name for media, name in _GRAPH_MEDIA},
+}
+
+RESULTS = "results"
+GRAPH = "graph"
+
+
+class NotAcceptable(Exception):
+    """Nothing the client accepts fits this kind of answer (HTTP 406)."""
+
+
+class UnknownFormat(Exception):
+    """A `format` parameter names no format this server knows (HTTP 400)."""
+
+
+def _name_of(value: str) -> str:
+    return value.split(";")[0].strip().lower()
+
+
+def known_format_names() -> list[str]:
+    return sorted({*RESULT_FORMATS, *GRAPH_FORMATS, "ttl", "nt", "json-ld", "rdf+xml"})
+
+
+@dataclass(frozen=True)
+class Negotiation:
+    """What a client asked for: the raw Accept header and any format/output parameter values."""
+
+    accept: str = ""
+    format_params: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        """Fail early on a format parameter nobody knows, before any query runs."""
+        if self.format_params and not any(
+            _name_of(v) in _RESULT_NAMES or _name_of(v) in _GRAPH_NAMES for v in self.format_params
+        ):
+            raise UnknownFormat(
+                f"unknown format {self.format_params[0]!r}; known: {', '.join(known_format_names())}"
+            )
+
+    def choose(self, kind: str, extra: tuple[Format, ...] = ()) -> Format:
+        """The format for an answer of this kind (RESULTS or GRAPH); raises NotAcceptable."""
+        formats, names, media = (
+            (RESULT_FORMATS, _RESULT_NAMES, _RESULT_MEDIA)
+            if kind == RESULTS
+            else (GRAPH_FORMATS, _GRAPH_NAMES, _GRAPH_MEDIA)
+        )
+        if self.format_params:
+            for value in self.format_params:
+                name = names.get(_name_of(value))
+                if name:
+                    return formats[name]
+                if any(_name_of(value) == f.name or _name_of(value) == f.media_type for f in extra):
+                    return next(f for f in extra if _name_of(value) in (f.name, f.media_type))
+            wanted = ", ".join(self.format_params)
+            raise NotAcceptable(
+                f"format {wanted} does not fit a {kind_label(kind)}; use one of: "
+                + ", ".join(f.name for f in formats.values())
+            )
+        # Canonical types first, so that `*/*` (curl) gets data; then extras such as HTML,
+        # which browsers name explicitly; then aliases.
+        pairs = [(m, formats[n]) for m, n in media]
+        table = pairs[: len(formats)] + [(f.media_type, f) for f in extra] + pairs[len(formats):]
+        if not self.accept.strip():
+            return table[0][1]
+        accept = parse_accept_header(self.accept, MIMEAccept)
+        best = accept.best_match([m for m, _ in table])
+        if best is None:
+            offered = ", ".join(f.media_type for f in (*extra, *formats.values()))
+            raise NotAcceptable(
+                f"none of the accepted types ({self.accept}) fits a {kind_label(kind)}; "
+                f"this server offers: {offered}"
+            )
+        return next(f for m, f in table if m == best)
+
+
+def kind_label(kind: str) -> str:
+    return "SELECT/ASK result" if kind == RESULTS else "graph (CONSTRUCT/DESCRIBE)"

@@ -1,0 +1,67 @@
+"""The query page, /health and /explain/<state>."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request
+
+from csto_kg.graph.namespaces import PREFIXES
+
+from . import jobs
+from .errors import Refused
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from .sparql import state
+
+bp = Blueprint("pages", __name__)
+
+STATUSES = ("observer", "partner")
+
+FIRST_QUERY = """SELECT ?state ?label WHERE {
+  ?state a csto:State ;
+         rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 100"""
+
+
+@bp.get("/")
+def index():
+    st = state()
+    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    config = {
+        "prefixes": PREFIXES,
+        "initialQuery": prefixes + "\n" + FIRST_QUERY,
+        "queries": [{"name": q.name, "title": q.title, "description": q.description,
+                     "text": q.text} for q in st.named_queries()],
+        "resultFormats": [{"name": f.name, "label": f.label} for f in RESULT_FORMATS.values()],
+        "graphFormats": [{"name": f.name, "label": f.label} for f in GRAPH_FORMATS.values()],
+        "localBase": "https://w3id.org/csto-kg/",
+    }
+    # "</" cannot close the script element the JSON sits in.
+    blob = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    return render_template("index.html", config=blob, queries=config["queries"])
+
+
+@bp.get("/health")
+def health():
+    st = state()
+    workers = st.pool.status()
+    body = {
+        "status": "ok" if workers["alive"] else "degraded",
+        "triples": sum(c["triples"] for c in st.counts.values()),
+        "graphs": st.counts,
+        "workers": workers,
+        "update": bool(st.update_token),
+    }
+    return body, (200 if workers["alive"] else 503)
+
+
+@bp.get("/explain/<path:name>")
+def explain(name: str):
+    status = request.args.get("status", "observer")
+    if status not in STATUSES:
+        raise Refused(400, f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    st = state()
+    body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=status)
+    return Response(body, 200, mimetype="application/json")

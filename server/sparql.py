@@ -1,0 +1,119 @@
+"""/sparql (the SPARQL 1.1 Protocol) and the named queries at /queries."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+
+from . import jobs
+from .errors import Refused
+from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
+from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_timeout
+from .results import serialize_triples
+from .service_description import service_description
+
+bp = Blueprint("sparql", __name__)
+
+
+def state():
+    return current_app.extensions["csto_kg"]
+
+
+def answer(result: jobs.Answer) -> Response:
+    response = Response(result.body, result.status, content_type=result.content_type)
+    response.headers.update(result.headers)
+    response.vary.add("Accept")
+    return response
+
+
+def run_query(sparql: SparqlRequest) -> Response:
+    negotiation = sparql.negotiation
+    fits = []
+    for kind in (RESULTS, GRAPH):
+        try:
+            negotiation.choose(kind)
+            fits.append(kind)
+        except NotAcceptable as e:
+            reason = str(e)
+    if not fits:
+        raise Refused(406, reason)
+    st = state()
+    return answer(st.pool.run(
+        jobs.run_query,
+        timeout=st.timeout_for(sparql.timeout),
+        text=sparql.query,
+        negotiation=negotiation,
+        default_graphs=sparql.default_graphs,
+        named_graphs=sparql.named_graphs,
+    ))
+
+
+def run_update(sparql: SparqlRequest) -> Response:
+    st = state()
+    if not st.update_token:
+        raise Refused(403, "SPARQL Update is disabled: this server is read-only "
+                           "(the operator can start it with --enable-update --update-token)")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Refused(401, "SPARQL Update needs the header 'Authorization: Bearer <token>'",
+                      headers={"WWW-Authenticate": 'Bearer realm="csto-kg update"'})
+    if not hmac.compare_digest(token.strip().encode(), st.update_token.encode()):
+        raise Refused(403, "the update token is wrong")
+    jobs.check_update_is_local(sparql.update)
+    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout))
+    return Response(status=204)
+
+
+def describe_service() -> Response:
+    st = state()
+    negotiation = negotiation_from(request, decode_params(request.query_string, "query string"))
+    try:
+        fmt = negotiation.choose(GRAPH, extra=(HTML,))
+    except NotAcceptable as e:
+        raise Refused(406, str(e)) from None
+    if fmt is HTML:
+        return redirect(url_for("pages.index"), 303)
+    triples = service_description(
+        request.base_url, st.counts, update=bool(st.update_token),
+        federated=bool(st.allowed_services),
+    )
+    return answer(jobs.Answer(200, jobs.content_type(fmt.media_type), serialize_triples(triples, fmt)))
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql_endpoint():
+    sparql = read_sparql_request(request)
+    if sparql.update is not None:
+        return run_update(sparql)
+    if sparql.query is None:
+        return describe_service()
+    return run_query(sparql)
+
+
+@bp.get("/queries")
+def list_queries():
+    return [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "text": q.text,
+            "url": url_for("sparql.named_query", name=q.name),
+        }
+        for q in state().named_queries()
+    ]
+
+
+@bp.get("/queries/<name>")
+def named_query(name: str):
+    found = next((q for q in state().named_queries() if q.name == name), None)
+    if found is None:
+        known = ", ".join(q.name for q in state().named_queries()) or "none"
+        raise Refused(404, f"no named query called {name!r} (known: {known})")
+    params = decode_params(request.query_string, "query string")
+    return run_query(SparqlRequest(
+        query=found.text,
+        negotiation=negotiation_from(request, params),
+        timeout=read_timeout(params),
+    ))

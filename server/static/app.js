@@ -1,0 +1,221 @@
+/* The query page: run the editor's query, show the answer as a sortable table,
+   offer it for download in every format. */
+(function () {
+  "use strict";
+
+  var config = JSON.parse(document.getElementById("config").textContent);
+  var statusEl = document.getElementById("status");
+  var errorEl = document.getElementById("error");
+  var resultsEl = document.getElementById("results");
+  var downloadsEl = document.getElementById("downloads");
+  var editor = new window.SparqlEditor(
+    document.getElementById("query"), document.getElementById("highlight"), run);
+  editor.set(config.initialQuery);
+
+  var prefixes = Object.keys(config.prefixes).map(function (p) {
+    return [p, config.prefixes[p]];
+  }).sort(function (a, b) { return b[1].length - a[1].length; });
+
+  function compact(iri) {
+    for (var i = 0; i < prefixes.length; i++) {
+      if (iri.indexOf(prefixes[i][1]) === 0) return prefixes[i][0] + ":" + iri.slice(prefixes[i][1].length);
+    }
+    return iri;
+  }
+
+  function linkFor(iri) {
+    if (iri.indexOf(config.localBase) === 0) return "/resource?iri=" + encodeURIComponent(iri);
+    return iri;
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function termCell(term) {
+    var td = el("td");
+    if (!term) return td;
+    td.dataset.sort = term.value;
+    if (term.type === "uri") {
+      var a = el("a", { href: linkFor(term.value), title: term.value }, compact(term.value));
+      if (a.getAttribute("href") === term.value) { a.target = "_blank"; a.rel = "noopener"; }
+      td.appendChild(a);
+    } else if (term.type === "bnode") {
+      td.appendChild(el("span", { "class": "bnode" }, "_:" + term.value));
+    } else if (term.type === "literal" || term.type === "typed-literal") {
+      td.appendChild(el("span", { "class": "literal" }, term.value));
+      if (term["xml:lang"]) td.appendChild(el("span", { "class": "lang" }, "@" + term["xml:lang"]));
+      if (term.datatype) {
+        td.appendChild(el("span", { "class": "datatype" }, "^^" + compact(term.datatype)));
+        if (/#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsigned\w+)$/.test(term.datatype)) {
+          td.dataset.number = term.value;
+        }
+      }
+    } else {
+      td.textContent = JSON.stringify(term.value);
+    }
+    return td;
+  }
+
+  function compareCells(a, b) {
+    var na = a.dataset.number, nb = b.dataset.number;
+    if (na !== undefined && nb !== undefined) return parseFloat(na) - parseFloat(nb);
+    var sa = a.dataset.sort, sb = b.dataset.sort;
+    if (sa === undefined) return sb === undefined ? 0 : 1;  // unbound last
+    if (sb === undefined) return -1;
+    return sa.localeCompare(sb, undefined, { numeric: true });
+  }
+
+  function sortBy(table, column, button) {
+    var th = button.parentNode;
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (r1, r2) {
+      var c = compareCells(r1.cells[column], r2.cells[column]);
+      return ascending ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+
+  function renderTable(vars, rows) {
+    var table = el("table", { "class": "results", id: "results-table" });
+    var head = el("tr");
+    vars.forEach(function (name, i) {
+      var th = el("th", { scope: "col" });
+      var button = el("button", { type: "button", "class": "sort", "data-column": String(i) }, name);
+      button.addEventListener("click", function () { sortBy(table, i, button); });
+      th.appendChild(button);
+      head.appendChild(th);
+    });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      vars.forEach(function (name) { tr.appendChild(termCell(row[name])); });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    resultsEl.appendChild(table);
+  }
+
+  function unescapeLiteral(quoted) {
+    return JSON.parse(quoted.replace(/\\U([0-9A-Fa-f]{8})/g, function (_, hex) {
+      var cp = parseInt(hex, 16) - 0x10000;
+      return "\\u" + (0xD800 + (cp >> 10)).toString(16) + "\\u" + (0xDC00 + (cp & 0x3FF)).toString(16);
+    }));
+  }
+
+  var NT_TERM = /^(?:<([^>]*)>|_:(\S+)|("(?:[^"\\]|\\.)*")(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?)\s*/;
+
+  function parseNTriples(text) {
+    var triples = [];
+    text.split("\n").forEach(function (line) {
+      line = line.trim();
+      if (!line || line[0] === "#") return;
+      var terms = [];
+      for (var i = 0; i < 3; i++) {
+        var m = NT_TERM.exec(line);
+        if (!m) return;
+        if (m[1] !== undefined) terms.push({ type: "uri", value: m[1] });
+        else if (m[2] !== undefined) terms.push({ type: "bnode", value: m[2] });
+        else {
+          var t = { type: "literal", value: unescapeLiteral(m[3]) };
+          if (m[4]) t["xml:lang"] = m[4];
+          if (m[5]) t.datatype = m[5];
+          terms.push(t);
+        }
+        line = line.slice(m[0].length);
+      }
+      triples.push({ subject: terms[0], predicate: terms[1], object: terms[2] });
+    });
+    return triples;
+  }
+
+  function showDownloads(formats) {
+    downloadsEl.innerHTML = "";
+    downloadsEl.appendChild(document.createTextNode("Download: "));
+    formats.forEach(function (f, i) {
+      var url = "/sparql?query=" + encodeURIComponent(editor.get()) + "&format=" + f.name;
+      var a = el("a", { href: url, download: "results." + f.name, "class": "download", "data-format": f.name }, f.label);
+      if (i) downloadsEl.appendChild(document.createTextNode(" · "));
+      downloadsEl.appendChild(a);
+    });
+    downloadsEl.hidden = false;
+  }
+
+  function clear() {
+    errorEl.hidden = true;
+    errorEl.textContent = "";
+    resultsEl.innerHTML = "";
+    downloadsEl.hidden = true;
+  }
+
+  function run() {
+    clear();
+    statusEl.textContent = "Running…";
+    var started = performance.now();
+    fetch("/sparql", {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json, application/n-triples;q=0.9"
+      },
+      body: new URLSearchParams({ query: editor.get() })
+    }).then(function (response) {
+      return response.text().then(function (body) {
+        var ms = Math.round(performance.now() - started);
+        if (!response.ok) {
+          statusEl.textContent = "";
+          errorEl.textContent = response.status + " " + response.statusText + ": " + body;
+          errorEl.hidden = false;
+          return;
+        }
+        var type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/sparql-results+json") === 0) {
+          var data = JSON.parse(body);
+          showDownloads(config.resultFormats);
+          if (typeof data.boolean === "boolean") {
+            resultsEl.appendChild(el("p", { "class": "boolean", id: "boolean-result" }, String(data.boolean)));
+            statusEl.textContent = "ASK answered " + data.boolean + " · " + ms + " ms";
+            return;
+          }
+          renderTable(data.head.vars, data.results.bindings);
+          statusEl.textContent = data.results.bindings.length + " rows · " + ms + " ms";
+        } else {
+          var triples = parseNTriples(body);
+          showDownloads(config.graphFormats);
+          renderTable(["subject", "predicate", "object"], triples);
+          statusEl.textContent = triples.length + " triples · " + ms + " ms";
+        }
+      });
+    }).catch(function (error) {
+      statusEl.textContent = "";
+      errorEl.textContent = "The server could not be reached: " + error;
+      errorEl.hidden = false;
+    });
+  }
+
+  document.getElementById("query-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    run();
+  });
+
+  var byName = {};
+  config.queries.forEach(function (q) { byName[q.name] = q; });
+  document.querySelectorAll(".named-query").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var q = byName[button.dataset.name];
+      if (!q) return;
+      document.querySelectorAll(".named-query").forEach(function (b) { b.removeAttribute("aria-current"); });
+      button.setAttribute("aria-current", "true");
+      editor.set(q.text);
+      run();
+    });
+  });
+})();

@@ -1,0 +1,400 @@
+"""Killable query workers: forked processes that inherit the store, killed when they overrun.
+
+A thread running a query cannot be stopped, and Oxigraph checks its own timeout only while
+reading quads (endpoint.md: a VALUES-only cross join ran >10 min under `--timeout-s 2`). So
+every store read runs in a worker process, and a worker that overruns is killed with SIGKILL.
+
+Workers are forked by a *zygote*: one process forked when the pool starts, before the web
+server's threads exist, which holds the graph and does nothing but fork. Forking a
+single-threaded process is safe; forking the threaded web process later would not be. The
+zygote hands each new worker's socket to the web process over a Unix socket (SCM_RIGHTS).
+
+SPARQL Update changes the zygote's graph, because new workers are forked from it: the zygote
+first runs the update in a throw-away child under the time limit, and only if that finishes
+applies it to itself; then the pool retires the workers forked before the update.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import pickle
+import signal
+import socket
+import stat
+import struct
+import threading
+import time
+import traceback
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import recvfds, sendfds
+
+from .errors import Refused
+
+log = logging.getLogger("csto_kg.server")
+
+_PR_SET_PDEATHSIG = 1
+
+
+# -- Framing on the zygote's control socket ---------------------------------------------------
+
+
+def _send(sock: socket.socket, obj) -> None:
+    data = pickle.dumps(obj)
+    sock.sendall(struct.pack("!Q", len(data)) + data)
+
+
+def _recv_exactly(sock: socket.socket, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("control socket closed")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _recv(sock: socket.socket):
+    (size,) = struct.unpack("!Q", _recv_exactly(sock, 8))
+    return pickle.loads(_recv_exactly(sock, size))
+
+
+# -- Child-process set-up -------------------------------------------------------------------
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: be killed when the parent dies, so no worker outlives the server."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _close_inherited_sockets(keep: set[int]) -> None:
+    """Drop the web server's listening and client sockets, which a fork copies."""
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    for fd in fds:
+        if fd < 3 or fd in keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            pass
+
+
+def _child_signals() -> None:
+    # Ctrl-C in a terminal reaches the whole process group; only the web process handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _worker_main(conn: Connection, context, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
+    while True:
+        try:
+            func, kwargs = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            reply = ("ok", func(context, **kwargs))
+        except Refused as e:
+            reply = ("refused", e)
+        except Exception:  # a bug in a job: report it, keep the worker
+            reply = ("crash", traceback.format_exc())
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            os._exit(0)
+
+
+def _zygote_main(ctrl: socket.socket, context, parent_pid: int, update_job, counts_job) -> None:
+    _child_signals()
+    _die_with_parent(parent_pid)
+    _close_inherited_sockets({ctrl.fileno()})
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
+    me = os.getpid()
+    while True:
+        try:
+            message = _recv(ctrl)
+        except (EOFError, OSError):
+            os._exit(0)
+        if message[0] == "spawn":
+            ours, theirs = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:
+                ctrl.close()
+                ours.close()
+                _worker_main(Connection(theirs.detach()), context, me)
+                os._exit(0)
+            theirs.close()
+            _send(ctrl, ("spawned", pid))
+            sendfds(ctrl, [ours.fileno()])
+            ours.close()
+        elif message[0] == "update":
+            _, text, timeout = message
+            _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me))
+        elif message[0] == "counts":
+            _send(ctrl, ("ok", counts_job(context)))
+
+
+def _trial_then_apply(context, text, timeout, update_job, counts_job, me):
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        ours.close()
+        conn = Connection(theirs.detach())
+        _die_with_parent(me)
+        try:
+            update_job(context, text)
+            conn.send(("ok", None))
+        except Refused as e:
+            conn.send(("refused", e))
+        except Exception:
+            conn.send(("crash", traceback.format_exc()))
+        os._exit(0)
+    theirs.close()
+    conn = Connection(ours.detach())
+    try:
+        if not conn.poll(timeout):
+            os.kill(pid, signal.SIGKILL)
+            return ("timeout", None)
+        outcome = conn.recv()
+    except (EOFError, OSError):
+        return ("crash", "the update's trial process died")
+    finally:
+        conn.close()
+    if outcome[0] != "ok":
+        return outcome
+    try:
+        update_job(context, text)  # known to finish: the trial just did, within the limit
+    except Refused as e:
+        return ("refused", e)
+    return ("ok", counts_job(context))
+
+
+# -- The web process's side -------------------------------------------------------------------
+
+
+class Worker:
+    def __init__(self, pid: int, conn: Connection, generation: int):
+        self.pid = pid
+        self.conn = conn
+        self.generation = generation
+        self.jobs = 0
+        try:
+            self.pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self.pidfd = None
+
+    def kill(self) -> None:
+        try:
+            if self.pidfd is not None:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+        except (ProcessLookupError, OSError):
+            pass
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except OSError:
+            pass
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+            self.pidfd = None
+
+
+class WorkerPool:
+    """A bounded set of worker processes; run() sends one job to an idle one and waits."""
+
+    def __init__(self, context, size: int = 2, wait_timeout: float = 30.0,
+                 update_job=None, counts_job=None):
+        self.context = context
+        self.size = max(1, size)
+        self.wait_timeout = wait_timeout
+        self._update_job = update_job
+        self._counts_job = counts_job
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._lock = threading.Lock()
+        self._ctrl_lock = threading.Lock()
+        self._idle: list[Worker] = []
+        self._generation = 0
+        self._ctrl: socket.socket | None = None
+        self._zygote_pid: int | None = None
+        self.killed = 0
+
+    # lifecycle
+
+    def start(self) -> "WorkerPool":
+        ours, theirs = socket.socketpair()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.close()
+                _zygote_main(theirs, self.context, parent, self._update_job, self._counts_job)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self._ctrl, self._zygote_pid = ours, pid
+        with self._lock:
+            for _ in range(self.size):
+                self._idle.append(self._spawn())
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+        if self._ctrl is not None:
+            self._ctrl.close()
+            self._ctrl = None
+        if self._zygote_pid:
+            try:
+                os.kill(self._zygote_pid, signal.SIGKILL)
+                os.waitpid(self._zygote_pid, 0)
+            except (ChildProcessError, ProcessLookupError, OSError):
+                pass
+            self._zygote_pid = None
+
+    def alive(self) -> bool:
+        if not self._zygote_pid:
+            return False
+        try:
+            pid, _ = os.waitpid(self._zygote_pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return pid == 0
+
+    def status(self) -> dict:
+        with self._lock:
+            idle = len(self._idle)
+        return {"size": self.size, "idle": idle, "killed_on_timeout": self.killed,
+                "alive": self.alive()}
+
+    # workers
+
+    def _spawn(self) -> Worker:
+        with self._ctrl_lock:
+            if self._ctrl is None:
+                raise Refused(503, "the query workers are shut down")
+            try:
+                _send(self._ctrl, ("spawn",))
+                _, pid = _recv(self._ctrl)
+                (fd,) = recvfds(self._ctrl, 1)
+            except (EOFError, OSError, RuntimeError) as e:
+                log.error("cannot start a query worker: %s", e)
+                raise Refused(503, "cannot start a query worker; restart the server") from None
+        return Worker(pid, Connection(fd), self._generation)
+
+    def _checkout(self) -> Worker:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.generation == self._generation:
+                    return worker
+                worker.close()
+        return self._spawn()
+
+    def _checkin(self, worker: Worker) -> None:
+        with self._lock:
+            if worker.generation == self._generation and self._ctrl is not None:
+                self._idle.append(worker)
+                return
+        worker.close()
+
+    def _replace(self) -> None:
+        try:
+            fresh = self._spawn()
+        except Refused:
+            return
+        self._checkin(fresh)
+
+    # jobs
+
+    def run(self, func, timeout: float, **kwargs):
+        """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds."""
+        if not self._slots.acquire(timeout=self.wait_timeout):
+            raise Refused(503, f"all {self.size} query workers are busy; try again shortly",
+                          headers={"Retry-After": "5"})
+        try:
+            return self._run(func, timeout, kwargs)
+        finally:
+            self._slots.release()
+
+    def _run(self, func, timeout, kwargs):
+        worker = self._checkout()
+        try:
+            worker.conn.send((func, kwargs))
+        except (OSError, ValueError):
+            worker.close()  # died while idle; one fresh try
+            worker = self._spawn()
+            worker.conn.send((func, kwargs))
+        started = time.monotonic()
+        try:
+            finished = worker.conn.poll(timeout)
+            reply = worker.conn.recv() if finished else None
+        except (EOFError, OSError):
+            worker.kill()
+            self._replace()
+            raise Refused(503, "the query worker stopped unexpectedly (out of memory?)") from None
+        if reply is None:
+            worker.kill()
+            self.killed += 1
+            self._replace()
+            raise Refused(
+                503,
+                f"the query ran longer than the time limit of {timeout:g} s and was stopped",
+                headers={"X-Timeout": f"{timeout:g}"},
+            )
+        worker.jobs += 1
+        self._checkin(worker)
+        log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
+        return self._unwrap(reply)
+
+    @staticmethod
+    def _unwrap(reply):
+        kind, value = reply
+        if kind == "ok":
+            return value
+        if kind == "refused":
+            raise value
+        log.error("a job failed in a worker:\n%s", value)
+        raise Refused(500, "internal error; the server log has the details")
+
+    def update(self, text: str, timeout: float):
+        """Apply an update to the zygote's graph (after a timed trial); returns new counts."""
+        with self._ctrl_lock:
+            if self._ctrl is None:
+                raise Refused(503, "the query workers are shut down")
+            try:
+                _send(self._ctrl, ("update", text, timeout))
+                reply = _recv(self._ctrl)
+            except (EOFError, OSError) as e:
+                log.error("the worker supervisor failed: %s", e)
+                raise Refused(503, "the update could not be applied; restart the server") from None
+            if reply[0] == "ok":
+                with self._lock:
+                    self._generation += 1
+                    stale, self._idle = self._idle, []
+                for worker in stale:
+                    worker.close()
+        if reply[0] == "timeout":
+            raise Refused(503, f"the update ran longer than the time limit of {timeout:g} s "
+                               "and was not applied")
+        counts = self._unwrap(reply)
+        for _ in range(self.size):
+            self._replace()
+        return counts
