@@ -142,5 +142,16 @@ def build_command(out, data, no_implied, no_linked):
     click.echo(f"triples: {counts}", err=True)
 
 
+def _register_faces():
+    from .link import link
+    from .serve import serve
+
+    cli.add_command(serve)
+    cli.add_command(link)
+
+
+_register_faces()
+
+
 def main(argv=None):
     cli.main(args=argv, prog_name="csto-kg")
