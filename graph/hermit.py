@@ -121,3 +121,23 @@ def run_hermit(files: list[tuple[str, Path, rdflib.Graph]] | Path) -> HermitResu
                 if owlready2.SymmetricProperty in q.is_a:
                     result.relations.add((o.iri, q.iri, s.iri))
     return result
+
+
+def owlrl_entailments(kg) -> HermitResult:
+    """owlrl's view in HermitResult's terms: named-class memberships and object property
+    assertions between named individuals, asserted or inferred, from a built graph."""
+    from .export import Vocabulary, graph_of
+    from .namespaces import GRAPHS
+
+    graph = rdflib.Graph()
+    for name in ("ontology", "asserted", "implied", "user", "linked", "inferred"):
+        graph += graph_of(kg, GRAPHS[name])
+    known = Vocabulary(graph)
+    result = HermitResult(True)
+    for s, o in graph.subject_objects(RDF.type):
+        if known.is_individual(s) and isinstance(o, URIRef) and o in known.classes and not str(o).startswith(str(OWL)):
+            result.types.add((str(s), str(o)))
+    for s, p, o in graph:
+        if p in known.object_properties and known.is_individual(s) and known.is_individual(o):
+            result.relations.add((str(s), str(p), str(o)))
+    return result
