@@ -51,7 +51,10 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
     key = cache_key(sources, implied)
     cached = cache_dir() / f"{key}.nq"
     if cache and cached.is_file():
-        return KnowledgeGraph.from_nquads(cached, key)
+        try:
+            return KnowledgeGraph.from_nquads(cached, key)
+        except (SyntaxError, OSError):
+            pass  # a damaged cache file is rebuilt, not trusted
     store = assemble(sources)
     reason(store)
     if cache:
@@ -131,9 +134,18 @@ def reason(store: ox.Store) -> None:
     store.extend(from_rdflib(readable_inferences(graph, closed), INFERRED))
 
 
+CACHE_ENTRIES = 32
+
+
 def dump(store: ox.Store, path: Path) -> None:
-    """Write the store as N-Quads, atomically: a reader never sees half a cache file."""
+    """Write the store as N-Quads, atomically: a reader never sees half a cache file.
+
+    Only the CACHE_ENTRIES most recent builds are kept.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    old = sorted(path.parent.glob("*.nq"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in old[CACHE_ENTRIES - 1:]:
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:

@@ -132,3 +132,16 @@ def test_a_second_build_on_unchanged_inputs_is_served_from_the_cache(kg):
     again = build()
     assert again.key == kg.key
     assert again.counts() == kg.counts()
+
+
+def test_a_damaged_cache_file_is_rebuilt_not_trusted(kg):
+    from csto_kg.graph.paths import cache_dir
+
+    cached = cache_dir() / f"{kg.key}.nq"
+    original = cached.read_bytes()
+    try:
+        cached.write_bytes(original[: len(original) // 2] + b"<broken")
+        again = build()
+        assert again.counts() == kg.counts()
+    finally:
+        cached.write_bytes(original)
