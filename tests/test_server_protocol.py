@@ -1,0 +1,392 @@
+"""SPARQL 1.1 Protocol over the real server (waitress on 127.0.0.1): methods, dataset,
+every format parsed back, the service description and every error status."""
+
+import csv
+import io
+import json
+import os
+import sys
+import urllib.parse
+
+import pytest
+import rdflib
+from rdflib.query import Result
+
+sys.path.insert(0, os.path.dirname(__file__))
+from server_fixtures import STATES, running_server, toy_graph  # noqa: E402
+
+from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY  # noqa: E402
+
+KG = "https://w3id.org/csto-kg/id/"
+STATE_QUERY = """SELECT ?state ?label WHERE {
+  ?state a csto:State ; rdfs:label ?label . FILTER(lang(?label) = "en") } ORDER BY ?label"""
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server(toy_graph(), {"MAX_CONTENT_LENGTH": 64 * 1024}) as s:
+        yield s
+
+
+def labels_from_json(response):
+    doc = response.json()
+    return {b["label"]["value"] for b in doc["results"]["bindings"]}
+
+
+# -- methods --------------------------------------------------------------------------------
+
+
+def test_get_query(server):
+    r = server.query(STATE_QUERY, accept="application/sparql-results+json")
+    assert r.status == 200
+    assert r.content_type == "application/sparql-results+json"
+    assert labels_from_json(r) == STATES
+
+
+def test_post_form(server):
+    r = server.post_form({"query": STATE_QUERY}, accept="application/sparql-results+json")
+    assert r.status == 200
+    assert labels_from_json(r) == STATES
+
+
+def test_post_form_is_decoded_once():
+    # rdflib-endpoint decodes form bodies twice: "%41+%2B" came back as "A++" (endpoint.md).
+    with running_server(toy_graph()) as s:
+        r = s.post_form({"query": 'SELECT ?x WHERE { BIND("%41+%2B" AS ?x) }'})
+        assert r.json()["results"]["bindings"][0]["x"]["value"] == "%41+%2B"
+
+
+def test_post_direct_query_with_dataset_in_url(server):
+    path = "/sparql?" + urllib.parse.urlencode({"default-graph-uri": INFERRED})
+    r = server.request("POST", path, body="SELECT ?m WHERE { ?o csto:hasMember ?m }".encode(),
+                       headers={"Content-Type": "application/sparql-query; charset=UTF-8",
+                                "Accept": "application/sparql-results+json"})
+    assert r.status == 200
+    members = {b["m"]["value"] for b in r.json()["results"]["bindings"]}
+    assert members == {KG + "Armenia", KG + "Belarus"}
+
+
+def test_bare_post_with_query_in_url(server):
+    path = "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    r = server.request("POST", path, headers={"Accept": "application/sparql-results+json"})
+    assert r.status == 200 and r.json()["boolean"] is True
+
+
+def test_head_is_allowed_on_the_endpoint(server):
+    r = server.request("HEAD", "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}))
+    assert r.status == 200 and r.body == b""
+
+
+# -- dataset --------------------------------------------------------------------------------
+
+
+def test_default_graph_is_the_union_of_named_graphs(server):
+    r = server.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    per_graph = sum(
+        int(server.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+            .json()["results"]["bindings"][0]["n"]["value"])
+        for g in (ONTOLOGY, ASSERTED, INFERRED)
+    )
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == per_graph
+
+
+def test_default_graph_uri_narrows_the_default_graph(server):
+    ask = "ASK { kg:CSTO csto:hasMember kg:Armenia }"
+    assert server.query(ask).json()["boolean"] is True
+    assert server.query(ask, **{"default-graph-uri": ASSERTED}).json()["boolean"] is False
+    assert server.query(ask, **{"default-graph-uri": [ASSERTED, INFERRED]}).json()["boolean"] is True
+
+
+def test_named_graph_uri_limits_graph_clauses(server):
+    q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    everything = {b["g"]["value"] for b in server.query(q).json()["results"]["bindings"]}
+    assert {ONTOLOGY, ASSERTED, INFERRED} <= everything
+    only = server.query(q, **{"named-graph-uri": INFERRED}).json()["results"]["bindings"]
+    assert {b["g"]["value"] for b in only} == {INFERRED}
+
+
+def test_graphs_can_be_told_apart(server):
+    q = "SELECT ?g WHERE { GRAPH ?g { kg:CSTO csto:hasMember kg:Belarus } }"
+    rows = server.query(q).json()["results"]["bindings"]
+    assert [b["g"]["value"] for b in rows] == [INFERRED]
+
+
+# -- result formats, parsed back --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept,fmt", [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+    ("text/csv", "csv"),
+    ("text/tab-separated-values", "tsv"),
+])
+def test_select_formats_parse_back(server, accept, fmt):
+    r = server.query(STATE_QUERY, accept=accept)
+    assert r.status == 200 and r.content_type == accept
+    result = Result.parse(io.BytesIO(r.body), format=fmt)
+    labels = {str(row[1]) for row in result}
+    assert labels == STATES
+    iris = {str(row[0]) for row in result}
+    assert iris == {KG + s for s in STATES}
+
+
+def test_csv_and_tsv_keep_awkward_literals(server):
+    q = "SELECT ?c WHERE { kg:Azerbaijan rdfs:comment ?c }"
+    expected = 'A "quoted", comma-and\ttab string\nwith a newline'
+    rows = list(csv.reader(io.StringIO(server.query(q, accept="text/csv").text, newline="")))
+    assert rows == [["c"], [expected]]
+    tsv = Result.parse(io.BytesIO(server.query(q, accept="text/tab-separated-values").body), format="tsv")
+    assert [str(row[0]) for row in tsv] == [expected]
+    xml = Result.parse(io.BytesIO(server.query(q, accept="application/sparql-results+xml").body), format="xml")
+    assert [str(row[0]) for row in xml] == [expected]
+
+
+def test_typed_language_and_blank_node_terms_in_json(server):
+    q = ("SELECT ?date ?be ?b WHERE { kg:CSTO csto:founded ?date ; csto:note ?b . "
+         "kg:Belarus rdfs:label ?be FILTER(lang(?be) = 'be') }")
+    row = server.query(q).json()["results"]["bindings"][0]
+    assert row["date"] == {"type": "literal", "value": "2002-10-07",
+                           "datatype": "http://www.w3.org/2001/XMLSchema#date"}
+    assert row["be"] == {"type": "literal", "value": "Беларусь", "xml:lang": "be"}
+    assert row["b"]["type"] == "bnode"
+
+
+def test_unbound_variables_are_left_out(server):
+    q = "SELECT ?s ?missing WHERE { ?s a csto:Organization OPTIONAL { ?s csto:nothing ?missing } }"
+    doc = server.query(q).json()
+    assert doc["head"]["vars"] == ["s", "missing"]
+    assert doc["results"]["bindings"] == [{"s": {"type": "uri", "value": KG + "CSTO"}}]
+    rows = list(csv.reader(io.StringIO(server.query(q, accept="text/csv").text, newline="")))
+    assert rows == [["s", "missing"], [KG + "CSTO", ""]]
+
+
+@pytest.mark.parametrize("accept,fmt", [
+    ("application/sparql-results+json", "json"),
+    ("application/sparql-results+xml", "xml"),
+])
+def test_ask_formats_parse_back(server, accept, fmt):
+    for query, expected in (("ASK { kg:Armenia csto:memberOf kg:CSTO }", True),
+                            ("ASK { kg:Azerbaijan csto:memberOf kg:CSTO }", False)):
+        r = server.query(query, accept=accept)
+        assert r.status == 200
+        assert Result.parse(io.BytesIO(r.body), format=fmt).askAnswer is expected
+
+
+def test_ask_as_csv_and_tsv_is_a_one_cell_table(server):
+    rows = list(csv.reader(io.StringIO(server.query("ASK {}", accept="text/csv").text, newline="")))
+    assert rows == [["_askResult"], ["true"]]
+    lines = server.query("ASK { FILTER(false) }", accept="text/tab-separated-values").text.split("\n")
+    assert lines[:2] == ["?_askResult", "false"]
+
+
+GRAPH_FORMATS = [
+    ("text/turtle", "turtle"),
+    ("application/n-triples", "nt"),
+    ("application/rdf+xml", "xml"),
+    ("application/ld+json", "json-ld"),
+]
+
+
+@pytest.mark.parametrize("accept,fmt", GRAPH_FORMATS)
+def test_construct_formats_parse_back(server, accept, fmt):
+    q = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a csto:State ; rdfs:label ?l }"
+    r = server.query(q, accept=accept)
+    assert r.status == 200 and r.content_type == accept
+    g = rdflib.Graph().parse(data=r.body, format=fmt)
+    labels = {str(o) for o in g.objects(None, rdflib.RDFS.label)}
+    assert labels == STATES | {"Беларусь"}
+
+
+@pytest.mark.parametrize("accept,fmt", GRAPH_FORMATS)
+def test_describe_formats_parse_back(server, accept, fmt):
+    r = server.query("DESCRIBE kg:Armenia", accept=accept)
+    assert r.status == 200 and r.content_type == accept
+    g = rdflib.Graph().parse(data=r.body, format=fmt)
+    armenia = rdflib.URIRef(KG + "Armenia")
+    assert (armenia, rdflib.RDFS.label, rdflib.Literal("Armenia", lang="en")) in g
+    assert set(g.subjects()) == {armenia}
+
+
+def test_defaults_without_accept(server):
+    assert server.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1").content_type == \
+        "application/sparql-results+json"
+    assert server.query("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1").content_type == "text/turtle"
+    assert server.query("ASK {}", accept="*/*").content_type == "application/sparql-results+json"
+
+
+def test_combined_accept_header_with_qualities(server):
+    r = server.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+                     accept="text/html;q=0.9, text/csv;q=0.8, application/sparql-results+xml;q=0.95")
+    assert r.content_type == "application/sparql-results+xml"
+
+
+@pytest.mark.parametrize("fmt,media", [
+    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+])
+def test_format_parameter_for_browsers(server, fmt, media):
+    r = server.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", accept="text/html", format=fmt)
+    assert r.status == 200 and r.content_type == media
+
+
+@pytest.mark.parametrize("fmt,media", [
+    ("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
+    ("rdfxml", "application/rdf+xml"), ("jsonld", "application/ld+json"),
+    ("xml", "application/rdf+xml"), ("json", "application/ld+json"),
+])
+def test_format_parameter_for_graphs(server, fmt, media):
+    r = server.query("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 2", format=fmt)
+    assert r.status == 200 and r.content_type == media
+
+
+# -- engine correctness where rdflib is wrong (endpoint.md) ----------------------------------
+
+
+def test_ask_filter_false_is_false(server):
+    # rdflib answers true (RDFLib/rdflib#3381).
+    assert server.query("ASK { FILTER(false) }").json()["boolean"] is False
+
+
+def test_construct_where_with_limit(server):
+    # rdflib raises TypeError (RDFLib/rdflib#1785).
+    r = server.query("CONSTRUCT WHERE { ?s a csto:State } LIMIT 2", accept="application/n-triples")
+    assert r.status == 200
+    assert len(rdflib.Graph().parse(data=r.body, format="nt")) == 2
+
+
+# -- service description ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept,fmt", GRAPH_FORMATS)
+def test_service_description(server, accept, fmt):
+    r = server.get("/sparql", accept=accept)
+    assert r.status == 200 and r.content_type == accept
+    g = rdflib.Graph().parse(data=r.body, format=fmt)
+    service = next(g.subjects(rdflib.RDF.type, SD.Service))
+    assert g.value(service, SD.endpoint) == rdflib.URIRef(server.base + "/sparql")
+    assert SD.SPARQL11Query in set(g.objects(service, SD.supportedLanguage))
+    assert SD.SPARQL11Update not in set(g.objects(service, SD.supportedLanguage))
+    formats = {str(o) for o in g.objects(service, SD.resultFormat)}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_TSV" in formats
+    assert "http://www.w3.org/ns/formats/JSON-LD" in formats
+    assert SD.UnionDefaultGraph in set(g.objects(service, SD.feature))
+    names = {str(n) for n in g.objects(None, SD.name)}
+    assert {ONTOLOGY, ASSERTED, INFERRED} <= names
+
+
+def test_service_description_sends_browsers_to_the_page(server):
+    r = server.get("/sparql", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert r.status == 303 and r.headers["Location"].endswith("/")
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def test_malformed_query_is_400_with_the_parser_message(server):
+    r = server.query("SELECT ?x WHERE { ?x ?y }")
+    assert r.status == 400
+    assert r.content_type == "text/plain"
+    assert "error at 1:" in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_wrong_method_is_405(server, method):
+    r = server.request(method, "/sparql", body=b"ASK {}")
+    assert r.status == 405
+    assert "GET" in r.headers["Allow"] and "POST" in r.headers["Allow"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x"])
+def test_unsupported_content_type_is_415(server, content_type):
+    r = server.request("POST", "/sparql", body=b"ASK {}", headers={"Content-Type": content_type})
+    assert r.status == 415
+    assert "application/sparql-query" in r.text
+
+
+def test_post_without_content_type_is_415(server):
+    r = server.request("POST", "/sparql", body=b"ASK {}")
+    assert r.status == 415
+
+
+def test_non_utf8_charset_is_415(server):
+    r = server.request("POST", "/sparql", body="ASK {}".encode("utf-16"),
+                       headers={"Content-Type": "application/sparql-query; charset=utf-16"})
+    assert r.status == 415
+
+
+def test_invalid_utf8_is_400(server):
+    r = server.request("POST", "/sparql", body=b"SELECT * WHERE { ?s ?p \"\xff\xfe\" }",
+                       headers={"Content-Type": "application/sparql-query"})
+    assert r.status == 400 and "UTF-8" in r.text
+
+
+def test_oversized_request_is_413(server):
+    body = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (65 * 1024)
+    r = server.request("POST", "/sparql", body=body.encode(),
+                       headers={"Content-Type": "application/sparql-query"})
+    assert r.status == 413
+
+
+def test_repeated_query_parameter_is_400(server):
+    r = server.get("/sparql", query=["ASK {}", "ASK { ?s ?p ?o }"])
+    assert r.status == 400 and "at most once" in r.text
+
+
+def test_query_and_update_together_is_400(server):
+    r = server.post_form({"query": "ASK {}", "update": "CLEAR ALL"})
+    assert r.status == 400
+
+
+def test_post_without_query_is_400(server):
+    assert server.post_form({"nothing": "here"}).status == 400
+
+
+def test_empty_query_is_400(server):
+    assert server.query("   ").status == 400
+
+
+def test_relative_dataset_iri_is_400(server):
+    r = server.query("ASK {}", **{"default-graph-uri": "not an iri"})
+    assert r.status == 400 and "absolute IRI" in r.text
+
+
+@pytest.mark.parametrize("query,accept", [
+    ("SELECT * WHERE { ?s ?p ?o }", "text/turtle"),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv"),
+    ("ASK {}", "image/png"),
+])
+def test_unacceptable_accept_is_406(server, query, accept):
+    r = server.query(query, accept=accept)
+    assert r.status == 406
+    assert "offers" in r.text
+
+
+def test_format_that_does_not_fit_is_406(server):
+    assert server.query("CONSTRUCT WHERE { ?s ?p ?o }", format="csv").status == 406
+
+
+def test_unknown_format_is_400(server):
+    r = server.query("ASK {}", format="yaml")
+    assert r.status == 400 and "unknown format" in r.text
+
+
+def test_unknown_path_is_404_text(server):
+    r = server.get("/nowhere")
+    assert r.status == 404 and "Traceback" not in r.text
+
+
+def test_bad_timeout_parameter_is_400(server):
+    assert server.query("ASK {}", timeout="soon").status == 400
+    assert server.query("ASK {}", timeout="-1").status == 400
+
+
+def test_no_client_input_gives_500(server):
+    # a sweep of odd inputs: none may crash the server or show a traceback
+    odd = ["", "%", "SELECT", "ASK {", "SELECT * WHERE { ?s ?p ?o } LIMIT -1",
+           "PREFIX : <x> SELECT * {}", "SELECT (1/0 AS ?x) {}", "\x00", "DESCRIBE ?x",
+           "SELECT * WHERE { SERVICE ?x { ?s ?p ?o } }", "LOAD <http://127.0.0.1:9/>"]
+    for text in odd:
+        for r in (server.query(text), server.post_form({"query": text})):
+            assert r.status < 500, (text, r.status, r.text)
+            assert "Traceback" not in r.text

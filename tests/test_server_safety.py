@@ -1,0 +1,264 @@
+"""Safe by default: read-only unless a token is set, SERVICE only to allowed endpoints, no
+LOAD, a timeout that really stops a query, a row limit, CORS only for listed origins."""
+
+import os
+import sys
+import time
+import urllib.parse
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from server_fixtures import (  # noqa: E402
+    SLOW_QUERY,
+    RecordingListener,
+    running_server,
+    sparql_json_reply,
+    toy_graph,
+)
+
+from csto_kg.graph.namespaces import USER  # noqa: E402
+
+TOKEN = "s3cret-token-for-tests"
+INSERT = f"INSERT DATA {{ GRAPH <{USER}> {{ kg:Kazakhstan a csto:State }} }}"
+ASK_INSERTED = "ASK { kg:Kazakhstan a csto:State }"
+
+
+@pytest.fixture(scope="module")
+def read_only():
+    with running_server(toy_graph()) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def writable():
+    with running_server(toy_graph(), {"UPDATE_TOKEN": TOKEN, "WORKERS": 2}) as s:
+        yield s
+
+
+def post_update(server, text, token=None, content_type="application/sparql-update"):
+    headers = {"Content-Type": content_type}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    body = text if content_type != "application/x-www-form-urlencoded" else \
+        urllib.parse.urlencode({"update": text})
+    return server.request("POST", "/sparql", body=body.encode(), headers=headers)
+
+
+def asks(server, query):
+    return server.query(query).json()["boolean"]
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def test_updates_are_refused_when_writes_are_off(read_only):
+    for token in (None, TOKEN):
+        r = post_update(read_only, INSERT, token)
+        assert r.status == 403 and "read-only" in r.text
+    assert asks(read_only, ASK_INSERTED) is False
+
+
+def test_update_without_token_is_401(writable):
+    r = post_update(writable, INSERT)
+    assert r.status == 401
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert asks(writable, ASK_INSERTED) is False
+
+
+def test_update_with_wrong_token_is_403(writable):
+    r = post_update(writable, INSERT, token="wrong-token-123")
+    assert r.status == 403
+    assert asks(writable, ASK_INSERTED) is False
+
+
+def test_update_with_token_is_applied_and_seen_by_every_worker(writable):
+    r = post_update(writable, INSERT, token=TOKEN)
+    assert r.status == 204
+    # several queries, so that more than one worker answers
+    assert all(asks(writable, ASK_INSERTED) for _ in range(6))
+    rows = writable.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ kg:Kazakhstan a csto:State }} }}").json()
+    assert [b["g"]["value"] for b in rows["results"]["bindings"]] == [USER]
+    health = writable.get("/health").json()
+    assert health["graphs"]["user"]["triples"] == 1
+    r = post_update(writable, f"DELETE DATA {{ GRAPH <{USER}> {{ kg:Kazakhstan a csto:State }} }}",
+                    token=TOKEN, content_type="application/x-www-form-urlencoded")
+    assert r.status == 204
+    assert asks(writable, ASK_INSERTED) is False
+
+
+def test_update_over_get_is_refused(writable):
+    r = writable.get("/sparql", update=INSERT)
+    assert r.status == 400 and "POST" in r.text
+    assert asks(writable, ASK_INSERTED) is False
+
+
+def test_malformed_update_is_400(writable):
+    r = post_update(writable, "INSERT DATA { oops", token=TOKEN)
+    assert r.status == 400 and "malformed update" in r.text
+
+
+def test_load_is_refused_and_fetches_nothing(writable):
+    listener = RecordingListener()
+    try:
+        for text in (f"LOAD <{listener.url}>", f"load silent <{listener.url}> INTO GRAPH <{USER}>"):
+            r = post_update(writable, text, token=TOKEN)
+            assert r.status == 403 and "LOAD" in r.text
+        time.sleep(0.3)
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+def test_service_inside_update_is_refused(writable):
+    listener = RecordingListener()
+    try:
+        text = (f"INSERT {{ GRAPH <{USER}> {{ ?s ?p ?o }} }} WHERE "
+                f"{{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}")
+        assert post_update(writable, text, token=TOKEN).status == 403
+        time.sleep(0.3)
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+def test_slow_update_is_stopped_and_not_applied():
+    slow = (f"INSERT {{ GRAPH <{USER}> {{ kg:X csto:n ?n }} }} WHERE {{ "
+            + SLOW_QUERY[SLOW_QUERY.index("{") + 1:])
+    with running_server(toy_graph(), {"UPDATE_TOKEN": TOKEN, "TIMEOUT": 1.5}) as s:
+        r = post_update(s, slow, token=TOKEN)
+        assert r.status == 503 and "time limit" in r.text
+        assert asks(s, "ASK { kg:X ?p ?o }") is False
+        assert post_update(s, INSERT, token=TOKEN).status == 204
+        assert asks(s, ASK_INSERTED) is True
+
+
+def test_token_must_be_long_enough():
+    with pytest.raises(ValueError):
+        running_server(toy_graph(), {"UPDATE_TOKEN": "short"}).__enter__()
+
+
+# -- SERVICE ---------------------------------------------------------------------------------
+
+
+def test_service_to_a_non_allowed_endpoint_makes_no_connection(read_only):
+    listener = RecordingListener(reply=sparql_json_reply("x", ["remote"]))
+    try:
+        query = f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?p ?o }} }}"
+        r = read_only.query(query)
+        assert r.status == 403
+        assert "allow-list" in r.text and listener.url in r.text
+        r = read_only.query(f"SELECT ?x WHERE {{ SERVICE SILENT <{listener.url}> {{ ?x ?p ?o }} }}")
+        assert r.status == 403
+        r = read_only.query("SELECT ?x WHERE { BIND(<%s> AS ?e) SERVICE ?e { ?x ?p ?o } }" % listener.url)
+        assert r.status == 403
+        time.sleep(0.3)
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+def test_service_to_an_allowed_endpoint_is_called():
+    listener = RecordingListener(reply=sparql_json_reply("x", ["from the remote endpoint"]))
+    try:
+        with running_server(toy_graph(), {"ALLOWED_SERVICES": [listener.url]}) as s:
+            r = s.query(f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?p ?o }} }}")
+            assert r.status == 200, r.text
+            values = [b["x"]["value"] for b in r.json()["results"]["bindings"]]
+            assert values == ["from the remote endpoint"]
+        assert len(listener.connections) == 1
+    finally:
+        listener.close()
+
+
+def test_default_allow_list_is_wikidata_only(read_only):
+    assert read_only.state.allowed_services == ("https://query.wikidata.org/sparql",)
+
+
+# -- timeout ---------------------------------------------------------------------------------
+
+
+def test_slow_query_is_stopped_and_the_server_answers_the_next_one():
+    limit = 1.5
+    with running_server(toy_graph(), {"TIMEOUT": limit, "WORKERS": 2}) as s:
+        started = time.monotonic()
+        r = s.query(SLOW_QUERY)
+        waited = time.monotonic() - started
+        assert r.status == 503
+        assert "time limit" in r.text and r.headers["X-Timeout"] == "1.5"
+        assert waited < limit + 10  # stopped, not run to completion (minutes)
+        # the killed worker was replaced: every worker still answers
+        for _ in range(4):
+            assert s.query("ASK { kg:Armenia ?p ?o }").json()["boolean"] is True
+        assert s.get("/health").json()["workers"]["killed_on_timeout"] == 1
+
+
+def test_slow_queries_in_parallel_do_not_block_other_requests():
+    import threading
+
+    with running_server(toy_graph(), {"TIMEOUT": 2, "WORKERS": 3}) as s:
+        results = []
+        slow = threading.Thread(target=lambda: results.append(s.query(SLOW_QUERY).status))
+        slow.start()
+        time.sleep(0.3)
+        assert s.query("ASK {}").json()["boolean"] is True  # another worker answers
+        assert s.get("/health").status == 200
+        slow.join()
+        assert results == [503]
+
+
+def test_client_may_ask_for_a_shorter_timeout():
+    with running_server(toy_graph(), {"TIMEOUT": 30}) as s:
+        r = s.query(SLOW_QUERY, timeout="1")
+        assert r.status == 503 and r.headers["X-Timeout"] == "1"
+
+
+# -- result size -----------------------------------------------------------------------------
+
+
+def test_result_over_the_row_limit_is_an_error_not_a_cut():
+    with running_server(toy_graph(), {"MAX_ROWS": 5}) as s:
+        r = s.query("SELECT * WHERE { ?s ?p ?o }")
+        assert r.status == 422
+        assert "more than 5 rows" in r.text and r.headers["X-Max-Rows"] == "5"
+        r = s.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        assert r.status == 422 and "more than 5 triples" in r.text
+        r = s.query("SELECT * WHERE { ?s ?p ?o } LIMIT 5")
+        assert r.status == 200 and len(r.json()["results"]["bindings"]) == 5
+
+
+# -- CORS ------------------------------------------------------------------------------------
+
+
+def test_no_cors_by_default(read_only):
+    r = read_only.request("GET", "/sparql?query=ASK%7B%7D", headers={"Origin": "http://evil.test"})
+    assert r.status == 200 and "Access-Control-Allow-Origin" not in r.headers
+    pre = read_only.request("OPTIONS", "/sparql", headers={
+        "Origin": "http://evil.test", "Access-Control-Request-Method": "POST"})
+    assert pre.status == 403 and "Access-Control-Allow-Origin" not in pre.headers
+
+
+def test_cors_for_a_listed_origin():
+    origin = "http://localhost:3000"
+    with running_server(toy_graph(), {"CORS_ORIGINS": [origin]}) as s:
+        r = s.request("GET", "/sparql?query=ASK%7B%7D", headers={"Origin": origin})
+        assert r.headers["Access-Control-Allow-Origin"] == origin
+        assert "Origin" in r.headers["Vary"]
+        assert "Access-Control-Allow-Credentials" not in r.headers
+        pre = s.request("OPTIONS", "/sparql", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization, x-evil"})
+        assert pre.status == 204
+        assert pre.headers["Access-Control-Allow-Origin"] == origin
+        assert "POST" in pre.headers["Access-Control-Allow-Methods"]
+        allowed = {h.strip().lower() for h in pre.headers["Access-Control-Allow-Headers"].split(",")}
+        assert allowed == {"content-type", "authorization"}
+        other = s.request("GET", "/sparql?query=ASK%7B%7D", headers={"Origin": "http://other.test"})
+        assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_cors_star_without_credentials():
+    with running_server(toy_graph(), {"CORS_ORIGINS": ["*"]}) as s:
+        r = s.request("GET", "/health", headers={"Origin": "http://anywhere.test"})
+        assert r.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Access-Control-Allow-Credentials" not in r.headers
