@@ -118,32 +118,32 @@ def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
     parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
     graphs["inputs"] = rdflib.Graph()
     parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
+    merged = rdflib.Graph()
+    for name in ("csto", *inputs, "inferred"):
+        merged += graphs[name]
+    graphs["merged"] = merged
+    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
 
     bundle = Bundle(out)
+    by_iri = {part.iri: part.name for part in parts}
+    closure_declared: dict[str, dict] = {}  # per part: what its file and its imports declare
     for part in parts:
         graph = graphs[part.name]
+        visible = kinds(graph)
+        for imported in part.imports:
+            merge_kinds(visible, closure_declared[by_iri[imported]])
         if part.name == "csto":
-            vi = next(iter(graph.objects(URIRef(ONTOLOGY_IRI), OWL.versionIRI)), None)
+            vi = graph.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
             version_iri = str(vi) if vi else f"{ONTOLOGY_IRI}/{version}"
-            doc = ontology_document(graph, known)
+            doc = ontology_document(graph, known, visible)
         else:
             version_iri = f"{part.iri}/{version}"
-            doc = data_document(graph, part, version_iri, version, known, kg.key)
+            doc = data_document(graph, part, version_iri, version, known, visible, kg.key)
+        closure_declared[part.name] = merge_kinds(visible, kinds(doc))
         bundle.files[part.name] = write_turtle(doc, out / f"{part.name}.ttl", header_comment(part.name))
         bundle.triples[part.name] = len(doc)
         bundle.iris[part.name] = part.iri
         bundle.version_iris[part.name] = version_iri
-
-    merged = rdflib.Graph()
-    for name in ("csto", *inputs, "inferred"):
-        merged += graphs[name]
-    merged_part = Part("merged", part_iri("merged"), (), _TITLES["merged"])
-    merged_version = f"{merged_part.iri}/{version}"
-    doc = data_document(merged, merged_part, merged_version, version, Vocabulary(union), kg.key)
-    bundle.files["merged"] = write_turtle(doc, out / "merged.ttl", header_comment("merged"))
-    bundle.triples["merged"] = len(doc)
-    bundle.iris["merged"] = merged_part.iri
-    bundle.version_iris["merged"] = merged_version
 
     (out / CATALOG).write_text(catalog_xml(bundle), encoding="utf-8")
     bundle.files["catalog"] = out / CATALOG
@@ -163,10 +163,7 @@ class Vocabulary:
     """What the ontology and the inputs declare or use: classes, properties by kind, individuals."""
 
     def __init__(self, graph: rdflib.Graph):
-        self.declared: dict[URIRef, set[str]] = {}
-        for s, o in graph.subject_objects(RDF.type):
-            if isinstance(s, URIRef) and o in _ENTITY_TYPES:
-                self.declared.setdefault(s, set()).add(_ENTITY_TYPES[o])
+        self.declared = kinds(graph)
         self.classes = {s for t in _CLASS_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
         self.properties = {s for t in _PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
         self.object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
@@ -174,17 +171,26 @@ class Vocabulary:
         self.annotation_properties = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
         self.ontologies = set(graph.subjects(RDF.type, OWL.Ontology))
 
-    def learn(self, declared: rdflib.Graph) -> None:
-        """Count declarations written into one file as known to the files importing it."""
-        for s, o in declared.subject_objects(RDF.type):
-            if o in _ENTITY_TYPES:
-                self.declared.setdefault(s, set()).add(_ENTITY_TYPES[o])
-
     def is_schema(self, term) -> bool:
         return term in self.classes or term in self.properties or term in self.ontologies or builtin(term)
 
     def is_individual(self, term) -> bool:
         return isinstance(term, URIRef) and not self.is_schema(term)
+
+
+def kinds(graph: rdflib.Graph) -> dict[URIRef, set[str]]:
+    """What graph declares each IRI to be: class, object, data, annotation, individual, ..."""
+    out: dict[URIRef, set[str]] = {}
+    for s, o in graph.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and o in _ENTITY_TYPES:
+            out.setdefault(s, set()).add(_ENTITY_TYPES[o])
+    return out
+
+
+def merge_kinds(into: dict, other: dict) -> dict:
+    for term, ks in other.items():
+        into.setdefault(term, set()).update(ks)
+    return into
 
 
 def builtin(term) -> bool:
@@ -223,22 +229,23 @@ def is_inferred_axiom(graph: rdflib.Graph, node) -> bool:
     return (node, RDF.type, OWL.Axiom) in graph and (node, CSTO.inferredBy, None) in graph
 
 
-def declarations(graph: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+def declarations(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
     """Declarations for the entities graph uses: individuals, and any class or property the
     ontology does not declare (a property with literal values becomes an annotation property,
-    which no reasoner interprets: user data may carry xsd:date values HermiT refuses)."""
+    which no reasoner interprets: user data may carry xsd:date values HermiT refuses).
+    visible: what the file and its imports already declare; known: what the whole build declares."""
     out = rdflib.Graph()
     axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
 
     def individual(term):
-        if known.is_individual(term) and "individual" not in known.declared.get(term, ()):
+        if known.is_individual(term) and "individual" not in visible.get(term, ()):
             out.add((term, RDF.type, OWL.NamedIndividual))
 
     for s, p, o in graph:
         if s in axiom_nodes:
             continue
         if p == RDF.type:
-            if isinstance(o, URIRef) and not builtin(o) and o not in known.declared:
+            if isinstance(o, URIRef) and not builtin(o) and "class" not in visible.get(o, ()):
                 out.add((o, RDF.type, OWL.Class))
             if not builtin(o) or o == OWL.NamedIndividual:
                 individual(s)
@@ -251,29 +258,35 @@ def declarations(graph: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
             continue
         if builtin(p):
             continue
-        if p not in known.declared:
-            kind = OWL.ObjectProperty if isinstance(o, (URIRef, BNode)) and not builtin(o) else OWL.AnnotationProperty
+        kind = property_kind(p, o, known)
+        if p not in visible:
             out.add((p, RDF.type, kind))
-        if p in known.annotation_properties or p not in known.declared:
-            if not known.is_schema(s):
-                individual(s)
-            continue
-        individual(s)
-        if p in known.object_properties:
+        if not known.is_schema(s):
+            individual(s)
+        if kind == OWL.ObjectProperty:
             individual(o)
     return out
 
 
-def ontology_document(graph: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+def property_kind(p, value, known: Vocabulary) -> URIRef:
+    """The kind the build declares p to be; an undeclared one is an object property if its
+    value is an IRI, else an annotation property."""
+    for kind, members in ((OWL.ObjectProperty, known.object_properties), (OWL.DatatypeProperty, known.data_properties),
+                          (OWL.AnnotationProperty, known.annotation_properties)):
+        if p in members:
+            return kind
+    return OWL.ObjectProperty if isinstance(value, (URIRef, BNode)) and not builtin(value) else OWL.AnnotationProperty
+
+
+def ontology_document(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
     doc = bound(rdflib.Graph())
     doc += graph
-    declared = declarations(graph, known)
-    known.learn(declared)
-    doc += declared
+    doc += declarations(graph, known, visible)
     return doc
 
 
-def data_document(graph, part: Part, version_iri: str, version: str, known: Vocabulary, key: str) -> rdflib.Graph:
+def data_document(graph, part: Part, version_iri: str, version: str, known: Vocabulary, visible: dict,
+                  key: str) -> rdflib.Graph:
     """A data graph as an ontology: its header (any header of its own dropped), its imports,
     its triples, its declarations."""
     doc = bound(rdflib.Graph())
@@ -281,9 +294,7 @@ def data_document(graph, part: Part, version_iri: str, version: str, known: Voca
     for t in graph:
         if t[0] not in headers:
             doc.add(t)
-    declared = declarations(doc, known)
-    known.learn(declared)
-    doc += declared
+    doc += declarations(doc, known, visible)
     iri = URIRef(part.iri)
     doc.add((iri, RDF.type, OWL.Ontology))
     doc.add((iri, OWL.versionIRI, URIRef(version_iri)))

@@ -1,0 +1,187 @@
+"""The Protégé bundle: Turtle ontologies with headers, imports resolved offline by the catalog,
+declarations for every entity, and inferred assertions told apart from asserted ones."""
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+from csto_kg.graph.build import build
+from csto_kg.graph.export import INFERRED_BY, export_bundle
+from csto_kg.graph.hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
+from csto_kg.graph.namespaces import CSTO, KG, OWL, RDF, RDFS
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+NOT_OWL2_DATATYPES = {URIRef(XSD_NS + n) for n in ("date", "gYearMonth", "gYear")}
+PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return build(linked=False, cache=False)
+
+
+@pytest.fixture(scope="module")
+def bundle(kg, tmp_path_factory):
+    return export_bundle(kg, tmp_path_factory.mktemp("bundle"))
+
+
+@pytest.fixture(scope="module")
+def graphs(bundle):
+    return {name: rdflib.Graph().parse(path, format="turtle")
+            for name, path in bundle.files.items() if path.suffix == ".ttl"}
+
+
+def test_bundle_has_the_expected_turtle_files(bundle):
+    names = {p.name for p in bundle.out_dir.iterdir()}
+    assert {"csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl",
+            "catalog-v001.xml"} <= names
+    assert "user.ttl" not in names
+
+
+def test_every_file_has_one_ontology_header_with_a_version_iri(graphs, bundle):
+    for name, g in graphs.items():
+        heads = list(g.subjects(RDF.type, OWL.Ontology))
+        assert heads == [URIRef(bundle.iris[name])], name
+        assert g.value(heads[0], OWL.versionIRI) == URIRef(bundle.version_iris[name]), name
+
+
+def test_catalog_is_well_formed_and_maps_every_import_to_a_local_file(bundle, graphs):
+    root = ET.parse(bundle.catalog).getroot()
+    assert root.tag == f"{{{CATALOG_NS}}}catalog"
+    entries = root.findall(f"{{{CATALOG_NS}}}uri")
+    assert entries and all(not Path(e.attrib["uri"]).is_absolute() for e in entries)
+    catalog = read_catalog(bundle.catalog)
+    imports = {o for g in graphs.values() for o in g.objects(None, OWL.imports)}
+    assert imports
+    for iri in imports:
+        assert str(iri) in catalog, f"owl:imports <{iri}> is not in the catalog"
+        target = catalog[str(iri)]
+        assert target.is_file() and target.parent == bundle.out_dir.resolve()
+        # the file the catalog names is the ontology imported (by IRI or version IRI)
+        imported = rdflib.Graph().parse(target, format="turtle")
+        head = next(imported.subjects(RDF.type, OWL.Ontology))
+        assert iri in {head, imported.value(head, OWL.versionIRI)}
+    for name in graphs:
+        assert catalog[bundle.iris[name]] == bundle.files[name].resolve()
+        assert catalog[bundle.version_iris[name]] == bundle.files[name].resolve()
+
+
+def test_import_chain_reaches_every_input_from_inputs_and_inferred(bundle):
+    closure = [p.name for _, p, _ in import_closure(bundle.files["inferred"])]
+    assert closure == ["csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl"]
+    assert [p.name for _, p, _ in import_closure(bundle.files["asserted"])] == ["csto.ttl", "asserted.ttl"]
+
+
+def test_an_import_the_catalog_does_not_map_is_reported(bundle, tmp_path):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/o> a <http://www.w3.org/2002/07/owl#Ontology> ;"
+                      " <http://www.w3.org/2002/07/owl#imports> <https://example.org/elsewhere> .\n")
+    with pytest.raises(ImportError_, match="elsewhere"):
+        import_closure(broken, read_catalog(bundle.catalog))
+
+
+def test_ontology_file_carries_the_member_axioms_of_the_build(graphs):
+    g = graphs["csto"]
+    for cls, prop in ((CSTO.DiplomaticRelationsWithAllMembers, CSTO.hasDiplomaticRelationsWith),
+                      (CSTO.ConsentOfAllMembers, CSTO.consentGivenBy)):
+        (eq,) = list(g.objects(cls, OWL.equivalentClass))
+        members = rdflib.collection.Collection(g, g.value(eq, OWL.intersectionOf))
+        values = {g.value(r, OWL.hasValue) for r in members if g.value(r, OWL.onProperty) == prop}
+        assert values == {KG[m] for m in ("Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan")}
+    assert (KG.Armenia, RDF.type, OWL.NamedIndividual) in g
+
+
+def test_merged_file_declares_every_entity_it_uses(graphs):
+    g = graphs["merged"]
+    builtin = (str(RDF), str(RDFS), str(OWL), XSD_NS)
+    axioms = set(g.subjects(RDF.type, OWL.Axiom))
+    kinds = {}
+    for s, o in g.subject_objects(RDF.type):
+        kinds.setdefault(s, set()).add(o)
+    for s, p, o in g:
+        if s in axioms:
+            continue
+        if not str(p).startswith(builtin):
+            assert kinds.get(p, set()) & set(PROPERTY_KINDS), f"undeclared property {p}"
+        if p == RDF.type and isinstance(o, URIRef) and not str(o).startswith(builtin):
+            assert OWL.Class in kinds.get(o, set()), f"undeclared class {o}"
+            assert OWL.NamedIndividual in kinds.get(s, set()), f"undeclared individual {s}"
+        if OWL.ObjectProperty in kinds.get(p, set()) and isinstance(s, URIRef):
+            assert OWL.NamedIndividual in kinds[s] and OWL.NamedIndividual in kinds[o], (s, p, o)
+
+
+def test_dates_are_only_annotation_values(graphs):
+    """HermiT refuses xsd:date, gYearMonth, gYear as data property values (reasoning.md)."""
+    g = graphs["merged"]
+    axioms = set(g.subjects(RDF.type, OWL.Axiom))  # their owl:annotatedTarget repeats the value
+    dated = [(s, p) for s, p, o in g
+             if isinstance(o, Literal) and o.datatype in NOT_OWL2_DATATYPES and s not in axioms]
+    assert dated, "the article's statements carry dates"
+    for s, p in dated:
+        assert (p, RDF.type, OWL.AnnotationProperty) in g, p
+
+
+def axiom_annotations(g, prop):
+    out = {}
+    for ax in g.subjects(RDF.type, OWL.Axiom):
+        t = (g.value(ax, OWL.annotatedSource), g.value(ax, OWL.annotatedProperty), g.value(ax, OWL.annotatedTarget))
+        for v in g.objects(ax, prop):
+            out.setdefault(t, set()).add(v)
+    return out
+
+
+def content(g):
+    axioms = set(g.subjects(RDF.type, OWL.Axiom))
+    heads = set(g.subjects(RDF.type, OWL.Ontology))
+    return {t for t in g if t[0] not in axioms | heads and not (t[1] == RDF.type and t[2] == OWL.NamedIndividual)}
+
+
+def test_every_inferred_assertion_is_marked_new_and_named(graphs, kg):
+    inferred = graphs["inferred"]
+    marks = axiom_annotations(inferred, CSTO.inferredBy)
+    triples = content(inferred)
+    assert (KG.Azerbaijan, CSTO.ineligibleFor, CSTO.ObserverStatus) in triples
+    assert (KG.Azerbaijan, RDF.type, CSTO.IneligibleForObserverStatus) in triples
+    inputs = rdflib.Graph()
+    for name in ("csto", "asserted", "implied"):
+        inputs += graphs[name]
+    for t in triples:
+        assert marks.get(t) == {Literal(INFERRED_BY)}, t
+        assert t not in inputs, f"asserted, not new: {t}"
+        assert not any(isinstance(x, (BNode, Literal)) for x in t), t
+        assert t[1] == RDF.type or (t[1], RDF.type, OWL.ObjectProperty) in inputs, t
+        assert t[1] != RDF.type or (t[2], RDF.type, OWL.Class) in inputs, t
+    assert set(marks) == triples
+
+
+def test_asserted_facts_keep_their_quotes_and_are_not_marked_inferred(graphs):
+    g = graphs["asserted"]
+    quotes = axiom_annotations(g, CSTO.quote)
+    assert any("UN members" in str(q) for qs in quotes.values() for q in qs)
+    assert not axiom_annotations(g, CSTO.inferredBy)
+    merged_marks = axiom_annotations(graphs["merged"], CSTO.inferredBy)
+    assert not set(merged_marks) & content(g)
+
+
+def test_bundle_without_implied_facts_and_with_user_data(tmp_path):
+    data = tmp_path / "mine.ttl"
+    data.write_text("@prefix csto: <https://w3id.org/csto-kg/ontology#> .\n"
+                    "<https://example.org/Utopia> a csto:State ; csto:memberOf <https://w3id.org/csto-kg/id/UnitedNations> ;"
+                    " <https://example.org/motto> \"Peace\" .\n"
+                    "<https://example.org/mine> a <http://www.w3.org/2002/07/owl#Ontology> .\n")
+    kg = build([data], implied=False, linked=False, cache=False)
+    bundle = export_bundle(kg, tmp_path / "b")
+    assert "implied" not in bundle.files and (tmp_path / "b" / "user.ttl").is_file()
+    closure = [p.name for _, p, _ in import_closure(bundle.files["inputs"])]
+    assert closure == ["csto.ttl", "asserted.ttl", "user.ttl", "inputs.ttl"]
+    user = rdflib.Graph().parse(bundle.files["user"], format="turtle")
+    assert list(user.subjects(RDF.type, OWL.Ontology)) == [URIRef(bundle.iris["user"])]
+    ex = rdflib.Namespace("https://example.org/")
+    assert (ex.Utopia, RDF.type, OWL.NamedIndividual) in user
+    assert (ex.motto, RDF.type, OWL.AnnotationProperty) in user
+    inferred = rdflib.Graph().parse(bundle.files["inferred"], format="turtle")
+    assert (ex.Utopia, CSTO.meets, CSTO.UNMembershipRequirement) in inferred
