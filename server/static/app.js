@@ -35,6 +35,8 @@
     return node;
   }
 
+  var NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsigned\w+)$/;
+
   function termCell(term) {
     var td = el("td");
     if (!term) return td;
@@ -49,10 +51,10 @@
       td.appendChild(el("span", { "class": "literal" }, term.value));
       if (term["xml:lang"]) td.appendChild(el("span", { "class": "lang" }, "@" + term["xml:lang"]));
       if (term.datatype) {
-        td.appendChild(el("span", { "class": "datatype" }, "^^" + compact(term.datatype)));
-        if (/#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsigned\w+)$/.test(term.datatype)) {
-          td.dataset.number = term.value;
-        }
+        td.title = compact(term.datatype);
+        // Numbers read as numbers; other datatypes are shown, since they change the meaning.
+        if (NUMERIC.test(term.datatype)) td.dataset.number = term.value;
+        else td.appendChild(el("span", { "class": "datatype" }, "^^" + compact(term.datatype)));
       }
     } else {
       td.textContent = JSON.stringify(term.value);

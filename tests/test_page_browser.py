@@ -1,0 +1,149 @@
+"""The query page in a real headless browser (Debian's chromium through Playwright).
+
+Nothing may come from the network: the test fails on any request that is not to the server.
+"""
+
+import csv
+import os
+import shutil
+import sys
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, os.path.dirname(__file__))
+from server_fixtures import running_server, toy_graph  # noqa: E402
+
+from csto_kg.queries import NamedQuery  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+KG = "https://w3id.org/csto-kg/id/"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+TOY_QUERIES = [
+    NamedQuery("organizations", "Organizations", "Every organization.",
+               "SELECT ?org ?label WHERE { ?org a csto:Organization ; rdfs:label ?label }"),
+    NamedQuery("members", "Members as a graph", "The CSTO's members, as triples.",
+               "CONSTRUCT { kg:CSTO csto:hasMember ?m } WHERE { kg:CSTO csto:hasMember ?m }"),
+]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server(toy_graph(), {"NAMED_QUERIES": lambda: TOY_QUERIES}) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context()
+    page = context.new_page()
+    foreign = []
+    page.on("request", lambda request: None if request.url.startswith(server.base)
+            else foreign.append(request.url))
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.base + "/")
+    yield page
+    context.close()
+    assert foreign == [], "the page fetched something from outside the server"
+    assert errors == [], errors
+
+
+def type_query(page, text):
+    editor = page.locator("#query")
+    editor.fill("")
+    editor.type(text)
+
+
+def column(page, index):
+    return page.locator(f"#results-table tbody tr td:nth-child({index})").all_inner_texts()
+
+
+def test_editor_starts_with_prefixes_and_highlights(page):
+    text = page.locator("#query").input_value()
+    assert "PREFIX csto: <https://w3id.org/csto-kg/ontology#>" in text
+    assert "PREFIX kg: <https://w3id.org/csto-kg/id/>" in text
+    expect(page.locator("#highlight .tok-kw").first).to_have_text("PREFIX")
+    type_query(page, "SELECT ?x WHERE { ?x a csto:State }")
+    expect(page.locator("#highlight .tok-var").first).to_have_text("?x")
+    expect(page.locator("#highlight .tok-pname").first).to_have_text("csto:State")
+
+
+def test_type_a_query_run_it_and_see_the_rows(page):
+    type_query(page, "SELECT ?state ?pop WHERE { ?state csto:population ?pop } ORDER BY ?state")
+    page.click("#run")
+    expect(page.locator("#results-table tbody tr")).to_have_count(3)
+    assert column(page, 1) == ["kg:Armenia", "kg:Azerbaijan", "kg:Belarus"]
+    expect(page.locator("#status")).to_contain_text("3 rows")
+    # IRIs are links; our own lead to the resource page
+    link = page.locator("#results-table tbody tr td:nth-child(1) a").first
+    assert link.get_attribute("href") == "/resource?iri=https%3A%2F%2Fw3id.org%2Fcsto-kg%2Fid%2FArmenia"
+
+
+def test_ctrl_enter_runs_the_query(page):
+    type_query(page, "ASK { kg:Armenia csto:memberOf kg:CSTO }")
+    page.locator("#query").press("Control+Enter")
+    expect(page.locator("#boolean-result")).to_have_text("true")
+
+
+def test_sort_a_column(page):
+    type_query(page, "SELECT ?state ?pop WHERE { ?state csto:population ?pop } ORDER BY ?state")
+    page.click("#run")
+    expect(page.locator("#results-table tbody tr")).to_have_count(3)
+    sort_population = page.locator("#results-table th button.sort", has_text="pop")
+    sort_population.click()  # ascending, numerically
+    assert column(page, 2) == ["2777970", "9155978", "10353296"]
+    sort_population.click()  # descending
+    assert column(page, 2) == ["10353296", "9155978", "2777970"]
+    expect(page.locator("#results-table th").nth(1)).to_have_attribute("aria-sort", "descending")
+
+
+def test_click_a_named_query(page):
+    page.click("button.named-query[data-name='organizations']")
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert page.locator("#query").input_value() == TOY_QUERIES[0].text
+    cell = page.locator("#results-table tbody tr td:nth-child(2)")
+    expect(cell.locator(".literal")).to_have_text("Collective Security Treaty Organization")
+    expect(cell.locator(".lang")).to_have_text("@en")
+
+
+def test_construct_shows_triples_and_graph_downloads(page):
+    page.click("button.named-query[data-name='members']")
+    expect(page.locator("#results-table tbody tr")).to_have_count(2)
+    headers = page.locator("#results-table th").all_inner_texts()
+    assert [h.strip() for h in headers] == ["subject", "predicate", "object"]
+    formats = [a.get_attribute("data-format") for a in page.locator("#downloads a").all()]
+    assert formats == ["turtle", "ntriples", "rdfxml", "jsonld"]
+
+
+def test_downloads_in_each_result_format(page, server):
+    type_query(page, "SELECT ?state WHERE { ?state a csto:State }")
+    page.click("#run")
+    expect(page.locator("#results-table tbody tr")).to_have_count(3)
+    links = page.locator("#downloads a")
+    assert [a.get_attribute("data-format") for a in links.all()] == ["json", "xml", "csv", "tsv"]
+    with page.expect_download() as download_info:
+        page.click("#downloads a[data-format='csv']")
+    path = download_info.value.path()
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["state"]
+    assert sorted(r[0] for r in rows[1:]) == [KG + s for s in ("Armenia", "Azerbaijan", "Belarus")]
+
+
+def test_a_bad_query_shows_the_servers_message(page):
+    type_query(page, "SELECT ?x WHERE { ?x }")
+    page.click("#run")
+    expect(page.locator("#error")).to_be_visible()
+    expect(page.locator("#error")).to_contain_text("400")
+    expect(page.locator("#error")).to_contain_text("error at 1:")

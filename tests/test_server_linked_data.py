@@ -1,0 +1,213 @@
+"""The built graph served for real: linked data lookups, /health, /explain, named queries."""
+
+import io
+import os
+import sys
+import urllib.parse
+
+import pytest
+import rdflib
+from rdflib.query import Result
+
+sys.path.insert(0, os.path.dirname(__file__))
+from server_fixtures import running_server, toy_graph  # noqa: E402
+
+from csto_kg import queries  # noqa: E402
+from csto_kg.graph.namespaces import GRAPHS  # noqa: E402
+from csto_kg.queries import NamedQuery  # noqa: E402
+
+KG = rdflib.Namespace("https://w3id.org/csto-kg/id/")
+CSTO = rdflib.Namespace("https://w3id.org/csto-kg/ontology#")
+ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/csto-kg/ontology")
+
+
+@pytest.fixture(scope="module")
+def server(kg):
+    with running_server(kg) as s:
+        yield s
+
+
+# -- linked data -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept,fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
+                                        ("application/rdf+xml", "xml"),
+                                        ("application/ld+json", "json-ld")])
+def test_entity_as_rdf(server, kg, accept, fmt):
+    r = server.get("/id/Azerbaijan", accept=accept)
+    assert r.status == 200 and r.content_type == accept
+    assert "Accept" in r.headers["Vary"]
+    g = rdflib.Graph().parse(data=r.body, format=fmt)
+    expected = {
+        (str(row["p"].value), str(row["o"].value))
+        for row in kg.query("SELECT DISTINCT ?p ?o WHERE { kg:Azerbaijan ?p ?o }")
+        if not str(row["o"]).startswith("_:")
+    }
+    got = {(str(p), str(o)) for p, o in g.predicate_objects(KG.Azerbaijan)
+           if not isinstance(o, rdflib.BNode)}
+    assert got == expected
+    assert (KG.Azerbaijan, rdflib.RDFS.label, None) in g
+
+
+def test_entity_as_html(server, kg):
+    r = server.get("/id/Azerbaijan", accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert r.status == 200 and r.content_type == "text/html"
+    label = next(iter(kg.query('SELECT ?l WHERE { kg:Azerbaijan rdfs:label ?l FILTER(lang(?l) = "en") }')))["l"].value
+    assert f"<h1>{label}</h1>" in r.text
+    assert "https://w3id.org/csto-kg/id/Azerbaijan" in r.text
+    assert 'href="/id/' in r.text  # other entities are links on this server
+    assert "graph-inferred" in r.text or "graph-asserted" in r.text
+
+
+def test_entity_download_links_work(server):
+    page = server.get("/id/Azerbaijan", accept="text/html").text
+    assert "/id/Azerbaijan?format=turtle" in page
+    r = server.get("/id/Azerbaijan?format=ntriples", accept="text/html")
+    assert r.status == 200 and r.content_type == "application/n-triples"
+
+
+def test_unknown_entity_is_404(server):
+    r = server.get("/id/Atlantis", accept="text/turtle")
+    assert r.status == 404 and "says nothing" in r.text
+
+
+def test_curl_gets_turtle(server):
+    assert server.get("/id/CSTO", accept="*/*").content_type == "text/turtle"
+    assert server.get("/id/CSTO").content_type == "text/turtle"
+
+
+def test_resource_by_iri_for_an_ontology_term(server):
+    iri = str(CSTO.State)
+    r = server.get("/resource", accept="text/turtle", iri=iri)
+    assert r.status == 200
+    g = rdflib.Graph().parse(data=r.body, format="turtle")
+    assert (CSTO.State, rdflib.RDF.type, rdflib.OWL.Class) in g
+    html = server.get("/resource", accept="text/html", iri=iri)
+    assert html.status == 200 and iri in html.text
+
+
+def test_resource_needs_one_absolute_iri(server):
+    assert server.get("/resource").status == 400
+    assert server.get("/resource", iri="not an iri").status == 400
+    assert server.get("/resource", iri="http://example.org/unknown").status == 404
+
+
+def test_ontology_as_rdf_is_the_ontology_graph(server, kg):
+    r = server.get("/ontology", accept="text/turtle")
+    assert r.status == 200
+    g = rdflib.Graph().parse(data=r.body, format="turtle")
+    assert (ONTOLOGY_IRI, rdflib.RDF.type, rdflib.OWL.Ontology) in g
+    assert len(g) == kg.counts()["ontology"]
+
+
+def test_ontology_page_anchors_hash_terms(server):
+    r = server.get("/ontology", accept="text/html")
+    assert r.status == 200
+    # a hash IRI such as csto:State resolves to /ontology, where #State is its anchor
+    assert 'id="State"' in r.text
+    assert "Classes" in r.text and "Object properties" in r.text
+
+
+def test_linked_data_406(server):
+    assert server.get("/id/CSTO", accept="application/sparql-results+json").status == 406
+
+
+# -- health, explain -------------------------------------------------------------------------
+
+
+def test_health_reports_counts_per_graph(server, kg):
+    r = server.get("/health")
+    assert r.status == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    counts = kg.counts()
+    for name in GRAPHS:
+        assert body["graphs"][name]["triples"] == counts[name]
+        assert body["graphs"][name]["iri"] == GRAPHS[name]
+    assert body["triples"] == sum(counts.values())
+    assert body["update"] is False
+
+
+def test_explain_follows_the_json_contract(server, kg):
+    from csto_kg.graph import explain
+
+    for status in ("observer", "partner"):
+        r = server.get("/explain/azerbaijan", status=status)
+        assert r.status == 200 and r.content_type == "application/json"
+        verdict = r.json()
+        assert verdict == explain(kg, "azerbaijan", status=status)
+        assert {"state", "iri", "status", "eligible", "requirements"} <= set(verdict)
+        assert verdict["status"] == status
+        assert verdict["eligible"] in (True, False, None)
+        for requirement in verdict["requirements"]:
+            assert requirement["result"] in ("met", "failed", "unknown")
+
+
+def test_explain_unknown_state_is_404_with_suggestions(server):
+    r = server.get("/explain/Azerbaijn")
+    assert r.status == 404 and r.content_type == "application/json"
+    body = r.json()
+    assert "Azerbaijn" in body["message"]
+    assert "Azerbaijan" in body["suggestions"]
+
+
+def test_explain_bad_status_is_400(server):
+    r = server.get("/explain/azerbaijan", status="member")
+    assert r.status == 400 and "observer" in r.json()["message"]
+
+
+# -- named queries ---------------------------------------------------------------------------
+
+
+def test_queries_lists_the_shipped_queries(server):
+    r = server.get("/queries")
+    assert r.status == 200
+    listed = r.json()
+    assert [q["name"] for q in listed] == [q.name for q in queries.all_queries()]
+    for item in listed:
+        assert set(item) >= {"name", "title", "description", "url"}
+
+
+def test_every_shipped_query_runs_in_every_format(server):
+    for named in queries.all_queries():
+        r = server.get(f"/queries/{named.name}")
+        assert r.status == 200, (named.name, r.text)
+        kind = "results" if r.content_type.startswith("application/sparql-results") else "graph"
+        formats = (["json", "xml", "csv", "tsv"] if kind == "results"
+                   else ["turtle", "ntriples", "rdfxml", "jsonld"])
+        for fmt in formats:
+            assert server.get(f"/queries/{named.name}", format=fmt).status == 200
+
+
+TOY_QUERIES = [
+    NamedQuery("states", "States", "Every state with its label.",
+               "SELECT ?state ?label WHERE { ?state a csto:State ; rdfs:label ?label "
+               "FILTER(lang(?label) = 'en') } ORDER BY ?label"),
+    NamedQuery("members", "Members", "Members of the CSTO, as a graph.",
+               "CONSTRUCT { kg:CSTO csto:hasMember ?m } WHERE { kg:CSTO csto:hasMember ?m }"),
+]
+
+
+@pytest.fixture(scope="module")
+def toy_server():
+    with running_server(toy_graph(), {"NAMED_QUERIES": lambda: TOY_QUERIES}) as s:
+        yield s
+
+
+def test_named_query_runs_with_negotiation(toy_server):
+    listed = toy_server.get("/queries").json()
+    assert [q["name"] for q in listed] == ["states", "members"]
+    assert listed[0]["url"] == "/queries/states"
+    r = toy_server.get("/queries/states", accept="text/csv")
+    assert r.status == 200 and r.content_type == "text/csv"
+    rows = list(Result.parse(io.BytesIO(r.body), format="csv"))
+    assert [str(row[1]) for row in rows] == ["Armenia", "Azerbaijan", "Belarus"]
+    g = rdflib.Graph().parse(data=toy_server.get("/queries/members", format="ntriples").body, format="nt")
+    assert set(g.objects(KG.CSTO, CSTO.hasMember)) == {KG.Armenia, KG.Belarus}
+    assert toy_server.get("/queries/states", accept="text/turtle").status == 406
+
+
+def test_unknown_named_query_is_404(toy_server):
+    r = toy_server.get("/queries/nothing_like_this")
+    assert r.status == 404 and "states" in r.text
+    assert toy_server.get("/queries/" + urllib.parse.quote("../etc/passwd", safe="")).status == 404
