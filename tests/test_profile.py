@@ -1,0 +1,94 @@
+"""Every axiom of the ontology, with the member axioms a build writes, is in OWL 2 RL.
+
+Checked by py-horned-owl's profile checker (pyhornedowl.profile.check_profile, "RL"), which
+names each offending axiom in OWL functional syntax. It misses one case reasoning.md §3 notes
+(owl:Thing on the left of a subclass axiom), so that case is checked over the RDF here too.
+"""
+
+import pyhornedowl
+import pytest
+import rdflib
+from pyhornedowl.profile import check_profile
+from rdflib import URIRef
+
+from csto_kg.graph.axioms import member_states
+from csto_kg.graph.build import assemble, build
+from csto_kg.graph.export import export_bundle
+from csto_kg.graph.load import builtin_sources
+from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
+from csto_kg.graph.reason import to_rdflib
+
+import pyoxigraph as ox
+
+
+def horned(graph: rdflib.Graph):
+    """The graph as py-horned-owl reads it: RDF/XML (plain "xml": rdflib's pretty-xml drops
+    triples on list nodes), without owl:versionIRI, which py-horned-owl 2.0.0 misreads as an
+    undeclared annotation property when rdflib writes it before rdf:type owl:Ontology
+    (reasoning.md §3). A version IRI does not bear on the profile."""
+    copy = rdflib.Graph()
+    copy += graph
+    copy.remove((None, OWL.versionIRI, None))
+    return pyhornedowl.open_ontology_from_string(copy.serialize(format="xml"), "rdf")
+
+
+def rl_violations(graph: rdflib.Graph) -> list[str]:
+    """Each axiom outside OWL 2 RL, in functional syntax, with the reason."""
+    report = check_profile(horned(graph), "RL")
+    found = [f"{v.message}: {v.axiom.component if hasattr(v, 'axiom') else v.iri}" for v in report.violations]
+    # py-horned-owl 2.0.0 accepts owl:Thing as a subclass expression; RL does not (§4.2).
+    for s, p in graph.subject_predicates(None):
+        if s == OWL.Thing and p in (RDFS.subClassOf, OWL.disjointWith):
+            found.append(f"owl:Thing is not a subclass expression in OWL 2 RL: {p.n3()}")
+    assert report.conformant == (not report.violations)
+    return found
+
+
+@pytest.fixture(scope="module")
+def ontology_graph():
+    """The ontology graph as a build writes it: csto.ttl plus the member-dependent axioms."""
+    store = assemble(builtin_sources())
+    return to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))), store
+
+
+def test_ontology_with_member_axioms_is_owl2_rl(ontology_graph):
+    graph, _ = ontology_graph
+    assert rl_violations(graph) == []
+
+
+def test_the_member_axioms_are_among_those_checked(ontology_graph):
+    graph, store = ontology_graph
+    members = member_states(store)
+    assert len(members) == 6
+    plain = rdflib.Graph().parse(str(builtin_sources().ontology[0]), format="turtle")
+    with_members = len(horned(graph).get_axioms())
+    without = len(horned(plain).get_axioms())
+    # two intersections over the members and one Candidate ⊑ requiresConsentOf value m each
+    assert with_members - without == 2 + len(members)
+
+
+def test_whole_bundle_is_owl2_rl(tmp_path):
+    """Facts too: the merged file (ontology, facts, inferences, declarations, annotations)."""
+    bundle = export_bundle(build(linked=False, cache=False), tmp_path)
+    for name in ("csto", "merged"):
+        graph = rdflib.Graph().parse(bundle.files[name], format="turtle")
+        assert rl_violations(graph) == [], name
+
+
+NON_RL = """
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix csto: <https://w3id.org/csto-kg/ontology#> .
+csto:Candidate rdfs:subClassOf [ a owl:Restriction ; owl:onProperty csto:seeksStatus ; owl:someValuesFrom csto:Status ] .
+owl:Thing rdfs:subClassOf csto:Candidate .
+"""
+
+
+def test_a_non_rl_axiom_is_named(ontology_graph):
+    graph, _ = ontology_graph
+    bad = rdflib.Graph()
+    bad += graph
+    bad.parse(data=NON_RL, format="turtle")
+    found = rl_violations(bad)
+    assert len(found) == 2, found
+    assert "superclass position" in found[0] and "ObjectSomeValuesFrom" in found[0] and "#Candidate" in found[0]
+    assert "owl:Thing" in found[1]
