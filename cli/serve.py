@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from csto_kg.graph.errors import CstoKgError
+from csto_kg.graph.errors import CstoKgError, InconsistencyError
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 
@@ -34,9 +34,10 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
 @click.option("--data", "data", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Your own RDF file to add to the graph (repeatable).")
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")
 @click.option("--no-implied", is_flag=True, help="Leave out the facts the article only implies.")
+@click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run; its worker process is then killed.")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
@@ -54,7 +55,7 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
                    "or * for any (repeatable; never with credentials). Default: none.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: CPUs, 2 to 4).")
-def serve(host, port, data, no_implied, timeout, max_rows, allow_service, no_service,
+def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_service, no_service,
           enable_update, update_token, cors_origin, workers):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
     if enable_update and not update_token:
@@ -69,9 +70,12 @@ def serve(host, port, data, no_implied, timeout, max_rows, allow_service, no_ser
     from csto_kg.server.app import DEFAULTS
 
     try:
-        kg = build(data=tuple(data), implied=not no_implied)
+        kg = build(tuple(data), implied=not no_implied, linked=not no_linked)
+    except InconsistencyError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
     except CstoKgError as e:
-        click.echo(f"csto-kg: {e}", err=True)
+        click.echo(f"error: {e}", err=True)
         sys.exit(2)
     config = {
         "TIMEOUT": timeout,
@@ -89,8 +93,9 @@ def serve(host, port, data, no_implied, timeout, max_rows, allow_service, no_ser
                          max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())
-    click.echo(f"csto-kg: {triples} triples; serving {url} (SPARQL at {url}sparql)", err=True)
-    click.echo(url, nl=True)
+    click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C stops",
+               err=True)
+    click.echo(url)  # alone on stdout, for scripts that start the server on port 0
     sys.stdout.flush()
     try:
         server.run()

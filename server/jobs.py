@@ -19,8 +19,14 @@ from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
-from .results import CannotWrite, TooManyRows, serialize_triples, write_boolean, write_solutions, \
-    write_triples
+from .results import (
+    CannotWrite,
+    TooManyRows,
+    serialize_triples,
+    write_boolean,
+    write_solutions,
+    write_triples,
+)
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABELS = (

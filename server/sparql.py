@@ -27,17 +27,21 @@ def answer(result: jobs.Answer) -> Response:
     return response
 
 
-def run_query(sparql: SparqlRequest) -> Response:
-    negotiation = sparql.negotiation
-    fits = []
+def refuse_early_if_nothing_fits(negotiation) -> None:
+    """406 before running, when no kind of answer fits (the query form is not known yet)."""
+    reasons = []
     for kind in (RESULTS, GRAPH):
         try:
             negotiation.choose(kind)
-            fits.append(kind)
+            return
         except NotAcceptable as e:
-            reason = str(e)
-    if not fits:
-        raise Refused(406, reason)
+            reasons.append(str(e))
+    raise Refused(406, " / ".join(reasons))
+
+
+def run_query(sparql: SparqlRequest) -> Response:
+    negotiation = sparql.negotiation
+    refuse_early_if_nothing_fits(negotiation)
     st = state()
     return answer(st.pool.run(
         jobs.run_query,

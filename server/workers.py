@@ -116,9 +116,11 @@ def _worker_main(conn: Connection, context, parent_pid: int) -> None:
             os._exit(0)
 
 
-def _zygote_main(ctrl: socket.socket, context, parent_pid: int, update_job, counts_job) -> None:
+def _zygote_main(ctrl: socket.socket, context, update_job, counts_job) -> None:
+    # No parent-death signal here: it fires when the *thread* that forked us ends, and
+    # create_app may run in a short-lived thread. The zygote leaves when its control socket
+    # closes, which the kernel does when the web process dies, however it dies.
     _child_signals()
-    _die_with_parent(parent_pid)
     _close_inherited_sockets({ctrl.fileno()})
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     me = os.getpid()
@@ -238,12 +240,11 @@ class WorkerPool:
 
     def start(self) -> "WorkerPool":
         ours, theirs = socket.socketpair()
-        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
             try:
                 ours.close()
-                _zygote_main(theirs, self.context, parent, self._update_job, self._counts_job)
+                _zygote_main(theirs, self.context, self._update_job, self._counts_job)
             finally:
                 os._exit(0)
         theirs.close()

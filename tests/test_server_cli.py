@@ -1,0 +1,110 @@
+"""`csto-kg serve` as a user runs it: a real process that builds, listens and stops cleanly."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from csto_kg.cli.serve import serve
+
+# The same command `csto-kg serve` runs once registered in the click group.
+SERVE = [sys.executable, "-c",
+         "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"]
+TOKEN = "a-long-enough-token"
+
+
+def start(*args, env=None):
+    process = subprocess.Popen(SERVE + ["--port", "0", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **(env or {})})
+    url = process.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(f"no URL printed; stderr: {process.stderr.read()}")
+    return process, url
+
+
+def stop(process):
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        return reply.status, reply.read()
+
+
+def post_update(url, text, token):
+    request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_serve_builds_answers_and_stops(tmp_path, kg):
+    extra = tmp_path / "mine.ttl"
+    extra.write_text("<https://w3id.org/csto-kg/id/MyThing> "
+                     "<http://www.w3.org/2000/01/rdf-schema#label> \"my thing\" .\n")
+    process, url = start("--data", str(extra), "--timeout", "5")
+    try:
+        status, body = get(url + "health")
+        health = json.loads(body)
+        assert status == 200 and health["status"] == "ok"
+        assert health["graphs"]["user"]["triples"] == 1
+        assert health["graphs"]["ontology"]["triples"] == kg.counts()["ontology"]
+        query = urllib.parse.quote("SELECT ?g WHERE { GRAPH ?g { kg:MyThing rdfs:label ?l } }")
+        status, body = get(url + "sparql?query=" + query)
+        rows = json.loads(body)["results"]["bindings"]
+        assert [r["g"]["value"] for r in rows] == ["https://w3id.org/csto-kg/graph/user"]
+        status, page = get(url)
+        assert status == 200 and b"<textarea" in page
+        assert post_update(url, "CLEAR ALL", TOKEN) == 403  # read-only by default
+    finally:
+        assert stop(process) == 0
+
+
+def test_serve_with_updates_and_a_token_from_the_environment():
+    process, url = start("--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    try:
+        insert = "INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> { kg:X a csto:State } }"
+        assert post_update(url, insert, "wrong-token-456") == 403
+        assert post_update(url, insert, TOKEN) == 204
+        _, body = get(url + "sparql?query=" + urllib.parse.quote("ASK { kg:X a csto:State }"))
+        assert json.loads(body)["boolean"] is True
+    finally:
+        assert stop(process) == 0
+
+
+def test_enable_update_needs_a_token():
+    result = CliRunner().invoke(serve, ["--enable-update"], env={"CSTO_KG_UPDATE_TOKEN": ""})
+    assert result.exit_code == 2
+    assert "--update-token" in result.output
+
+
+def test_a_bad_data_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n")
+    result = subprocess.run(SERVE + ["--port", "0", "--data", str(bad)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    assert "bad.ttl" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--timeout", "0"], ["--max-rows", "0"], ["--port", "70000"]])
+def test_bad_options_are_usage_errors(option):
+    result = CliRunner().invoke(serve, option)
+    assert result.exit_code == 2
