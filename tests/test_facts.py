@@ -1,0 +1,342 @@
+"""The article's facts: all of F01–F75 and I01–I13, each in its own graph with words the article
+really uses, kept in the right named graph, and written only in terms the ontology defines."""
+
+from importlib.resources import files
+
+import pyoxigraph as ox
+import pytest
+
+CSTO = "https://w3id.org/csto-kg/ontology#"
+KG = "https://w3id.org/csto-kg/id/"
+GRAPH = "https://w3id.org/csto-kg/graph/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+STATED = [f"F{n:02d}" for n in range(1, 76)]
+IMPLIED = [f"I{n:02d}" for n in range(1, 14)]
+STATED_KINDS = {CSTO + "Stated", CSTO + "DirectQuote", CSTO + "ReportedSpeech"}
+MEMBERS = {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
+
+
+def _facts_file(name):
+    return files("csto_kg.graph.facts").joinpath(name)
+
+
+ARTICLE = _facts_file("article.txt").read_text(encoding="utf-8")
+
+
+def _quads(name):
+    return list(ox.parse(input=_facts_file(name).read_bytes(), format=ox.RdfFormat.TRIG))
+
+
+@pytest.fixture(scope="module")
+def article_quads():
+    return _quads("article.trig")
+
+
+@pytest.fixture(scope="module")
+def implied_quads():
+    return _quads("implied.trig")
+
+
+def fact_graphs(quads):
+    """{fact id: set of triples} for each named graph of a facts file."""
+    graphs = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.NamedNode):
+            name = q.graph_name.value.removeprefix(KG)
+            graphs.setdefault(name, set()).add(ox.Triple(q.subject, q.predicate, q.object))
+    return graphs
+
+
+def descriptions(quads):
+    """{fact id: {predicate: [objects]}} from the default graph."""
+    out = {}
+    for q in quads:
+        if isinstance(q.graph_name, ox.DefaultGraph) and isinstance(q.subject, ox.NamedNode):
+            out.setdefault(q.subject.value.removeprefix(KG), {}).setdefault(q.predicate.value, []).append(q.object)
+    return out
+
+
+def local(term):
+    return term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# -- every fact, with its description ------------------------------------------------------
+
+def test_article_trig_has_exactly_the_stated_facts(article_quads):
+    assert sorted(fact_graphs(article_quads)) == STATED
+
+
+def test_implied_trig_has_exactly_the_implied_facts(implied_quads):
+    assert sorted(fact_graphs(implied_quads)) == IMPLIED
+
+
+@pytest.mark.parametrize("which", ["article", "implied"])
+def test_every_fact_graph_is_non_empty_and_described(which, article_quads, implied_quads):
+    quads = article_quads if which == "article" else implied_quads
+    desc = descriptions(quads)
+    for fact, triples in fact_graphs(quads).items():
+        assert triples, fact
+        d = desc.get(fact)
+        assert d, f"{fact} has no description"
+        assert ox.NamedNode(CSTO + "Fact") in d.get(RDF_TYPE, []), fact
+        assert [o.value for o in d[DCTERMS + "identifier"]] == [fact]
+        assert len(d.get(CSTO + "quote", [])) == 1, f"{fact}: one quote"
+        assert d.get(PROV + "wasDerivedFrom"), f"{fact}: no source"
+        kinds = {o.value for o in d[CSTO + "evidenceKind"]}
+        if which == "article":
+            assert len(kinds) == 1 and kinds <= STATED_KINDS, fact
+        else:
+            assert kinds == {CSTO + "Implied"}, fact
+            assert d.get(CSTO + "reason"), f"{fact}: an implied fact needs its reason"
+
+
+@pytest.mark.parametrize("name", ["article.trig", "implied.trig"])
+def test_every_quote_is_the_articles_own_words(name):
+    quotes = [q.object.value for q in _quads(name) if q.predicate.value == CSTO + "quote"]
+    assert quotes
+    missing = [text for text in quotes if text not in ARTICLE]
+    assert not missing, f"not substrings of article.txt: {missing}"
+
+
+def test_sources_are_the_article_or_a_statement(article_quads, implied_quads):
+    quads = article_quads + implied_quads
+    statements = {q.subject for q in quads if q.predicate.value == RDF_TYPE
+                  and q.object.value in (CSTO + "Statement", CSTO + "Question")}
+    for fact, d in {**descriptions(article_quads), **descriptions(implied_quads)}.items():
+        if fact in STATED or fact in IMPLIED:
+            for source in d[PROV + "wasDerivedFrom"]:
+                assert source == ox.NamedNode(KG + "article") or source in statements, (fact, source)
+
+
+# -- the built graph: stated facts asserted, implied ones apart ----------------------------
+
+def _ids_in(kg, graph):
+    rows = kg.query(f"""SELECT DISTINCT ?id WHERE {{ GRAPH <{GRAPH}{graph}> {{
+        ?f a csto:Fact ; dcterms:identifier ?id }} }}""")
+    return {r["id"].value for r in rows}
+
+
+def test_stated_facts_only_in_the_asserted_graph(kg):
+    assert _ids_in(kg, "asserted") == set(STATED)
+    for g in ("implied", "inferred", "ontology", "user", "linked", "outside"):
+        assert not (_ids_in(kg, g) & set(STATED)), g
+
+
+def test_implied_facts_only_in_the_implied_graph(kg):
+    assert _ids_in(kg, "implied") == set(IMPLIED)
+    assert not (_ids_in(kg, "asserted") & set(IMPLIED))
+
+
+def test_every_triple_carries_its_fact_in_its_own_graph(kg):
+    rows = kg.query("""SELECT DISTINCT ?g ?id WHERE { GRAPH ?g {
+        ?a a owl:Axiom ; csto:fact ?f . ?f dcterms:identifier ?id } }""")
+    seen = {(r["g"].value.removeprefix(GRAPH), r["id"].value) for r in rows}
+    assert {i for g, i in seen if g == "asserted"} == set(STATED)
+    assert {i for g, i in seen if g == "implied"} == set(IMPLIED)
+    assert {g for g, _ in seen} == {"asserted", "implied"}
+
+
+def _in_graph(kg, triple, graph):
+    return ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(GRAPH + graph)) in kg.store
+
+
+def test_stated_triples_are_asserted(kg, article_quads):
+    for fact, triples in fact_graphs(article_quads).items():
+        for t in triples:
+            assert _in_graph(kg, t, "asserted"), (fact, t)
+
+
+def test_implied_triples_never_leak_into_the_asserted_or_ontology_graph(kg, implied_quads):
+    for fact, triples in fact_graphs(implied_quads).items():
+        for t in triples:
+            assert _in_graph(kg, t, "implied"), (fact, t)
+            assert not _in_graph(kg, t, "asserted"), (fact, t)
+            assert not _in_graph(kg, t, "ontology"), (fact, t)
+
+
+def test_without_implied_facts_the_implied_graph_is_empty(kg_stated_only):
+    assert kg_stated_only.counts()["implied"] == 0
+    assert _ids_in(kg_stated_only, "asserted") == set(STATED)
+
+
+# -- terms ---------------------------------------------------------------------------------
+
+def _labelled_and_defined(kg):
+    rows = kg.query(f"""SELECT DISTINCT ?t WHERE {{ GRAPH <{GRAPH}ontology> {{
+        ?t rdfs:label ?l ; skos:definition ?d .
+        FILTER(LANGMATCHES(LANG(?l), "en") && LANGMATCHES(LANG(?d), "en")) }} }}""")
+    return {r["t"].value for r in rows}
+
+
+def test_every_ontology_term_has_an_english_label_and_definition(kg):
+    rows = kg.query(f"""SELECT DISTINCT ?t WHERE {{ GRAPH <{GRAPH}ontology> {{ ?t a ?type }}
+        FILTER(isIRI(?t) && STRSTARTS(STR(?t), STR(csto:))) }}""")
+    terms = {r["t"].value for r in rows}
+    assert len(terms) > 50
+    assert terms - _labelled_and_defined(kg) == set()
+
+
+def test_every_csto_term_the_facts_use_is_declared_labelled_and_defined(kg, article_quads, implied_quads):
+    used = set()
+    for q in article_quads + implied_quads:
+        for term in (q.subject, q.predicate, q.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(CSTO):
+                used.add(term.value)
+    assert used - _labelled_and_defined(kg) == set()
+
+
+def test_dates_are_annotations_never_data_property_values(kg):
+    rows = kg.query("""SELECT DISTINCT ?p WHERE {
+        ?s ?p ?o . FILTER(isLiteral(?o) && DATATYPE(?o) IN (xsd:date, xsd:gYearMonth, xsd:gYear))
+        FILTER NOT EXISTS { ?s a owl:Axiom }
+    }""")
+    assert {r["p"].value for r in rows} == {DCTERMS + "date", DCTERMS + "temporal"}
+
+
+# -- what the facts say --------------------------------------------------------------------
+
+def _objects(kg, s, p, graph=None):
+    where = f"<{s}> <{p}> ?o"
+    text = f"SELECT DISTINCT ?o WHERE {{ GRAPH <{GRAPH}{graph}> {{ {where} }} }}" if graph else \
+        f"SELECT DISTINCT ?o WHERE {{ {where} }}"
+    return {r["o"] for r in kg.query(text)}
+
+
+def test_member_list_is_closed_at_six(kg):
+    members = _objects(kg, KG + "MemberList", SKOS + "member", "asserted")
+    assert {local(m) for m in members} == MEMBERS
+    assert [int(o.value) for o in _objects(kg, KG + "MemberList", CSTO + "listSize")] == [6]
+    assert [o.value for o in _objects(kg, KG + "MemberList", CSTO + "exhaustive")] == ["true"]
+
+
+def test_observer_list_is_exactly_two(kg):
+    observers = _objects(kg, KG + "ObserverList", SKOS + "member", "asserted")
+    assert {local(m) for m in observers} == {"Afghanistan", "Serbia"}
+    assert [int(o.value) for o in _objects(kg, KG + "ObserverList", CSTO + "listSize")] == [2]
+
+
+def test_no_partner_is_named(kg):
+    assert _objects(kg, KG + "PartnerList", SKOS + "member") == set()
+    assert [int(o.value) for o in _objects(kg, KG + "PartnerList", CSTO + "listSize")] == [0]
+    assert not list(kg.query("SELECT ?x WHERE { ?x csto:hasStatus csto:PartnerStatus }"))
+
+
+def test_the_requirement_list_is_not_exhaustive(kg):
+    assert [o.value for o in _objects(kg, KG + "RequirementList", CSTO + "exhaustive")] == ["false"]
+    members = {local(m) for m in _objects(kg, KG + "RequirementList", SKOS + "member")}
+    assert members == {"UNMembershipRequirement", "NoConflictRequirement"}
+
+
+@pytest.mark.parametrize("requirement, speaker", [
+    ("UNMembershipRequirement", "ValerySemerikov"),
+    ("NoConflictRequirement", "ValerySemerikov"),
+    ("DiplomaticRelationsRequirement", "AnnaNaghdalyan"),
+    ("ConsensusRequirement", "ValerySemerikov"),
+    ("ConsensusRequirement", "AnnaNaghdalyan"),
+    ("SharedGoalsRequirement", "ValerySemerikov"),
+    ("PracticalCommitmentRequirement", "ValerySemerikov"),
+    ("StudyInterestRequirement", "ValerySemerikov"),
+])
+def test_requirements_are_linked_to_who_stated_them(kg, requirement, speaker):
+    rows = kg.query(f"""SELECT DISTINCT ?who WHERE {{ GRAPH <{GRAPH}asserted> {{
+        csto:{requirement} csto:statedIn ?st . ?st prov:wasAttributedTo ?who }} }}""")
+    assert speaker in {local(r["who"]) for r in rows}
+
+
+@pytest.mark.parametrize("node, date, datatype", [
+    ("BorisovComment", "2019-09-12", "date"),
+    ("SemerikovExplanation", "2019-07-04", "date"),
+    ("HuseynliInitiative", "2018-08", "gYearMonth"),
+    ("StatusDebate", "2018-08", "gYearMonth"),
+    ("StatusDecision", "2018-11", "gYearMonth"),
+])
+def test_dates_at_their_real_precision(kg, node, date, datatype):
+    dates = _objects(kg, KG + node, DCTERMS + "date", "asserted")
+    assert [(d.value, d.datatype.value) for d in dates] == [(date, XSD + datatype)]
+
+
+def test_undated_occasions_keep_their_order_but_get_no_date(kg):
+    for node in ("SemerikovComment", "NaghdalyanBriefing"):
+        assert _objects(kg, KG + node, DCTERMS + "date") == set()
+        assert ox.NamedNode(KG + "BorisovComment") in _objects(kg, KG + node, CSTO + "madeAfter")
+
+
+def test_the_requirements_date_is_implied_only(kg, kg_stated_only):
+    node = KG + "SemerikovRequirements"
+    assert [d.value for d in _objects(kg, node, DCTERMS + "date", "implied")] == ["2019-07-04"]
+    assert _objects(kg_stated_only, node, DCTERMS + "date") == set()
+
+
+def test_every_quoted_statement_has_a_speaker_who_is_a_person(kg):
+    rows = kg.query("""SELECT ?s ?q WHERE { ?s a csto:Statement ; csto:quote ?q .
+        FILTER NOT EXISTS { ?s a csto:Question }
+        FILTER NOT EXISTS { ?s prov:wasAttributedTo ?p . ?p a csto:Person } }""")
+    assert not list(rows)
+
+
+def test_positions(kg):
+    rows = kg.query("""SELECT DISTINCT ?person ?where WHERE {
+        ?person org:holds ?post . ?post a csto:Position ; org:postIn ?where }""")
+    held = {(local(r["person"]), local(r["where"])) for r in rows}
+    assert held == {
+        ("YuriBorisov", "Russia"), ("ValerySemerikov", "CSTO"), ("AnnaNaghdalyan", "ArmenianMFA"),
+        ("AliHuseynli", "AzerbaijaniLegalCommittee"), ("AliHuseynli", "AzerbaijanRussiaFriendshipGroup"),
+    }
+
+
+def test_naghdalyan_speaks_for_armenia_by_implication_only(kg, kg_stated_only):
+    who = KG + "AnnaNaghdalyan"
+    assert {local(o) for o in _objects(kg, who, PROV + "actedOnBehalfOf", "implied")} == {"ArmenianMFA", "Armenia"}
+    assert _objects(kg_stated_only, who, PROV + "actedOnBehalfOf") == set()
+
+
+def test_the_status_document_is_not_in_force_by_implication(kg, kg_stated_only):
+    doc = KG + "StatusDocument"
+    assert [o.value for o in _objects(kg, doc, CSTO + "inForce", "implied")] == ["false"]
+    assert _objects(kg_stated_only, doc, CSTO + "inForce") == set()
+
+
+def test_the_veto_axiom_is_an_implied_fact(kg, kg_stated_only):
+    ask = f"ASK {{ GRAPH <{GRAPH}%s> {{ csto:MemberState rdfs:subClassOf csto:VetoHolder }} }}"
+    assert kg.query(ask % "implied")
+    assert not kg.query(ask % "ontology")
+    assert not kg.query(ask % "asserted")
+    assert not kg_stated_only.query("ASK { ?x a csto:VetoHolder }")
+
+
+def test_armenias_consent_said_necessary_twice(kg):
+    rows = kg.query("""SELECT DISTINCT ?id WHERE { ?a a owl:Axiom ; owl:annotatedSource kg:Azerbaijan ;
+        owl:annotatedProperty csto:consentStatedNecessaryFrom ; owl:annotatedTarget kg:Armenia ;
+        csto:fact ?f . ?f dcterms:identifier ?id }""")
+    assert {r["id"].value for r in rows} == {"F53", "F58"}
+
+
+# -- what the article does not say stays unsaid --------------------------------------------
+
+@pytest.mark.parametrize("pattern", [
+    "?x csto:memberOf kg:UnitedNations",
+    "?x csto:notMemberOf kg:UnitedNations",
+    "?x csto:conflictFreeTerritory ?v",
+    "?x csto:hasDiplomaticRelationsWith ?y",
+    "?x csto:consentGivenBy ?y",
+    "?x csto:sharesGoalsAndPrinciples ?v",
+    "?x csto:wishesMutuallyBeneficialCooperation ?v",
+    "?x csto:undertakesPracticalCommitments ?v",
+    "?x csto:interestedInStudyingFramework ?v",
+    "?x csto:eligibleFor ?y",
+    "?x csto:ineligibleFor ?y",
+    "?x csto:meets ?y",
+    "?x csto:fails ?y",
+    "kg:Afghanistan csto:notMemberOf ?y",
+    "kg:Serbia csto:notMemberOf ?y",
+    "?x csto:hasStatus csto:PartnerStatus",
+])
+def test_facts_do_not_say_what_the_article_does_not(kg, pattern):
+    for graph in ("asserted", "implied"):
+        assert not kg.query(f"ASK {{ GRAPH <{GRAPH}{graph}> {{ {pattern} }} }}"), (graph, pattern)

@@ -1,0 +1,335 @@
+"""Each named query answers its question as the article does, read from the query's own results."""
+
+from importlib.resources import files
+
+import pyoxigraph as ox
+import pytest
+from rdflib.plugins.sparql import prepareQuery
+
+from csto_kg.queries import all_queries, get
+
+ARTICLE = files("csto_kg.graph.facts").joinpath("article.txt").read_text(encoding="utf-8")
+MEMBERS = {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
+KG = "https://w3id.org/csto-kg/id/"
+CSTO = "https://w3id.org/csto-kg/ontology#"
+REQUIRED = [
+    "member_states", "observers", "partners", "candidates_and_verdicts", "requirements_by_status",
+    "statements_by_person", "timeline", "who_can_block", "consent_necessary", "partner_vs_observer",
+    "nagorno_karabakh", "fact_provenance", "asserted_vs_inferred", "requirement_results",
+]
+
+
+def local(value):
+    return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def run(kg, name, **bindings):
+    """The named query's solutions as dicts: IRIs by local name, literals by lexical form."""
+    query = get(name)
+    assert query is not None, f"no query {name}"
+    subs = {k: ox.NamedNode(v) for k, v in bindings.items()}
+    solutions = kg.query(query.text, substitutions=subs or None)
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for s in solutions:
+        row = {}
+        for n in names:
+            t = s[n]
+            row[n] = None if t is None else local(t.value) if isinstance(t, ox.NamedNode) else t.value
+        rows.append(row)
+    return rows
+
+
+def column(rows, name):
+    return [r[name] for r in rows]
+
+
+# -- the queries themselves ----------------------------------------------------------------
+
+def test_at_least_fifteen_queries_including_the_required_ones():
+    names = {q.name for q in all_queries()}
+    assert len(names) >= 15
+    assert set(REQUIRED) <= names
+
+
+@pytest.mark.parametrize("query", all_queries(), ids=lambda q: q.name)
+def test_query_has_a_header_and_declares_its_prefixes(query):
+    assert query.title and query.title != query.name
+    assert query.description
+    assert query.name == query.name.lower() and " " not in query.name
+    prepareQuery(query.text)  # no initNs: undeclared prefixes fail here
+
+
+@pytest.mark.parametrize("query", all_queries(), ids=lambda q: q.name)
+def test_query_runs_with_and_without_implied_facts(kg, kg_stated_only, query):
+    for graph in (kg, kg_stated_only):
+        list(graph.query(query.text))
+
+
+# -- membership and statuses ---------------------------------------------------------------
+
+def test_member_states_are_the_six(kg):
+    rows = run(kg, "member_states")
+    assert set(column(rows, "state")) == MEMBERS
+    assert len(rows) == 6
+    assert {int(r["listSize"]) for r in rows} == {6}
+    assert all(r["facts"] and r["facts"].startswith("F") for r in rows)
+
+
+def test_observers_are_afghanistan_and_serbia(kg):
+    rows = run(kg, "observers")
+    assert sorted(column(rows, "label")) == ["Afghanistan", "Serbia"]
+    assert {int(r["listSize"]) for r in rows} == {2}
+    assert all(r["quote"] in ARTICLE for r in rows)
+
+
+def test_partners_are_none(kg):
+    assert run(kg, "partners") == []
+
+
+def test_status_lists_say_none_for_partners(kg):
+    rows = {r["list"]: r for r in run(kg, "status_lists")}
+    assert int(rows["PartnerList"]["listSize"]) == 0 and rows["PartnerList"]["members"] in (None, "")
+    assert int(rows["MemberList"]["listSize"]) == 6
+    assert set(rows["MemberList"]["members"].split(", ")) == MEMBERS
+    assert rows["MemberList"]["exhaustive"] == "true"
+    assert int(rows["ObserverList"]["listSize"]) == 2
+    assert rows["RequirementList"]["exhaustive"] == "false"
+
+
+# -- verdicts ------------------------------------------------------------------------------
+
+def verdicts(rows):
+    return {(r["agent"], r["statusLabel"]): r for r in rows}
+
+
+def test_candidates_and_verdicts(kg):
+    v = verdicts(run(kg, "candidates_and_verdicts"))
+    assert {a for a, _ in v} == {"Azerbaijan", "Afghanistan", "Serbia"}
+    assert v["Azerbaijan", "observer"]["verdict"] == "ineligible"
+    assert v["Azerbaijan", "partner"]["verdict"] == "ineligible"
+    assert v["Azerbaijan", "observer"]["seeks"] == "true"
+    for state in ("Afghanistan", "Serbia"):
+        for status in ("observer", "partner"):
+            assert v[state, status]["verdict"] == "unknown"
+        assert v[state, "observer"]["holds"] == "observer"
+    observer_failed = set(v["Azerbaijan", "observer"]["failed"].split(", "))
+    assert observer_failed == {"no conflict on its territory", "diplomatic relations with all member states",
+                               "consensus of the member states"}
+    partner_failed = set(v["Azerbaijan", "partner"]["failed"].split(", "))
+    assert partner_failed == {"no conflict on its territory", "consensus of the member states"}
+
+
+def test_candidates_and_verdicts_without_implied_facts(kg_stated_only):
+    v = verdicts(run(kg_stated_only, "candidates_and_verdicts"))
+    assert {r["verdict"] for r in v.values()} == {"unknown"}
+    assert ("Azerbaijan", "observer") in v and ("Azerbaijan", "partner") in v
+
+
+def results(rows, state):
+    return {r["requirement"]: r["result"] for r in rows if r["state"] == state}
+
+
+def test_requirement_results(kg):
+    rows = run(kg, "requirement_results")
+    az = results(rows, "Azerbaijan")
+    assert az["UNMembershipRequirement"] == "unknown"
+    assert az["NoConflictRequirement"] == "failed"
+    assert az["DiplomaticRelationsRequirement"] == "failed"
+    assert az["ConsensusRequirement"] == "failed"
+    assert az["NonMembershipRequirement"] == "met"
+    assert az["StateOrOrganizationRequirement"] == "met"
+    assert set(az) == set(column(run(kg, "requirements_by_status"), "requirement"))
+    assert len(az) == 10
+    for state in ("Afghanistan", "Serbia"):
+        r = results(rows, state)
+        assert "failed" not in r.values()
+        assert {k for k, x in r.items() if x == "met"} == {"StateOrOrganizationRequirement"}
+    for member in MEMBERS:
+        assert results(rows, member)["NonMembershipRequirement"] == "failed"
+    applies = {r["requirement"]: set(r["appliesTo"].split(", ")) for r in rows}
+    assert applies["DiplomaticRelationsRequirement"] == {"observer"}
+    assert applies["UNMembershipRequirement"] == {"observer", "partner"}
+
+
+def test_requirement_results_without_implied_facts(kg_stated_only):
+    az = results(run(kg_stated_only, "requirement_results"), "Azerbaijan")
+    assert "failed" not in az.values()
+    assert az["UNMembershipRequirement"] == "unknown"
+
+
+# -- requirements and who stated them ------------------------------------------------------
+
+def test_requirements_by_status(kg):
+    rows = run(kg, "requirements_by_status")
+    stated = {}
+    for r in rows:
+        stated.setdefault((r["statusLabel"], r["requirement"]), set()).add((r["statedBy"], r["date"]))
+    assert ("partner", "DiplomaticRelationsRequirement") not in stated
+    assert stated["observer", "DiplomaticRelationsRequirement"] == {("Anna Naghdalyan", None)}
+    for status in ("observer", "partner"):
+        assert stated[status, "UNMembershipRequirement"] == {("Valery Semerikov", "2019-07-04")}
+        assert stated[status, "NoConflictRequirement"] == {("Valery Semerikov", "2019-07-04")}
+        assert {who for who, _ in stated[status, "ConsensusRequirement"]} == {"Valery Semerikov", "Anna Naghdalyan"}
+        assert stated[status, "NonMembershipRequirement"] == {(None, None)}
+    assert stated["partner", "SharedGoalsRequirement"] == {("Valery Semerikov", "2019-07-04")}
+    assert stated["observer", "StudyInterestRequirement"] == {("Valery Semerikov", "2019-07-04")}
+
+
+def test_requirements_date_comes_only_with_the_implied_facts(kg_stated_only):
+    rows = run(kg_stated_only, "requirements_by_status")
+    un = {(r["statedBy"], r["date"]) for r in rows if r["requirement"] == "UNMembershipRequirement"}
+    assert un == {("Valery Semerikov", None)}
+
+
+# -- statements and time -------------------------------------------------------------------
+
+def test_statements_by_person(kg):
+    rows = run(kg, "statements_by_person")
+    by = {}
+    for r in rows:
+        by.setdefault(r["personLabel"], []).append(r)
+        assert r["quote"] in ARTICLE
+    assert set(by) == {"Yuri Borisov", "Valery Semerikov", "Anna Naghdalyan", "Ali Huseynli"}
+    assert len(by["Yuri Borisov"]) == 7
+    assert {r["date"] for r in by["Yuri Borisov"]} == {"2019-09-12"}
+    assert len(by["Ali Huseynli"]) == 4
+    assert {r["date"] for r in by["Ali Huseynli"]} == {"2018-08"}
+    assert {r["date"] for r in by["Anna Naghdalyan"]} == {None}
+    assert "2019-07-04" in {r["date"] for r in by["Valery Semerikov"]}
+    assert any("Let us derive" in r["quote"] for r in by["Valery Semerikov"])
+    assert {r["evidenceKind"] for r in rows} <= {"direct quote", "reported speech", "stated"}
+    persons = column(rows, "personLabel")
+    assert persons == sorted(persons)
+
+
+def test_timeline_is_in_order_from_august_2018(kg):
+    rows = run(kg, "timeline")
+    items = column(rows, "item")
+    assert rows[0]["date"] == "2018-08"
+    dated = [r["date"] for r in rows if r["date"]]
+    assert dated == sorted(dated)
+    assert dated[0] == "2018-08" and dated[-1] == "2019-09-12"
+    assert "2018-11" in dated and "2019-07-04" in dated
+    for undated in ("SemerikovComment", "NaghdalyanBriefing"):
+        assert items.index(undated) > items.index("BorisovComment")
+        assert rows[items.index(undated)]["after"] == "BorisovComment"
+    assert items.index("StatusDecision") < items.index("SemerikovExplanation") < items.index("BorisovComment")
+    assert items.index("HuseynliInitiative") < items.index("StatusDecision")
+
+
+def test_who_can_block_is_every_member_state(kg):
+    rows = run(kg, "who_can_block")
+    assert set(column(rows, "state")) == MEMBERS
+    assert set(column(rows, "state")) == set(column(run(kg, "member_states"), "state"))
+    assert set(column(rows, "decisionRule")) == {"consensus"}
+
+
+def test_who_can_block_needs_the_implied_veto(kg_stated_only):
+    assert run(kg_stated_only, "who_can_block") == []
+
+
+def test_consent_necessary_is_armenias(kg):
+    rows = run(kg, "consent_necessary")
+    assert set(column(rows, "state")) == {"Armenia"}
+    assert set(column(rows, "candidate")) == {"Azerbaijan"}
+    assert set(column(rows, "factId")) == {"F53", "F58"}
+    assert all(r["quote"] in ARTICLE for r in rows)
+    assert set(column(rows, "speaker")) == {"Valery Semerikov", "Anna Naghdalyan"}
+
+
+def test_partner_vs_observer(kg):
+    rows = {r["label"]: r for r in run(kg, "partner_vs_observer")}
+    assert set(rows) == {"partner", "observer"}
+    assert rows["partner"]["practicalCommitments"] == "true"
+    assert rows["observer"]["practicalCommitments"] == "false"
+    for r in rows.values():
+        assert r["quote"] in ARTICLE
+        assert r["definedBy"] == "Valery Semerikov" and r["date"] == "2019-07-04"
+        assert r["definition"]
+    assert "diplomatic relations with all member states" in rows["observer"]["requirements"]
+    assert "diplomatic relations with all member states" not in rows["partner"]["requirements"]
+    assert "undertakes commitments to practical activities" in rows["partner"]["requirements"]
+
+
+def test_nagorno_karabakh(kg):
+    rows = run(kg, "nagorno_karabakh")
+    facts = set(column(rows, "factId"))
+    assert {"F09", "F46", "F47", "F64", "I03"} <= facts
+    assert {"Yuri Borisov", "Ali Huseynli"} <= set(column(rows, "speaker"))
+    conflict_on = [r for r in rows if r["predicate"] == "hasConflictOnTerritory"]
+    assert [(r["subject"], r["graph"]) for r in conflict_on] == [("Azerbaijan", "implied")]
+    assert all(r["quote"] in ARTICLE for r in rows if r["quote"])
+
+
+def test_nagorno_karabakh_without_implied_facts(kg_stated_only):
+    rows = run(kg_stated_only, "nagorno_karabakh")
+    assert "I03" not in column(rows, "factId")
+    assert "F46" in column(rows, "factId")
+
+
+def test_fact_provenance_covers_every_fact(kg):
+    rows = run(kg, "fact_provenance")
+    ids = set(column(rows, "factId"))
+    assert ids == {f"F{n:02d}" for n in range(1, 76)} | {f"I{n:02d}" for n in range(1, 14)}
+    assert all(r["quote"] in ARTICLE for r in rows)
+
+
+def test_fact_provenance_of_one_triple(kg):
+    rows = run(kg, "fact_provenance", subject=KG + "Azerbaijan", predicate=CSTO + "hasConflictOnTerritory")
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["object"], r["factId"], r["evidenceKind"], r["graph"]) == ("NagornoKarabakhConflict", "I03", "implied", "implied")
+    assert r["reason"]
+    rows = run(kg, "fact_provenance", subject=KG + "Russia", predicate=CSTO + "wantsToHelpEnd")
+    assert [(r["factId"], r["evidenceKind"], r["speaker"], r["date"], r["source"]) for r in rows] == [
+        ("F47", "reported speech", "Yuri Borisov", "2019-09-12", "BorisovComment")]
+
+
+def test_asserted_vs_inferred(kg):
+    rows = run(kg, "asserted_vs_inferred")
+    origin = {}
+    for r in rows:
+        origin.setdefault((r["state"], r["predicate"], r["object"]), set()).add(r["origin"])
+    assert origin["Afghanistan", "hasStatus", "ObserverStatus"] == {"asserted"}
+    assert origin["Armenia", "memberOf", "CSTO"] >= {"asserted"}
+    assert origin["Azerbaijan", "hasConflictOnTerritory", "NagornoKarabakhConflict"] == {"implied"}
+    assert origin["Azerbaijan", "ineligibleFor", "ObserverStatus"] == {"inferred"}
+    assert origin["Armenia", "type", "MemberState"] == {"inferred"}
+    assert not any(p in ("eligibleFor", "ineligibleFor", "meets", "fails") and "asserted" in o
+                   for (_, p, _), o in origin.items())
+
+
+def test_people_and_positions(kg):
+    rows = run(kg, "people_and_positions")
+    held = {(r["personLabel"], r["positionLabel"], r["postIn"]) for r in rows}
+    assert ("Yuri Borisov", "Deputy Prime Minister of Russia", "Russia") in held
+    assert ("Valery Semerikov", "CSTO Secretary", "CSTO") in held
+    assert ("Anna Naghdalyan", "spokesperson of the Armenian MFA", "ArmenianMFA") in held
+    assert {p for p, _, _ in held} == {"Yuri Borisov", "Valery Semerikov", "Anna Naghdalyan", "Ali Huseynli"}
+    assert sum(1 for p, _, _ in held if p == "Ali Huseynli") == 2
+    behalf = {r["personLabel"]: r["onBehalfOf"] for r in rows}
+    assert set(behalf["Anna Naghdalyan"].split(", ")) == {"Armenia", "Ministry of Foreign Affairs of Armenia"}
+
+
+def test_implied_facts(kg, kg_stated_only):
+    rows = run(kg, "implied_facts")
+    assert set(column(rows, "factId")) == {f"I{n:02d}" for n in range(1, 14)}
+    assert all(r["reason"] and r["quote"] in ARTICLE for r in rows)
+    assert run(kg_stated_only, "implied_facts") == []
+
+
+def test_status_decision(kg, kg_stated_only):
+    rows = run(kg, "status_decision")
+    assert len(rows) == 1
+    r = rows[0]
+    assert (r["date"], r["adoptedBy"], r["document"], r["ratification"], r["inForce"]) == (
+        "2018-11", "CSTO Collective Security Council", "StatusDocument", "StatusRatification", "false")
+    assert run(kg_stated_only, "status_decision")[0]["inForce"] is None
+
+
+def test_facts_by_evidence_kind(kg):
+    rows = run(kg, "facts_by_evidence_kind")
+    count = {(r["graph"], r["evidenceKind"]): int(r["facts"]) for r in rows}
+    assert sum(n for (g, _), n in count.items() if g == "asserted") == 75
+    assert count == {**{k: v for k, v in count.items() if k[0] == "asserted"}, ("implied", "implied"): 13}
