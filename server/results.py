@@ -116,19 +116,34 @@ def _tsv_value(term) -> str:
     return "" if term is None else str(term).replace("\t", "\\t")
 
 
+def _json_results(names: list[str], rows: list[tuple]) -> bytes:
+    # Written from cached per-term fragments: the same IRIs recur in most rows, and this is
+    # about twice as fast as building the whole document and dumping it.
+    keys = [json.dumps(name, ensure_ascii=False) + ":" for name in names]
+    fragments: dict = {}
+    bindings = []
+    for row in rows:
+        items = []
+        for key, term in zip(keys, row):
+            if term is None:
+                continue
+            fragment = fragments.get(term)
+            if fragment is None:
+                fragment = fragments[term] = json.dumps(json_term(term), ensure_ascii=False)
+            items.append(key + fragment)
+        bindings.append("{" + ",".join(items) + "}")
+    head = json.dumps({"vars": names}, ensure_ascii=False)
+    text = '{"head":' + head + ',"results":{"bindings":[' + ",".join(bindings) + "]}}"
+    return text.encode("utf-8")
+
+
 def write_solutions(solutions: ox.QuerySolutions, fmt: Format, max_rows: int) -> bytes:
     names = [v.value for v in solutions.variables]
-    rows = [
-        [solution[name] for name in names]
-        for solution in capped(solutions, max_rows, "rows")
-    ]
+    # tuple(solution) gives the values in variable order, None when unbound; it is several
+    # times faster than looking each variable up by name.
+    rows = [tuple(solution) for solution in capped(solutions, max_rows, "rows")]
     if fmt.name == "json":
-        bindings = [
-            {name: json_term(term) for name, term in zip(names, row) if term is not None}
-            for row in rows
-        ]
-        doc = {"head": {"vars": names}, "results": {"bindings": bindings}}
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+        return _json_results(names, rows)
     if fmt.name == "xml":
         out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
                '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']

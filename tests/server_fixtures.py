@@ -88,11 +88,22 @@ class Server:
                                     max_body=self.app.config["MAX_CONTENT_LENGTH"])
         self.port = self.waitress.effective_port
         self.base = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.waitress.run, daemon=True)
+        self._closing = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
+    def _run(self):
+        try:
+            self.waitress.run()
+        except (OSError, ValueError):
+            # closing the listening socket from this other thread ends the poll loop so
+            if not self._closing:
+                raise
+
     def close(self):
+        self._closing = True
         self.waitress.close()
+        self.thread.join(timeout=5)
         self.state.pool.close()
 
     def request(self, method, path, body=None, headers=None, timeout=60) -> Response:
