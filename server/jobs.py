@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
+from csto_kg.graph.store import check_services
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -71,12 +72,15 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
               default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Answer:
     try:
-        result = ctx.kg.query(
-            text,
-            default_graph_uris=default_graphs or None,
-            named_graph_uris=named_graphs or None,
-            allowed_services=ctx.allowed_services,
-        )
+        if not default_graphs and keyword_present(text, "FROM"):
+            result = _query_own_dataset(ctx, text, named_graphs)
+        else:
+            result = ctx.kg.query(
+                text,
+                default_graph_uris=default_graphs or None,
+                named_graph_uris=named_graphs or None,
+                allowed_services=ctx.allowed_services,
+            )
     except ServiceNotAllowedError as e:
         raise Refused(403, str(e)) from None
     except QueryError as e:
@@ -103,6 +107,22 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
             raise Refused(502, f"a SERVICE endpoint failed: {e}") from None
         raise Refused(400, f"query evaluation failed: {e}") from None
     return Answer(200, content_type(fmt.media_type), body)
+
+
+def _query_own_dataset(ctx: WorkerContext, text: str, named_graphs: list[str] | None):
+    """A query with FROM: Oxigraph's union-default-graph option would silently ignore its
+    FROM clauses, so run it on the dataset it names (the SPARQL semantics)."""
+    if keyword_present(text, "SERVICE"):
+        check_services(text, ctx.allowed_services)
+    options: dict = {"prefixes": PREFIXES}
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    try:
+        return ctx.kg.store.query(text, **options)
+    except SyntaxError as e:
+        raise QueryError(f"malformed query: {e}") from None
+    except OSError as e:
+        raise QueryError(f"query failed: {e}") from None
 
 
 # -- Updates --------------------------------------------------------------------------------

@@ -38,8 +38,8 @@ def index():
         "graphFormats": [{"name": f.name, "label": f.label} for f in GRAPH_FORMATS.values()],
         "localBase": "https://w3id.org/csto-kg/",
     }
-    # "</" cannot close the script element the JSON sits in.
-    blob = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    # No "<" at all, so nothing in a query text can close or confuse the script element.
+    blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
     return render_template("index.html", config=blob, queries=config["queries"])
 
 

@@ -26,6 +26,9 @@ TOY_QUERIES = [
                "SELECT ?org ?label WHERE { ?org a csto:Organization ; rdfs:label ?label }"),
     NamedQuery("members", "Members as a graph", "The CSTO's members, as triples.",
                "CONSTRUCT { kg:CSTO csto:hasMember ?m } WHERE { kg:CSTO csto:hasMember ?m }"),
+    NamedQuery("awkward", "Awkward <text>", "A query whose text could break the page.",
+               '# </script><script>window.broken = true</script> <!--\n'
+               'SELECT ?link WHERE { VALUES ?link { <javascript:window.broken=true> } }'),
 ]
 
 
@@ -147,3 +150,12 @@ def test_a_bad_query_shows_the_servers_message(page):
     expect(page.locator("#error")).to_be_visible()
     expect(page.locator("#error")).to_contain_text("400")
     expect(page.locator("#error")).to_contain_text("error at 1:")
+
+
+def test_query_text_and_iris_cannot_inject_script(page):
+    page.click("button.named-query[data-name='awkward']")
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert "</script>" in page.locator("#query").input_value()
+    link = page.locator("#results-table tbody a")
+    assert link.get_attribute("href").startswith("/resource?iri=javascript")
+    assert page.evaluate("window.broken === undefined")

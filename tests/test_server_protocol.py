@@ -390,3 +390,14 @@ def test_no_client_input_gives_500(server):
         for r in (server.query(text), server.post_form({"query": text})):
             assert r.status < 500, (text, r.status, r.text)
             assert "Traceback" not in r.text
+
+
+def test_from_and_from_named_choose_the_dataset(server):
+    ask = "ASK {from} {{ kg:CSTO csto:hasMember kg:Armenia }}"
+    assert server.query(ask.format(**{"from": f"FROM <{ASSERTED}>"})).json()["boolean"] is False
+    assert server.query(ask.format(**{"from": f"FROM <{INFERRED}>"})).json()["boolean"] is True
+    q = f"SELECT DISTINCT ?g FROM NAMED <{ONTOLOGY}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert [b["g"]["value"] for b in server.query(q).json()["results"]["bindings"]] == [ONTOLOGY]
+    # the protocol's default-graph-uri overrides FROM (SPARQL 1.1 Protocol, 2.1.4)
+    r = server.query(ask.format(**{"from": f"FROM <{ASSERTED}>"}), **{"default-graph-uri": INFERRED})
+    assert r.json()["boolean"] is True

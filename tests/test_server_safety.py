@@ -262,3 +262,18 @@ def test_cors_star_without_credentials():
         r = s.request("GET", "/health", headers={"Origin": "http://anywhere.test"})
         assert r.headers["Access-Control-Allow-Origin"] == "*"
         assert "Access-Control-Allow-Credentials" not in r.headers
+
+
+def test_from_and_dataset_iris_are_never_fetched(read_only):
+    # FROM names a graph of the store, as in Oxigraph; rdflib would download it (endpoint.md).
+    listener = RecordingListener()
+    try:
+        r = read_only.query(f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o }}")
+        assert r.status == 200 and r.json()["results"]["bindings"] == []  # no such graph here
+        r = read_only.query("ASK { ?s ?p ?o }", **{"default-graph-uri": listener.url,
+                                                    "named-graph-uri": listener.url})
+        assert r.status == 200 and r.json()["boolean"] is False
+        time.sleep(0.3)
+        assert listener.connections == []
+    finally:
+        listener.close()

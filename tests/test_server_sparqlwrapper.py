@@ -111,3 +111,15 @@ def test_bad_query_raises_query_bad_formed_with_the_message(endpoint):
     with pytest.raises(QueryBadFormed) as caught:
         client(endpoint, "SELECT ?x WHERE { ?x }", JSON).queryAndConvert()
     assert "error at 1:" in str(caught.value)
+
+
+def test_update_with_a_bearer_token():
+    token = "token-for-sparqlwrapper"
+    with running_server(toy_graph(), {"UPDATE_TOKEN": token}) as s:
+        update = SPARQLWrapper(s.base + "/sparql")
+        update.setMethod(POST)
+        update.setQuery(f"INSERT DATA {{ <{KG}Kazakhstan> a <https://w3id.org/csto-kg/ontology#State> }}")
+        update.addCustomHttpHeader("Authorization", f"Bearer {token}")
+        assert update.query().response.status == 204
+        ask = client(s.base + "/sparql", f"ASK {{ <{KG}Kazakhstan> a ?t }}", JSON)
+        assert ask.queryAndConvert()["boolean"] is True

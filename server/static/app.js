@@ -24,7 +24,10 @@
   }
 
   function linkFor(iri) {
-    if (iri.indexOf(config.localBase) === 0) return "/resource?iri=" + encodeURIComponent(iri);
+    // Only web IRIs leave the page; anything else (javascript:, file:, urn:) is looked up here.
+    if (iri.indexOf(config.localBase) === 0 || !/^https?:\/\//i.test(iri)) {
+      return "/resource?iri=" + encodeURIComponent(iri);
+    }
     return iri;
   }
 
