@@ -9,6 +9,7 @@ import shutil
 import sys
 
 import pytest
+import rdflib
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -159,3 +160,36 @@ def test_query_text_and_iris_cannot_inject_script(page):
     link = page.locator("#results-table tbody a")
     assert link.get_attribute("href").startswith("/resource?iri=javascript")
     assert page.evaluate("window.broken === undefined")
+
+
+@pytest.fixture(scope="module")
+def real_server(kg):
+    with running_server(kg) as s:
+        yield s
+
+
+def test_every_shipped_named_query_is_one_click_away(browser, real_server):
+    from csto_kg.queries import all_queries
+
+    shipped = all_queries()
+    page = browser.new_page()
+    try:
+        page.goto(real_server.base + "/")
+        buttons = page.locator("button.named-query")
+        expect(buttons).to_have_count(len(shipped))
+        for named in shipped:
+            page.click(f"button.named-query[data-name='{named.name}']")
+            expect(page.locator("#status")).to_contain_text(" ms")
+            assert page.locator("#error").is_hidden(), (named.name, page.locator("#error").inner_text())
+            assert page.locator("#query").input_value() == named.text
+            shown = page.locator("#results-table tbody tr").count() + page.locator("#boolean-result").count()
+            expected = real_server.get(f"/queries/{named.name}",
+                                       accept="application/sparql-results+json, application/n-triples;q=0.9")
+            if expected.content_type == "application/n-triples":
+                assert shown == len(rdflib.Graph().parse(data=expected.body, format="nt")), named.name
+            elif "boolean" in expected.json():
+                assert page.locator("#boolean-result").inner_text() == str(expected.json()["boolean"]).lower()
+            else:
+                assert shown == len(expected.json()["results"]["bindings"]), named.name
+    finally:
+        page.close()
