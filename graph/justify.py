@@ -1,0 +1,479 @@
+"""Justify: why does the graph entail a triple? A minimal set of asserted facts and ontology axioms.
+
+Black-box, the way Protégé's explanation workbench finds justifications: the reasoner (owlrl,
+the build's own) is only asked "does this set entail the triple?".
+
+  1. Units. Every input triple is one unit, except that an axiom written with blank nodes
+     (a restriction, an intersection list, a GCI) is one unit with all its blank-node triples.
+  2. Expand. Starting from the units that mention the conclusion's terms, add the units that
+     mention the terms of those, ring by ring, until owlrl entails the triple.
+  3. Shrink. Drop halves, then quarters ... then single units, keeping each drop after which
+     the rest still entails the triple. The last pass tries every unit alone, so the result is
+     minimal: removing any one member loses the entailment (the entailment is monotone).
+
+Each asserted fact comes back with its fact number and the article's words, from the owl:Axiom
+annotations the build writes (csto:fact, csto:quote).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+import owlrl
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+from .errors import CstoKgError
+from .load import Sources
+from .namespaces import ASSERTED, CSTO, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
+from .reason import to_rdflib
+from .store import KnowledgeGraph
+
+_GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED}
+_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+# Predicates that state an axiom about their (blank) subject rather than describe it.
+_AXIOM_PREDICATES = {RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf,
+                     OWL.equivalentProperty, OWL.propertyDisjointWith, OWL.inverseOf, RDFS.domain, RDFS.range}
+_ANNOTATION = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.versionIRI}
+
+
+class NotEntailedError(CstoKgError):
+    """The triple to justify is not entailed by the graph, so nothing justifies it."""
+
+
+@dataclass
+class Axiom:
+    """One member of a justification: an asserted fact or an ontology axiom."""
+
+    kind: str                 # ontology | asserted | implied | user | linked
+    label: str                # in words, with the entities' labels
+    turtle: str               # the unit's triples as Turtle (prefixes as in PREFIXES)
+    ntriples: str             # the same as N-Triples
+    fact: str | None = None   # the fact's IRI (asserted kinds), e.g. .../id/I03
+    fact_id: str | None = None  # its number, e.g. "I03"
+    quote: str | None = None  # the article's words for it
+    source: str | None = None  # where the words come from (prov:wasDerivedFrom)
+
+
+@dataclass
+class Justification:
+    """A minimal set of axioms and facts from which owlrl entails triple."""
+
+    triple: tuple[str, str, str]   # N-Triples terms
+    label: str
+    axioms: list[Axiom] = field(default_factory=list)
+    module_size: int = 0           # units in the expanded set before shrinking
+    checks: int = 0                # entailment checks made
+    engine: str = "owlrl"          # which reasoners answered them (owlrl always has the last word)
+    seconds: float = 0.0
+
+    @property
+    def facts(self) -> list[Axiom]:
+        return [a for a in self.axioms if a.kind != "ontology"]
+
+    @property
+    def ontology_axioms(self) -> list[Axiom]:
+        return [a for a in self.axioms if a.kind == "ontology"]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# -- units -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str
+    triples: tuple  # rdflib triples
+
+
+def units_of(graph: rdflib.Graph, kind: str) -> list[Unit]:
+    """Split a graph into units: triples with a named subject, or a blank subject's axiom
+    triples, each with the blank-node structure they reach."""
+    axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
+    referenced = {o for o in graph.objects() if isinstance(o, BNode)}
+
+    def description(node, seen):
+        out = []
+        if node in seen:
+            return out
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            if p in _AXIOM_PREDICATES and node not in referenced:
+                continue  # an axiom of a root blank node is a unit of its own
+            out.append((node, p, o))
+            if isinstance(o, BNode):
+                out += description(o, seen)
+        return out
+
+    units = []
+    for s, p, o in graph:
+        if s in axiom_nodes or o in axiom_nodes:
+            continue
+        if isinstance(s, BNode):
+            if s in referenced:
+                continue  # part of the description of whatever refers to it
+            if p not in _AXIOM_PREDICATES and any(q in _AXIOM_PREDICATES for q in graph.predicates(s)):
+                continue  # a root GCI's description, carried by its axiom triples
+        triples = [(s, p, o)]
+        seen: set = set()
+        if isinstance(s, BNode):
+            triples += description(s, seen)
+        if isinstance(o, BNode):
+            triples += description(o, seen)
+        units.append(Unit(kind, tuple(dict.fromkeys(triples))))
+    unique = {frozenset(u.triples): u for u in units}  # e.g. each triple of an owl:AllDifferent
+    return list(unique.values())
+
+
+def terms(unit: Unit) -> set:
+    """The IRIs and literals a unit mentions, outside the RDF/RDFS/OWL vocabulary."""
+    out = set()
+    for t in unit.triples:
+        for x in t:
+            if isinstance(x, Literal) or (isinstance(x, URIRef) and not str(x).startswith(_BUILTIN)):
+                out.add(x)
+    return out
+
+
+def is_annotation(unit: Unit, annotation_props: set) -> bool:
+    return all(p in _ANNOTATION or p in annotation_props for _, p, _ in unit.triples)
+
+
+# -- the entailment oracle -------------------------------------------------------------------
+
+class Oracle:
+    """A reasoner asked one question: does this set of units entail the triple?
+
+    engine "owlrl" is the build's reasoner and the judge of every answer; "reasonable" (Rust,
+    OWL 2 RL, about 50 times faster here) only narrows the search down before owlrl checks it.
+    """
+
+    def __init__(self, triple, engine: str | None = "owlrl"):
+        self.triple = triple
+        self.engine = engine
+        self.checks = 0
+
+    def __call__(self, units) -> bool:
+        self.checks += 1
+        graph = rdflib.Graph()
+        for u in units:
+            for t in u.triples:
+                graph.add(t)
+        if self.triple in graph:
+            return True
+        if self.engine == "reasonable":
+            import reasonable
+
+            reasoner = reasonable.PyReasoner()
+            reasoner.from_graph(graph)
+            return self.triple in set(reasoner.reason())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+        return self.triple in graph
+
+
+def fast_engine() -> str | None:
+    try:
+        import reasonable  # noqa: F401
+    except ImportError:
+        return None
+    return "reasonable"
+
+
+# -- the search ------------------------------------------------------------------------------
+
+def rings(units: list[Unit], start: set) -> list[list[Unit]]:
+    """Units by distance from the start terms: ring 0 mentions one of them, ring k+1 shares a
+    term with ring k."""
+    by_term = defaultdict(list)
+    unit_terms = [terms(u) for u in units]
+    for i, ts in enumerate(unit_terms):
+        for t in ts:
+            by_term[t].append(i)
+    placed: set[int] = set()
+    frontier_terms = set(start)
+    out = []
+    while frontier_terms:
+        ring = sorted({i for t in frontier_terms for i in by_term.get(t, ()) if i not in placed})
+        if not ring:
+            break
+        placed.update(ring)
+        out.append([units[i] for i in ring])
+        frontier_terms = {t for i in ring for t in unit_terms[i]} - frontier_terms
+    rest = [units[i] for i in range(len(units)) if i not in placed]
+    if rest:
+        out.append(rest)  # units sharing no term with the conclusion: the last resort
+    return out
+
+
+def expand(units: list[Unit], start: set, entails: Oracle) -> list[Unit]:
+    chosen: list[Unit] = []
+    for ring in rings(units, start):
+        chosen += ring
+        if entails(chosen):
+            return chosen
+    raise NotEntailedError(f"the graph does not entail {' '.join(x.n3() for x in entails.triple)}")
+
+
+def shrink(units: list[Unit], entails: Oracle, window: int | None = None) -> list[Unit]:
+    """Drop windows of halving size while the rest entails; the last pass, window 1, leaves a
+    set from which no single member can be dropped."""
+    kept = list(units)
+    size = window or max(1, len(kept) // 2)
+    while True:
+        i = 0
+        while i < len(kept):
+            rest = kept[:i] + kept[i + size:]
+            if rest and entails(rest):
+                kept = rest
+            else:
+                i += size
+        if size == 1:
+            return kept
+        size = max(1, size // 2)
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+def justify(source, triple, *, fast: bool = True) -> Justification:
+    """A minimal set of asserted triples and ontology axioms from which owlrl entails triple.
+
+    Args:
+        source: a built KnowledgeGraph, an assembled pyoxigraph Store (build.assemble), or the
+            build's Sources (assembled here).
+        triple: (subject, predicate, object) as rdflib terms, IRIs, N-Triples terms (<...>) or
+            prefixed names with csto-kg's prefixes (kg:Azerbaijan, csto:ineligibleFor).
+
+        fast: narrow the search down with the `reasonable` package first, if installed; owlrl
+            checks the result and makes it minimal either way.
+
+    Raises:
+        NotEntailedError: the inputs do not entail the triple.
+    """
+    start_time = time.perf_counter()
+    store = _store(source)
+    s, p, o = (_term(x) for x in triple)
+    if not _possibly_entailed(store, (s, p, o)):
+        raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
+    graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
+    annotation_props = {a for g in graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
+    units = [u for kind, g in graphs.items() for u in units_of(g, kind)]
+    start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
+    # annotations first, as one window: they never take part in an OWL 2 RL derivation here,
+    # and dropping them early makes every later check smaller
+    order = lambda found: sorted(found, key=lambda u: not is_annotation(u, annotation_props))  # noqa: E731
+    judge = Oracle((s, p, o), "owlrl")
+    scout = Oracle((s, p, o), fast_engine() if fast else None)
+    kept = None
+    if scout.engine:
+        try:
+            module = expand(units, start, scout)
+            candidate = shrink(order(module), scout)
+        except NotEntailedError:
+            candidate = None  # the fast engine lacks a rule owlrl has: owlrl searches alone
+        if candidate is not None and judge(candidate):
+            kept = shrink(candidate, judge, window=1)
+    if kept is None:
+        module = expand(units, start, judge)
+        kept = shrink(order(module), judge)
+
+    described = rdflib.Graph()
+    for g in graphs.values():
+        described += g
+    index = _fact_index(store)
+    result = Justification(
+        triple=(s.n3(), p.n3(), o.n3()),
+        label=_statement(described, (s, p, o)),
+        module_size=len(module),
+        checks=scout.checks + judge.checks,
+        engine=f"{scout.engine}, then owlrl" if scout.checks else "owlrl",
+    )
+    for unit in sorted(kept, key=lambda u: (u.kind == "ontology", _sort_key(u))):
+        result.axioms.append(_describe(unit, described, index))
+    result.seconds = time.perf_counter() - start_time
+    return result
+
+
+def _store(source) -> ox.Store:
+    if isinstance(source, KnowledgeGraph):
+        return source.store
+    if isinstance(source, ox.Store):
+        return source
+    if isinstance(source, Sources):
+        from .build import assemble
+
+        return assemble(source)
+    raise TypeError(f"justify needs a KnowledgeGraph, a Store or Sources, not {type(source).__name__}")
+
+
+def _possibly_entailed(store: ox.Store, triple) -> bool:
+    """False when a built store's inputs and inferred graph both lack the triple; a store
+    without an inferred graph (assembled, not reasoned) cannot tell, so True."""
+    inferred = ox.NamedNode(INFERRED)
+    if not any(True for _ in store.quads_for_pattern(None, None, None, inferred)):
+        return True
+    s, p, o = (_to_ox(x) for x in triple)
+    graphs = [inferred] + [ox.NamedNode(g) for g in _GRAPHS.values()]
+    return any(any(True for _ in store.quads_for_pattern(s, p, o, g)) for g in graphs)
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    lang = term.language
+    if lang:
+        return ox.Literal(str(term), language=lang)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+def _reasoned_quads(store: ox.Store, graph: str):
+    """A graph's quads as the reasoner sees them: without the owl:Axiom annotation nodes."""
+    axiom = ox.NamedNode(str(OWL.Axiom))
+    rdf_type = ox.NamedNode(str(RDF.type))
+    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object == axiom}
+    return [q for q in quads if q.subject not in nodes]
+
+
+def _term(x):
+    if isinstance(x, (URIRef, Literal, BNode)):
+        return x
+    if isinstance(x, (ox.NamedNode,)):
+        return URIRef(x.value)
+    if isinstance(x, ox.Literal):
+        return rdflib.util.from_n3(str(x))
+    if isinstance(x, bool):
+        return Literal(x)
+    text = str(x)
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if text.startswith('"'):
+        return rdflib.util.from_n3(text)
+    prefix, _, local = text.partition(":")
+    if prefix in PREFIXES and not local.startswith("//"):
+        return URIRef(PREFIXES[prefix] + local)
+    return URIRef(text)
+
+
+def _fact_index(store: ox.Store) -> dict:
+    """(s, p, o) → (fact IRI, fact number, quote, source) from the owl:Axiom annotations."""
+    query = """
+    SELECT ?s ?p ?o ?fact ?id ?quote ?source WHERE {
+      ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+         csto:fact ?fact .
+      OPTIONAL { ?a csto:quote ?quote }
+      OPTIONAL { ?fact dcterms:identifier ?id }
+      OPTIONAL { ?fact prov:wasDerivedFrom ?source }
+    }"""
+    index = {}
+    for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+        key = tuple(_term(row[v]) for v in ("s", "p", "o"))
+        index.setdefault(key, tuple(row[v].value if row[v] is not None else None
+                                    for v in ("fact", "id", "quote", "source")))
+    return index
+
+
+def _sort_key(unit: Unit) -> str:
+    return " ".join(x.n3() for t in unit.triples for x in t if not isinstance(x, BNode))
+
+
+def _describe(unit: Unit, graph: rdflib.Graph, index: dict) -> Axiom:
+    snippet = bound(rdflib.Graph())
+    for t in unit.triples:
+        snippet.add(t)
+    turtle = "\n".join(line for line in snippet.serialize(format="turtle").splitlines()
+                       if line and not line.startswith("@prefix")).strip()
+    ntriples = snippet.serialize(format="nt").strip()
+    axiom = Axiom(unit.kind, _unit_label(unit, graph), turtle, "\n".join(sorted(ntriples.splitlines())))
+    if unit.kind != "ontology" and len(unit.triples) == 1:
+        found = index.get(unit.triples[0])
+        if found:
+            axiom.fact, axiom.fact_id, axiom.quote, axiom.source = found
+    return axiom
+
+
+def bound(graph: rdflib.Graph) -> rdflib.Graph:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+    return graph
+
+
+# -- words -----------------------------------------------------------------------------------
+
+def _name(graph: rdflib.Graph, term) -> str:
+    if isinstance(term, Literal):
+        return str(term).lower() if term.datatype == XSD.boolean else f'"{term}"'
+    label = graph.value(term, RDFS.label) or graph.value(term, SKOS.prefLabel)
+    if label:
+        text = str(label)
+    else:
+        text = str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return f"'{text}'" if " " in text else text
+
+
+def _statement(graph: rdflib.Graph, triple) -> str:
+    s, p, o = triple
+    if p == RDF.type:
+        return f"{_name(graph, s)} Type {_class(graph, o)}"
+    return f"{_name(graph, s)} {_name(graph, p)} {_name(graph, o)}"
+
+
+def _class(graph: rdflib.Graph, node) -> str:
+    """A class expression in Manchester syntax, with labels."""
+    if not isinstance(node, BNode):
+        return _name(graph, node)
+    prop = graph.value(node, OWL.onProperty)
+    if prop is not None:
+        for key, word in ((OWL.hasValue, "value"), (OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only")):
+            value = graph.value(node, key)
+            if value is not None:
+                inner = _name(graph, value) if key == OWL.hasValue else _class(graph, value)
+                return f"({_name(graph, prop)} {word} {inner})"
+    for key, word in ((OWL.intersectionOf, " and "), (OWL.unionOf, " or ")):
+        head = graph.value(node, key)
+        if head is not None:
+            return "(" + word.join(_class(graph, m) for m in rdflib.collection.Collection(graph, head)) + ")"
+    members = graph.value(node, OWL.oneOf)
+    if members is not None:
+        return "{" + ", ".join(_name(graph, m) for m in rdflib.collection.Collection(graph, members)) + "}"
+    complement = graph.value(node, OWL.complementOf)
+    if complement is not None:
+        return f"(not {_class(graph, complement)})"
+    return "[]"
+
+
+_AXIOM_WORDS = {
+    RDFS.subClassOf: "SubClassOf", OWL.equivalentClass: "EquivalentTo", OWL.disjointWith: "DisjointWith",
+    RDFS.subPropertyOf: "SubPropertyOf", OWL.equivalentProperty: "EquivalentTo",
+    OWL.propertyDisjointWith: "DisjointWith", OWL.inverseOf: "InverseOf", RDFS.domain: "Domain", RDFS.range: "Range",
+}
+_CHARACTERISTICS = {
+    OWL.SymmetricProperty: "Symmetric", OWL.TransitiveProperty: "Transitive", OWL.FunctionalProperty: "Functional",
+    OWL.InverseFunctionalProperty: "InverseFunctional", OWL.AsymmetricProperty: "Asymmetric",
+    OWL.IrreflexiveProperty: "Irreflexive",
+}
+
+
+def _unit_label(unit: Unit, graph: rdflib.Graph) -> str:
+    s, p, o = unit.triples[0]
+    local = bound(rdflib.Graph())
+    for t in unit.triples:
+        local.add(t)
+    for t in graph.triples((None, RDFS.label, None)):
+        local.add(t)
+    if p in _AXIOM_WORDS:
+        return f"{_class(local, s)} {_AXIOM_WORDS[p]} {_class(local, o)}"
+    if p == RDF.type and o in _CHARACTERISTICS:
+        return f"{_name(local, s)} is {_CHARACTERISTICS[o]}"
+    if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(str(OWL)):
+        return f"{_name(local, s)} is declared {o.rsplit('#', 1)[-1]}"
+    return _statement(local, (s, p, o))
