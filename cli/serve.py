@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-
 from csto_kg.graph.errors import CstoKgError, InconsistencyError
 
 WIKIDATA = "https://query.wikidata.org/sparql"

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import pyoxigraph as ox
-
 from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
 from csto_kg.graph.store import check_services

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
-
 from csto_kg.graph.namespaces import KG, ONTOLOGY_IRI, PREFIXES
+from flask import Blueprint, Response, render_template, request
 
 from . import jobs
 from .errors import Refused
-from .negotiation import GRAPH, HTML, GRAPH_FORMATS, NotAcceptable
+from .negotiation import GRAPH, GRAPH_FORMATS, HTML, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
 from .sparql import answer, state
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request
-
 from csto_kg.graph.namespaces import PREFIXES
+from flask import Blueprint, Response, render_template, request
 
 from . import jobs
 from .errors import Refused

@@ -14,7 +14,6 @@ from typing import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-
 from csto_kg.graph.namespaces import PREFIXES
 
 from .negotiation import Format

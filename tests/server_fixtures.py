@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-
 from csto_kg.cli.serve import make_server
 from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY, USER
 from csto_kg.graph.store import KnowledgeGraph

@@ -11,7 +11,6 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
-
 from csto_kg.cli.serve import serve
 
 # The same command `csto-kg serve` runs once registered in the click group.

@@ -3,7 +3,6 @@ every format parsed back, the service description and every error status."""
 
 import csv
 import io
-import json
 import os
 import sys
 import urllib.parse
@@ -13,9 +12,8 @@ import rdflib
 from rdflib.query import Result
 
 sys.path.insert(0, os.path.dirname(__file__))
-from server_fixtures import STATES, running_server, toy_graph  # noqa: E402
-
 from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY  # noqa: E402
+from server_fixtures import STATES, running_server, toy_graph  # noqa: E402
 
 KG = "https://w3id.org/csto-kg/id/"
 STATE_QUERY = """SELECT ?state ?label WHERE {
@@ -138,7 +136,8 @@ def test_csv_and_tsv_keep_awkward_literals(server):
     assert rows == [["c"], [expected]]
     tsv = Result.parse(io.BytesIO(server.query(q, accept="text/tab-separated-values").body), format="tsv")
     assert [str(row[0]) for row in tsv] == [expected]
-    xml = Result.parse(io.BytesIO(server.query(q, accept="application/sparql-results+xml").body), format="xml")
+    xml = server.query(q, accept="application/sparql-results+xml").body
+    xml = Result.parse(io.BytesIO(xml), format="xml")
     assert [str(row[0]) for row in xml] == [expected]
 
 
@@ -297,7 +296,8 @@ def test_wrong_method_is_405(server, method):
     assert "GET" in r.headers["Allow"] and "POST" in r.headers["Allow"]
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/json", "multipart/form-data; boundary=x"])
+@pytest.mark.parametrize("content_type",
+                         ["text/plain", "application/json", "multipart/form-data; boundary=x"])
 def test_unsupported_content_type_is_415(server, content_type):
     r = server.request("POST", "/sparql", body=b"ASK {}", headers={"Content-Type": content_type})
     assert r.status == 415

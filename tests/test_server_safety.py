@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from csto_kg.graph.namespaces import USER  # noqa: E402
 from server_fixtures import (  # noqa: E402
     SLOW_QUERY,
     RecordingListener,
@@ -16,8 +17,6 @@ from server_fixtures import (  # noqa: E402
     sparql_json_reply,
     toy_graph,
 )
-
-from csto_kg.graph.namespaces import USER  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests"
 INSERT = f"INSERT DATA {{ GRAPH <{USER}> {{ kg:Kazakhstan a csto:State }} }}"
@@ -77,7 +76,7 @@ def test_update_with_token_is_applied_and_seen_by_every_worker(writable):
     assert r.status == 204
     # several queries, so that more than one worker answers
     assert all(asks(writable, ASK_INSERTED) for _ in range(6))
-    rows = writable.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ kg:Kazakhstan a csto:State }} }}").json()
+    rows = writable.query("SELECT ?g WHERE { GRAPH ?g { kg:Kazakhstan a csto:State } }").json()
     assert [b["g"]["value"] for b in rows["results"]["bindings"]] == [USER]
     health = writable.get("/health").json()
     assert health["graphs"]["user"]["triples"] == 1
