@@ -94,6 +94,8 @@ def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_serv
     triples = sum(c["triples"] for c in state.counts.values())
     click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C stops",
                err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
     click.echo(url)  # alone on stdout, for scripts that start the server on port 0
     sys.stdout.flush()
     try:

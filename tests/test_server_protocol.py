@@ -401,3 +401,20 @@ def test_from_and_from_named_choose_the_dataset(server):
     # the protocol's default-graph-uri overrides FROM (SPARQL 1.1 Protocol, 2.1.4)
     r = server.query(ask.format(**{"from": f"FROM <{ASSERTED}>"}), **{"default-graph-uri": INFERRED})
     assert r.json()["boolean"] is True
+
+
+def test_post_form_carries_the_dataset_in_the_body(server):
+    r = server.post_form({"query": "ASK { kg:CSTO csto:hasMember kg:Armenia }",
+                          "default-graph-uri": ASSERTED})
+    assert r.json()["boolean"] is False
+    r = server.post_form({"query": "ASK { kg:CSTO csto:hasMember kg:Armenia }",
+                          "default-graph-uri": [ASSERTED, INFERRED]})
+    assert r.json()["boolean"] is True
+
+
+def test_non_ascii_queries_round_trip(server):
+    q = 'SELECT ?s WHERE { ?s rdfs:label "Беларусь"@be }'
+    for r in (server.query(q), server.post_form({"query": q}),
+              server.request("POST", "/sparql", body=q.encode("utf-8"),
+                             headers={"Content-Type": "application/sparql-query"})):
+        assert [b["s"]["value"] for b in r.json()["results"]["bindings"]] == [KG + "Belarus"]

@@ -276,3 +276,16 @@ def test_from_and_dataset_iris_are_never_fetched(read_only):
         assert listener.connections == []
     finally:
         listener.close()
+
+
+def test_a_failing_allowed_endpoint_is_502():
+    broken = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n" \
+             b"Connection: close\r\nContent-Length: 9\r\n\r\nnot json!"
+    listener = RecordingListener(reply=broken)
+    try:
+        with running_server(toy_graph(), {"ALLOWED_SERVICES": [listener.url]}) as s:
+            r = s.query(f"SELECT ?x WHERE {{ SERVICE <{listener.url}> {{ ?x ?p ?o }} }}")
+            assert r.status == 502 and "SERVICE" in r.text
+            assert s.query("ASK {}").status == 200
+    finally:
+        listener.close()
