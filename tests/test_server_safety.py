@@ -289,3 +289,17 @@ def test_a_failing_allowed_endpoint_is_502():
             assert s.query("ASK {}").status == 200
     finally:
         listener.close()
+
+
+def test_when_every_worker_is_busy_a_request_waits_then_gets_503():
+    import threading
+
+    with running_server(toy_graph(), {"TIMEOUT": 3, "WORKERS": 1, "QUEUE_TIMEOUT": 0.5}) as s:
+        slow = threading.Thread(target=s.query, args=(SLOW_QUERY,))
+        slow.start()
+        time.sleep(0.3)
+        r = s.query("ASK {}")
+        assert r.status == 503 and "busy" in r.text and r.headers["Retry-After"]
+        assert s.get("/health").status == 200  # health needs no worker
+        slow.join()
+        assert s.query("ASK {}").status == 200
