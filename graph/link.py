@@ -51,6 +51,7 @@ are replaced atomically.
 
 from __future__ import annotations
 
+import ast
 import email.utils
 import json
 import os
@@ -317,7 +318,7 @@ class Endpoint:
                     if e.status == 429:
                         raise RateLimited(
                             f"{self.url} is rate-limiting csto-kg: it still answered 429 Too Many "
-                            f"Requests after {self.retries} retries. Wait a while, then run the "
+                            f"Requests after {_retries(self.retries)}. Wait a while, then run the "
                             f"command again."
                         ) from None
                     raise EndpointHTTPError(
@@ -341,7 +342,7 @@ class Endpoint:
         sparql = SPARQLWrapper(self.url, agent=self.agent)
         sparql.setOnlyConneg(True)  # the standard Accept header, no format= parameters
         sparql.setReturnFormat(JSON)
-        sparql.setTimeout(self.timeout)
+        sparql.timeout = self.timeout  # not setTimeout(), which truncates 0.5 s to int 0: no timeout
         sparql.setQuery(query)
         if len(urllib.parse.quote(query)) > 1800:  # long URLs are refused by some servers
             sparql.setMethod(POST)
@@ -359,10 +360,10 @@ class Endpoint:
             raise EndpointHTTPError(
                 f"{self.url} answered HTTP {e.code} {e.reason}: {_snippet(_read(e))}") from None
         except EndPointInternalError as e:  # SPARQLWrapper's name for HTTP 500
-            raise _Retryable(500, "Internal Server Error", None, _snippet(e.response)) from None
+            raise _Retryable(500, "Internal Server Error", None, _body(e)) from None
         except QueryBadFormed as e:
             raise EndpointHTTPError(
-                f"{self.url} refused the query as malformed (HTTP 400): {_snippet(e.response)}. "
+                f"{self.url} refused the query as malformed (HTTP 400): {_body(e)}. "
                 f"Is it a SPARQL 1.1 endpoint?") from None
         except EndPointNotFound:
             raise EndpointHTTPError(f"{self.url}: no SPARQL endpoint there (HTTP 404)") from None
@@ -388,6 +389,10 @@ class Endpoint:
             f"try again later or raise --timeout")
 
 
+def _retries(n: int) -> str:
+    return f"{n} retry" if n == 1 else f"{n} retries"
+
+
 class _Retryable(Exception):
     def __init__(self, status: int, reason: str, retry_after: float | None, detail: str = ""):
         self.status, self.reason, self.retry_after, self.detail = status, reason, retry_after, detail
@@ -401,6 +406,18 @@ def _read(error: urllib.error.HTTPError) -> bytes:
         return error.read()
     except Exception:  # the body of an error is a courtesy
         return b""
+
+
+def _body(error: SPARQLWrapperException) -> str:
+    """The server's words, which SPARQLWrapper keeps only inside its message, as a bytes repr."""
+    text = str(error)
+    _, found, tail = text.partition("Response:\n")
+    if not found:
+        return "(empty body)"
+    try:
+        return _snippet(ast.literal_eval(tail.strip()))
+    except (ValueError, SyntaxError):
+        return _snippet(tail)
 
 
 def _snippet(data, limit: int = 160) -> str:
@@ -461,6 +478,7 @@ class Article:
 
     by_qid: dict[str, URIRef] = field(default_factory=dict)
     labels: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
+    alt_labels: dict[URIRef, set[str]] = field(default_factory=lambda: defaultdict(set))
     iso: dict[tuple[URIRef, URIRef], set[str]] = field(default_factory=lambda: defaultdict(set))
     matches: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
     states: set[URIRef] = field(default_factory=set)
@@ -482,7 +500,7 @@ class Article:
 _ARTICLE_QUERY = """
 SELECT ?s ?p ?o WHERE {
   ?s ?p ?o .
-  VALUES ?p { skos:exactMatch rdfs:label rdf:type csto:isoAlpha2 csto:isoAlpha3 csto:isoNumeric
+  VALUES ?p { skos:exactMatch rdfs:label skos:altLabel rdf:type csto:isoAlpha2 csto:isoAlpha3 csto:isoNumeric
               csto:memberOf csto:notMemberOf csto:hasStatus csto:lacksDiplomaticRelationsWith }
 }
 """
@@ -510,6 +528,8 @@ def load_article(paths: Iterable[Path] | None = None) -> Article:
                 article.by_qid[str(o)[len(str(WD)):]] = s
         elif p == RDFS.label and isinstance(o, Literal) and (o.language or "").lower().startswith("en"):
             article.labels[s].add(str(o))
+        elif p == SKOS.altLabel and isinstance(o, Literal) and (o.language or "").lower().startswith("en"):
+            article.alt_labels[s].add(str(o))
         elif p in ISO_PROPERTIES.values():
             article.iso[(s, p)].add(str(o))
         elif p == RDF.type and o == CSTO.State:
@@ -718,6 +738,7 @@ class _Linker:
         self.labels: dict[str, str] = {}  # qid -> Wikidata's English label
         self.iri: dict[str, URIRef] = dict(article.by_qid)
         self.added: dict[str, list[str]] = defaultdict(list)
+        self.typed: set[str] = set()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -830,6 +851,7 @@ class _Linker:
             self.fact(iri, SKOS.exactMatch, item, item, f"The Wikidata item {qid}.")
             classes = {_qid(c) for c in entry["class"]}
             if SOVEREIGN_STATE_QID in classes and not entry["dissolved"]:
+                self.typed.add(qid)
                 self.fact(iri, RDF.type, CSTO.State, item,
                           f"Wikidata: {self.labels.get(qid, qid)} is an instance of (P31) "
                           f"sovereign state ({SOVEREIGN_STATE_QID}).")
@@ -852,7 +874,7 @@ class _Linker:
                 for label in sorted(theirs):
                     self.fact(iri, RDFS.label, Literal(label, lang="en"), item,
                               f"Wikidata's English label of {qid}.")
-            elif theirs and not (theirs & mine):
+            elif theirs and not (theirs & (mine | self.article.alt_labels.get(iri, set()))):
                 self.discrepancy("label-differs", qid,
                                  f"Wikidata labels {qid} {', '.join(map(repr, sorted(theirs)))}; "
                                  f"the graph says {', '.join(map(repr, sorted(mine)))}",
@@ -1062,7 +1084,10 @@ class _Linker:
             "ended": self.ended.isoformat(),
             "requests": len(self.fetched.queries),
             "items": len(self.iri),
-            "new_states": [self.who(q) for q in self.extra if q in self.iri],
+            "new_states": [self.who(q) for q in self.extra if q in self.typed],
+            "new_items": [self.who(q) for q in self.extra if q in self.iri and q not in self.typed],
+            "un_members": [self.who(q) for q, facts in sorted(self.added.items())
+                           if any(f.startswith("csto:memberOf") for f in facts)],
             "linked_triples": len(self.linked),
             "outside_triples": len(self.outside),
             "added": {q: sorted(v) for q, v in sorted(self.added.items())},
@@ -1113,10 +1138,11 @@ def format_report(report: dict) -> str:
     ]
     if report["new_states"]:
         lines.append("  new states: " + ", ".join(f"{s['label']} ({s['qid']})" for s in report["new_states"]))
-    un = sorted(q for q, facts in report["added"].items()
-                if any(f.startswith("csto:memberOf") for f in facts))
-    if un:
-        lines.append(f"  UN membership linked for {len(un)}: " + ", ".join(un))
+    if report["new_items"]:
+        lines.append("  new items, not states: " + ", ".join(f"{s['label']} ({s['qid']})" for s in report["new_items"]))
+    if report["un_members"]:
+        lines.append(f"  current UN membership linked for {len(report['un_members'])}: "
+                     + ", ".join(s["label"] for s in report["un_members"]))
     if report["discrepancies"]:
         lines.append(f"Open data and the article disagree or differ ({len(report['discrepancies'])}); "
                      f"the article wins, Wikidata's side is kept in the outside graph:")
