@@ -27,6 +27,8 @@ from .store import KnowledgeGraph
 _TYPE = ox.NamedNode(str(RDF.type))
 _AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
 _REASONED = (ONTOLOGY, ASSERTED, IMPLIED, USER, LINKED)
+# The modules whose code shapes a build's result: a change to any of them invalidates the cache.
+_BUILD_CODE = ("build.py", "load.py", "axioms.py", "reason.py", "namespaces.py")
 
 
 def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True) -> KnowledgeGraph:
@@ -70,7 +72,7 @@ def cache_key(sources: Sources, implied: bool) -> str:
         except OSError as e:
             raise InputError(f"{path}: cannot read: {e.strerror}") from None
     code = files("csto_kg.graph")
-    for name in sorted(f.name for f in code.iterdir() if f.name.endswith(".py")):
+    for name in _BUILD_CODE:
         digest.update(code.joinpath(name).read_bytes())
     return digest.hexdigest()[:32]
 
