@@ -91,7 +91,7 @@ def _qids(ctx, param, values):
               help="A named set of extra candidates: post-soviet = the former Soviet republics "
                    "the article does not name.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              metavar="S", help="Seconds to wait for each answer.")
+              metavar="S", help="Seconds to wait for the endpoint to accept a request or send more of its answer.")
 @click.option("--retries", type=click.IntRange(min=0), default=4, show_default=True,
               help="Retries after 429 Too Many Requests or a 5xx error (with backoff).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True,

@@ -610,12 +610,18 @@ def fetch(endpoint: Endpoint, qids: list[str], organizations: list[str], *,
     done = 0
     fetched = Fetched()
 
-    def ask(label: str, query: str) -> list[dict]:
+    def ask(label: str, query: str, required: tuple[str, ...]) -> list[dict]:
         nonlocal done
         if progress:
             progress(done, total, label)
         fetched.queries.append((label, query))
         rows = endpoint.select(query)
+        for row in rows:
+            missing = [var for var in required if row.get(var) is None]
+            if missing:
+                raise MalformedResponse(
+                    f"{endpoint.url} answered the query for {label} with rows that lack "
+                    f"{', '.join('?' + v for v in missing)}: not an answer to that query")
         done += 1
         if progress:
             progress(done, total, label)
@@ -625,13 +631,16 @@ def fetch(endpoint: Endpoint, qids: list[str], organizations: list[str], *,
         of = f"batch {n} of {len(batches)}"
         items = _values(batch)
         fetched.items += ask(f"labels, ISO codes and classes, {of}",
-                             ITEMS_QUERY.replace("$ITEMS", items))
-        fetched.un += ask(f"UN membership, {of}", UN_MEMBERSHIP_QUERY.replace("$ITEMS", items))
+                             ITEMS_QUERY.replace("$ITEMS", items), ("item",))
+        fetched.un += ask(f"UN membership, {of}", UN_MEMBERSHIP_QUERY.replace("$ITEMS", items),
+                          ("item", "statement", "rank"))
         fetched.statements += ask(
             f"memberships and diplomatic relations, {of}",
             STATEMENTS_QUERY.replace("$ITEMS", items)
-            .replace("$ORGANIZATIONS", _values(organizations)).replace("$PARTNERS", _values(qids)))
-    fetched.organization += ask("the CSTO item's members and parts", ORGANIZATION_QUERY)
+            .replace("$ORGANIZATIONS", _values(organizations)).replace("$PARTNERS", _values(qids)),
+            ("item", "property", "statement", "value", "rank"))
+    fetched.organization += ask("the CSTO item's members and parts", ORGANIZATION_QUERY,
+                                ("item", "property", "statement", "rank"))
     return fetched
 
 
@@ -690,6 +699,11 @@ def link(endpoint: str = WIKIDATA_ENDPOINT, states: Iterable[str] = (), *,
     started = _now()
     fetched = fetch(client, qids, organizations, batch_size=batch_size, progress=progress)
     ended = _now()
+    if not any(_qid(row.get("item")) in qids for row in fetched.items):
+        shown = " ".join(f"wd:{q}" for q in qids[:4]) + (" …" if len(qids) > 4 else "")
+        raise LinkError(
+            f"{client.url} knows nothing about any of the {len(qids)} items asked for ({shown}): "
+            f"is it a SPARQL endpoint with Wikidata's data?")
     return _Linker(article, client.url, extra, fetched, started, ended).run()
 
 
@@ -742,11 +756,15 @@ class _Linker:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def who(self, qid: str | None) -> dict:
+    def name(self, qid: str | None) -> str:
+        """What to call an item: the graph's label, else Wikidata's, else its Q-id."""
         iri = self.iri.get(qid) if qid else None
         names = self.article.labels.get(iri) if iri is not None else None
-        label = (sorted(names)[0] if names else None) or self.labels.get(qid) or qid
-        return {"qid": qid, "iri": str(iri) if iri is not None else None, "label": label}
+        return (sorted(names)[0] if names else None) or self.labels.get(qid) or str(qid)
+
+    def who(self, qid: str | None) -> dict:
+        iri = self.iri.get(qid) if qid else None
+        return {"qid": qid, "iri": str(iri) if iri is not None else None, "label": self.name(qid)}
 
     def discrepancy(self, kind: str, subject: str | None, message: str, *, obj: str | None = None,
                     severity: str = "disagrees", statements: Iterable = (), article: str | None = None):
@@ -853,12 +871,12 @@ class _Linker:
             if SOVEREIGN_STATE_QID in classes and not entry["dissolved"]:
                 self.typed.add(qid)
                 self.fact(iri, RDF.type, CSTO.State, item,
-                          f"Wikidata: {self.labels.get(qid, qid)} is an instance of (P31) "
+                          f"Wikidata: {self.name(qid)} is an instance of (P31) "
                           f"sovereign state ({SOVEREIGN_STATE_QID}).")
             else:
                 why = ("has a dissolution date (P576)" if entry["dissolved"]
                        else f"is not an instance of (P31) sovereign state ({SOVEREIGN_STATE_QID})")
-                self.discrepancy("not-a-state", qid, f"Wikidata's {self.labels.get(qid, qid)} {why}: "
+                self.discrepancy("not-a-state", qid, f"Wikidata's {self.name(qid)} {why}: "
                                  f"not typed csto:State, so it gets no verdict", severity="missing")
 
     def identity(self, items: dict[str, dict]) -> None:
@@ -918,13 +936,13 @@ class _Linker:
             iri = self.iri.get(qid)
             if iri is None or iri == un:
                 continue
-            label = self.labels.get(qid, qid)
+            label = self.name(qid)
             statements = [r["statement"] for r in rows]
             if items.get(qid, {}).get("dissolved"):
                 self.discrepancy("dissolved", qid,
                                  f"Wikidata records {label} as a UN member without an end time, but "
                                  f"also as dissolved (P576 {_date(min(items[qid]['dissolved']))}): "
-                                 f"not linked as a current member", statements=statements)
+                                 f"not linked as a current member", severity="note", statements=statements)
                 continue
             if (iri, un) in self.article.not_member_of:
                 self.discrepancy("contradicts-article", qid,
@@ -958,8 +976,8 @@ class _Linker:
                 relations[frozenset((qid, _qid(value)))].append(row["statement"])
             elif prop == "P463" and row.get("end") is not None and _qid(value) != CSTO_QID:
                 self.discrepancy("former-member", qid,
-                                 f"Wikidata: {self.labels.get(qid, qid)} was a member of "
-                                 f"{self.labels.get(_qid(value), _qid(value))} until "
+                                 f"Wikidata: {self.name(qid)} was a member of "
+                                 f"{self.name(_qid(value))} until "
                                  f"{_date(row['end'])}", obj=_qid(value),
                                  severity="note", statements=[row["statement"]])
         for qid in self.iri:
@@ -974,7 +992,7 @@ class _Linker:
             if any(r.get("role") is not None for r in rows):
                 why.append("with a role qualifier (P2868)")
             self.discrepancy("un-membership-not-current", qid,
-                             f"Wikidata's UN membership statement for {self.labels.get(qid, qid)} is "
+                             f"Wikidata's UN membership statement for {self.name(qid)} is "
                              f"not current ({'; '.join(why)}): not linked, UN membership stays unknown",
                              severity="note", statements=[r["statement"] for r in rows])
         for pair, statements in sorted(relations.items(), key=lambda kv: sorted(kv[0])):
@@ -983,8 +1001,8 @@ class _Linker:
             if ia is not None and ib is not None and frozenset((ia, ib)) in self.article.lacks_relations:
                 self.discrepancy(
                     "diplomatic-relation-listed", a,
-                    f"Wikidata lists a diplomatic relation (P530) between {self.labels.get(a, a)} and "
-                    f"{self.labels.get(b, b)}; the article implies they have none. Kept out of the "
+                    f"Wikidata lists a diplomatic relation (P530) between {self.name(a)} and "
+                    f"{self.name(b)}; the article implies they have none. Kept out of the "
                     f"reasoned graph", obj=b, statements=statements,
                     article="lacksDiplomaticRelationsWith")
 
@@ -1019,7 +1037,7 @@ class _Linker:
         says_member = {q for q, rows in country_side.items() if current(rows)}
         has_part = {q for q, rows in org_side_parts.items() if current(rows)}
         for qid in sorted(members):
-            name = self.labels.get(qid, qid)
+            name = self.name(qid)
             if qid not in says_member:
                 self.discrepancy("member-missing-on-country-side", qid,
                                  f"the article lists {name} as a CSTO member; Wikidata's item {qid} "
@@ -1030,26 +1048,26 @@ class _Linker:
                                  f"({csto}) does not list it under has part(s) (P527)", severity="missing")
         for qid in sorted(says_member - members):
             self.discrepancy("member-not-in-article", qid,
-                             f"Wikidata records {self.labels.get(qid, qid)} as a current CSTO member "
+                             f"Wikidata records {self.name(qid)} as a current CSTO member "
                              f"(P463, no end time); the article's member list does not include it",
                              statements=[r["statement"] for r in current(country_side[qid])])
         for qid in sorted(has_part - members):
             self.discrepancy("part-not-member", qid,
-                             f"the CSTO item lists {self.labels.get(qid, qid)} under has part(s) "
+                             f"the CSTO item lists {self.name(qid)} under has part(s) "
                              f"(P527); the article's member list does not include it, and P527 is "
                              f"no membership", statements=[r["statement"] for r in org_side_parts[qid]])
         for qid in sorted(country_side):
             for row in country_side[qid]:
                 if row.get("end") is not None:
                     self.discrepancy("former-member", qid,
-                                     f"Wikidata: {self.labels.get(qid, qid)} was a CSTO member "
+                                     f"Wikidata: {self.name(qid)} was a CSTO member "
                                      f"(P463) until {_date(row['end'])}", obj=csto, severity="note",
                                      statements=[row["statement"]])
         for qid in sorted(set(country_side) | set(org_side_parts)):
             iri = self.iri.get(qid)
             if iri is not None and iri in self.article.observers:
                 self.discrepancy("observer-as-member", qid,
-                                 f"the article gives {self.labels.get(qid, qid)} observer status; "
+                                 f"the article gives {self.name(qid)} observer status; "
                                  f"Wikidata records a CSTO membership or part",
                                  statements=[r["statement"] for r in country_side.get(qid, [])
                                              + org_side_parts.get(qid, [])])
@@ -1086,8 +1104,10 @@ class _Linker:
             "items": len(self.iri),
             "new_states": [self.who(q) for q in self.extra if q in self.typed],
             "new_items": [self.who(q) for q in self.extra if q in self.iri and q not in self.typed],
-            "un_members": [self.who(q) for q, facts in sorted(self.added.items())
-                           if any(f.startswith("csto:memberOf") for f in facts)],
+            "un_members": sorted((self.who(q) for q, facts in self.added.items()
+                                  if any(f.startswith("csto:memberOf") for f in facts)),
+                                 key=lambda who: who["label"]),
+            "linked_facts": sum(len(v) for v in self.added.values()),
             "linked_triples": len(self.linked),
             "outside_triples": len(self.outside),
             "added": {q: sorted(v) for q, v in sorted(self.added.items())},
@@ -1132,7 +1152,8 @@ def format_report(report: dict) -> str:
     lines = [
         f"Linked {report['items']} items from {report['endpoint']} "
         f"({report['requests']} requests, {report['started']}).",
-        f"  reasoned (linked graph): {report['linked_triples']} triples; "
+        f"  reasoned (linked graph): {report['linked_facts']} facts "
+        f"({report['linked_triples']} triples with their provenance); "
         f"kept outside: {report['outside_triples']} triples; "
         f"{report['agreements']} values already in the graph agree.",
     ]

@@ -466,3 +466,32 @@ def test_federated_query_to_an_endpoint_not_allowed_is_refused(endpoint):
     kg = KnowledgeGraph(ox.Store())
     with pytest.raises(ServiceNotAllowedError, match="not on the allow-list"):
         kg.query(FEDERATED % endpoint, allowed_services=["https://query.wikidata.org/sparql"])
+
+
+# -- the real command ---------------------------------------------------------------------------
+
+
+def test_the_csto_kg_command_links_explains_and_federates(endpoint, tmp_path):
+    """Through the installed console script, as a user runs it: link, explain, federated query."""
+    command = str(Path(sys.executable).parent / "csto-kg")
+    env = {**os.environ, "CSTO_KG_HOME": str(tmp_path / "home"), "CSTO_KG_CACHE": str(tmp_path / "cache")}
+
+    def run(*args):
+        return subprocess.run([command, *args], env=env, capture_output=True, text=True, timeout=300)
+
+    linked = run("link", "--endpoint", endpoint, "--states", "Q191")
+    assert linked.returncode == 0, linked.stderr
+    assert "diplomatic-relation-listed" in linked.stdout
+    verdict = run("explain", "Q191", "--status", "observer", "--format", "json")
+    assert verdict.returncode == 0, verdict.stderr
+    verdict = json.loads(verdict.stdout)
+    assert verdict["state"] == "Estonia" and verdict["eligible"] is None
+    assert requirement(verdict, CSTO.UNMembershipRequirement)["result"] == "met"
+    federated = run("query", "--allow-service", endpoint, "--format", "json", FEDERATED % endpoint)
+    assert federated.returncode == 0, federated.stderr
+    rows = json.loads(federated.stdout)["results"]["bindings"]
+    assert {(r["state"]["value"], r["wikidataLabel"]["value"]) for r in rows} >= {
+        (str(KG.Azerbaijan), "Azerbaijan"), (str(KG.Estonia), "Estonia")}
+    refused = run("query", FEDERATED % endpoint)  # the default allow-list is Wikidata's alone
+    assert refused.returncode == 2
+    assert "not on the allow-list" in refused.stderr and "Traceback" not in refused.stderr

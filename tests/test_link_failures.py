@@ -8,12 +8,14 @@ and the previous linked.trig stays as it was, byte for byte. The endpoints are t
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from email.utils import format_datetime
@@ -36,10 +38,22 @@ from csto_kg.graph.link import (
     RateLimited,
     _retry_after,
     link,
+    load_article,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()
+RESULTS = {"Content-Type": "application/sparql-results+json"}
+
+
+def azerbaijan_only(query: str):
+    """A valid answer to every query: Azerbaijan's English label, and nothing else."""
+    if "?label ?alpha2" not in query:
+        return 200, RESULTS, EMPTY
+    row = {"item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q227"},
+           "label": {"type": "literal", "value": "Azerbaijan", "xml:lang": "en"}}
+    return 200, RESULTS, json.dumps({"head": {"vars": ["item", "label"]},
+                                     "results": {"bindings": [row]}}).encode()
 PREVIOUS = b"# the linked data of an earlier run\n<urn:a> <urn:b> <urn:c> <urn:g> .\n"
 
 
@@ -50,22 +64,26 @@ def free_port() -> int:
 
 
 @contextmanager
-def scripted(*answers, default=(200, {"Content-Type": "application/sparql-results+json"}, EMPTY)):
-    """An HTTP server that gives the answers in order, then the default one; it records requests."""
+def scripted(*answers, default=azerbaijan_only):
+    """An HTTP server that gives the answers in order, then the default one (a function of the
+    query, or a fixed answer); it records the requests."""
     queue = list(answers)
     seen = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            self.answer()
+            self.answer(urllib.parse.urlparse(self.path).query)
 
         def do_POST(self):
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.answer()
+            self.answer(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
 
-        def answer(self):
-            seen.append({"path": self.path, "headers": dict(self.headers)})
-            status, headers, body = queue.pop(0) if queue else default
+        def answer(self, form: str):
+            query = urllib.parse.parse_qs(form).get("query", [""])[0]
+            seen.append({"path": self.path, "headers": dict(self.headers), "query": query})
+            if queue:
+                status, headers, body = queue.pop(0)
+            else:
+                status, headers, body = default(query) if callable(default) else default
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -152,6 +170,22 @@ def test_connection_refused(home):
                           f"cannot connect to {url}", "connection refused")
 
 
+def test_the_command_fails_cleanly(tmp_path):
+    """The installed csto-kg, in its own process: one message, exit 2, the old file kept."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "linked.trig").write_bytes(PREVIOUS)
+    env = {**os.environ, "CSTO_KG_HOME": str(home), "CSTO_KG_CACHE": str(tmp_path / "cache")}
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    done = subprocess.run([str(Path(sys.executable).parent / "csto-kg"), "link", "--endpoint", url],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == (
+        f"error: cannot connect to {url}: connection refused (is the endpoint running, and is the URL right?)")
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert (home / "linked.trig").read_bytes() == PREVIOUS
+
+
 def test_endpoint_stopped_between_runs(home, tmp_path):
     """A real Oxigraph: linking works, then the server is stopped and linking fails cleanly."""
     oxigraph = Path(sys.executable).parent / "oxigraph"
@@ -221,6 +255,22 @@ def test_client_errors_are_not_retried(home):
     with scripted(default=(403, {"Content-Type": "text/plain"}, b"You are banned")) as (url, seen):
         assert_failed_cleanly(run_cli("--endpoint", url), home, "HTTP 403", "You are banned")
         assert len(seen) == 1
+
+
+def test_rows_that_do_not_answer_the_query(home):
+    row = {"item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q227"}}
+    body = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": [row]}}).encode()
+    with scripted(default=(200, RESULTS, body)) as (url, _):
+        with pytest.raises(MalformedResponse, match=r"UN membership, batch 1 of 1 with rows that lack \?statement, \?rank"):
+            link(url, timeout=5)
+
+
+def test_an_endpoint_without_wikidata_data_replaces_nothing(home):
+    """Pointed at the wrong endpoint (say, DBpedia's), link must not wipe the earlier linked data."""
+    with scripted(default=(200, RESULTS, EMPTY)) as (url, _):
+        items = len(load_article().by_qid)
+        assert_failed_cleanly(run_cli("--endpoint", url), home,
+                              f"knows nothing about any of the {items} items", "wd:Q", "Wikidata's data")
 
 
 # -- rate limits and server errors -------------------------------------------------------------
