@@ -690,7 +690,10 @@ def link(endpoint: str = WIKIDATA_ENDPOINT, states: Iterable[str] = (), *,
                       max_wait=max_wait, agent=agent, on_retry=on_retry)
     extra = []
     for text in states:
-        qid = normalize_qid(text)
+        try:
+            qid = normalize_qid(text)
+        except ValueError as e:
+            raise LinkError(str(e)) from None
         if qid not in extra and qid not in article.by_qid:
             extra.append(qid)
     qids = list(dict.fromkeys([*article.by_qid, *extra]))
@@ -1063,12 +1066,12 @@ class _Linker:
                                      f"Wikidata: {self.name(qid)} was a CSTO member "
                                      f"(P463) until {_date(row['end'])}", obj=csto, severity="note",
                                      statements=[row["statement"]])
-        for qid in sorted(set(country_side) | set(org_side_parts)):
+        for qid in sorted(says_member | has_part):  # a P2868 role (observer) is no membership
             iri = self.iri.get(qid)
             if iri is not None and iri in self.article.observers:
                 self.discrepancy("observer-as-member", qid,
                                  f"the article gives {self.name(qid)} observer status; "
-                                 f"Wikidata records a CSTO membership or part",
+                                 f"Wikidata records a current CSTO membership or part",
                                  statements=[r["statement"] for r in country_side.get(qid, [])
                                              + org_side_parts.get(qid, [])])
 
