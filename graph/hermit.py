@@ -21,6 +21,8 @@ from rdflib import URIRef
 from .namespaces import OWL, RDF
 
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
+_BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+            "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
 
 
 class ImportError_(Exception):
@@ -112,8 +114,8 @@ def run_hermit(files: list[tuple[str, Path, rdflib.Graph]] | Path) -> HermitResu
         supers = [q for q in prop.ancestors()
                   if isinstance(q, owlready2.ObjectPropertyClass) and not q.iri.startswith(str(OWL))]
         for s, o in prop.get_relations():
-            if not (hasattr(s, "iri") and hasattr(o, "iri")):
-                continue
+            if not (getattr(s, "iri", "") and getattr(o, "iri", "")):
+                continue  # anonymous individuals, e.g. an owl:Axiom node with a misused property
             for q in supers:
                 result.relations.add((s.iri, q.iri, o.iri))
                 if q.inverse_property is not None:
@@ -126,7 +128,7 @@ def run_hermit(files: list[tuple[str, Path, rdflib.Graph]] | Path) -> HermitResu
 def owlrl_entailments(kg) -> HermitResult:
     """owlrl's view in HermitResult's terms: named-class memberships and object property
     assertions between named individuals, asserted or inferred, from a built graph."""
-    from .export import Vocabulary, graph_of
+    from .export import Vocabulary, graph_of, property_kind
     from .namespaces import GRAPHS
 
     graph = rdflib.Graph()
@@ -138,6 +140,9 @@ def owlrl_entailments(kg) -> HermitResult:
         if known.is_individual(s) and isinstance(o, URIRef) and o in known.classes and not str(o).startswith(str(OWL)):
             result.types.add((str(s), str(o)))
     for s, p, o in graph:
-        if p in known.object_properties and known.is_individual(s) and known.is_individual(o):
+        # a property the ontology does not declare counts as the bundle declares it
+        if str(p).startswith(_BUILTIN) or property_kind(p, o, known) != OWL.ObjectProperty:
+            continue
+        if known.is_individual(s) and known.is_individual(o):
             result.relations.add((str(s), str(p), str(o)))
     return result
