@@ -27,6 +27,12 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
     )
 
 
+def stop_server(server) -> None:
+    """Let requests in progress finish (a few seconds at most), then close the sockets."""
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+    server.close()
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on. Keep 127.0.0.1 unless others should reach it.")
@@ -103,5 +109,5 @@ def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_serv
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        stop_server(server)
         state.pool.close()

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from csto_kg.cli.serve import make_server
+from csto_kg.cli.serve import make_server, stop_server
 from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY, USER
 from csto_kg.graph.store import KnowledgeGraph
 from csto_kg.server import create_app
@@ -101,7 +101,7 @@ class Server:
 
     def close(self):
         self._closing = True
-        self.waitress.close()
+        stop_server(self.waitress)
         self.thread.join(timeout=5)
         self.state.pool.close()
 
