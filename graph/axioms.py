@@ -13,7 +13,9 @@ from .namespaces import ONTOLOGY
 
 _MEMBERS = """
 SELECT DISTINCT ?m WHERE {
-  { ?m csto:memberOf kg:CSTO } UNION { ?m csto:hasStatus csto:MemberStatus }
+  GRAPH ?g { { ?m csto:memberOf kg:CSTO } UNION { ?m csto:hasStatus csto:MemberStatus } }
+  FILTER(?g IN (<https://w3id.org/csto-kg/graph/asserted>, <https://w3id.org/csto-kg/graph/implied>,
+                <https://w3id.org/csto-kg/graph/user>, <https://w3id.org/csto-kg/graph/linked>))
 } ORDER BY ?m
 """
 

@@ -27,7 +27,7 @@ SELECT DISTINCT ?agent ?label WHERE {
 }"""
 
 _REQUIREMENTS = """
-SELECT ?r ?label ?meets ?fails WHERE {
+SELECT DISTINCT ?r ?label ?meets ?fails WHERE {
   ?r csto:requirementOf %(status)s ; rdfs:label ?label .
   BIND(EXISTS { %(agent)s csto:meets ?r } AS ?meets)
   BIND(EXISTS { %(agent)s csto:fails ?r } AS ?fails)
@@ -44,20 +44,24 @@ SELECT DISTINCT ?p ?value ?cls WHERE {
 }"""
 
 _EVIDENCE = """
-SELECT ?g ?s ?p ?o ?id ?kind ?quote ?reason ?source ?speaker ?date WHERE {
+SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHERE {
   GRAPH ?g { ?s ?p ?o }
   FILTER(?g IN (%(asserted)s, %(implied)s, %(user)s, %(linked)s))
   FILTER(?s = %(agent)s || ?o = %(agent)s)
   OPTIONAL {
-    GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; csto:fact ?fact }
-    ?fact dcterms:identifier ?id .
-    OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
-    OPTIONAL { ?fact csto:quote ?quote }
-    OPTIONAL { ?fact csto:reason ?reason }
-    OPTIONAL { ?fact prov:wasDerivedFrom ?source
-      OPTIONAL { ?source prov:wasAttributedTo/rdfs:label ?speaker }
-      OPTIONAL { ?source dcterms:date ?date } }
+    GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o }
+    OPTIONAL { ?ax csto:fact ?fact . ?fact dcterms:identifier ?id .
+      OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
+      OPTIONAL { ?fact csto:quote ?quote }
+      OPTIONAL { ?fact csto:reason ?reason }
+      OPTIONAL { ?fact prov:wasDerivedFrom ?factSource } }
+    OPTIONAL { ?ax csto:note ?note }
+    OPTIONAL { ?ax prov:wasDerivedFrom ?axiomSource }
+    BIND(COALESCE(?factSource, ?axiomSource) AS ?source)
+    OPTIONAL { ?source prov:wasAttributedTo/rdfs:label ?speaker }
+    OPTIONAL { ?source dcterms:date ?date }
   }
+  BIND(COALESCE(?quote, ?note) AS ?words)
 } ORDER BY ?id ?s ?p ?o"""
 
 _STATED_BY = """
@@ -151,7 +155,7 @@ def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode
             "graph": GRAPH_NAMES[row["g"].value],
             "fact": _value(row["id"]),
             "kind": _value(row["kind"]),
-            "quote": _value(row["quote"]),
+            "quote": _value(row["words"]),
             "reason": _value(row["reason"]),
             "source": _value(row["source"]),
             "speaker": _value(row["speaker"]),

@@ -33,7 +33,7 @@ sent (a `prov:Entity` whose `prov:value` is the query text), with `prov:startedA
 `prov:endedAtTime` (xsd:dateTime). Every triple in LINKED carries an OWL axiom annotation, the
 same form the build gives article facts:
     [] a owl:Axiom ; owl:annotatedSource s ; owl:annotatedProperty p ; owl:annotatedTarget o ;
-       prov:wasGeneratedBy <activity> ;
+       csto:retrievedBy <activity> ;
        prov:wasDerivedFrom <the Wikidata statement (wds:…) or item the fact comes from> ;
        csto:note "what Wikidata says, in words" .
 The activity and the annotations live in LINKED beside the facts they describe; OUTSIDE holds
@@ -787,7 +787,7 @@ class _Linker:
         axiom = BNode()
         for triple in ((axiom, RDF.type, OWL.Axiom), (axiom, OWL.annotatedSource, s),
                        (axiom, OWL.annotatedProperty, p), (axiom, OWL.annotatedTarget, o),
-                       (axiom, PROV.wasGeneratedBy, self.activity),
+                       (axiom, CSTO.retrievedBy, self.activity),
                        (axiom, PROV.wasDerivedFrom, source), (axiom, CSTO.note, Literal(note))):
             self.linked.add(triple)
         qid = self.article.qid_of(s) or next((q for q, i in self.iri.items() if i == s), str(s))
