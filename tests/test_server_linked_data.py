@@ -211,3 +211,19 @@ def test_unknown_named_query_is_404(toy_server):
     r = toy_server.get("/queries/nothing_like_this")
     assert r.status == 404 and "states" in r.text
     assert toy_server.get("/queries/" + urllib.parse.quote("../etc/passwd", safe="")).status == 404
+
+
+def test_ontology_page_is_the_generated_documentation(server):
+    from csto_kg.graph.docs import ontology_html
+
+    r = server.get("/ontology", accept="text/html")
+    assert r.status == 200 and r.text == ontology_html()
+
+
+def test_ontology_page_without_generated_documentation_lists_terms(server, monkeypatch):
+    from csto_kg.server import linked_data
+
+    monkeypatch.setattr(linked_data, "generated_documentation", lambda: None)
+    r = server.get("/ontology", accept="text/html")
+    assert r.status == 200
+    assert 'id="State"' in r.text and 'href="/resource?iri=' in r.text
