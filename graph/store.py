@@ -14,7 +14,22 @@ import pyoxigraph as ox
 from .errors import QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, PREFIXES
 
-_SERVICE_WORD = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+# Strings, IRIs and comments: where a SPARQL keyword is not a keyword.
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+
+
+def keyword_present(text: str, keyword: str) -> bool:
+    """Whether a SPARQL keyword occurs outside strings, IRIs and comments."""
+    code = _NOT_CODE.sub(" ", text)
+    return re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", code, re.IGNORECASE) is not None
 
 
 class KnowledgeGraph:
@@ -58,12 +73,14 @@ class KnowledgeGraph:
         A SERVICE clause may only name an endpoint in allowed_services.
         Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
         """
-        if _SERVICE_WORD.search(text):
+        if keyword_present(text, "SERVICE"):
             check_services(text, allowed_services)
         options: dict = {"prefixes": PREFIXES}
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        else:
+        elif not keyword_present(text, "FROM"):
+            # The union, unless the query names its own dataset: Oxigraph's union option
+            # would silently override its FROM clauses.
             options["use_default_graph_as_union"] = True
         if named_graph_uris:
             options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]

@@ -15,7 +15,7 @@ from typing import Callable
 import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
-from csto_kg.graph.store import check_services
+from csto_kg.graph.store import keyword_present
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -71,15 +71,12 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
               default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None) -> Answer:
     try:
-        if not default_graphs and keyword_present(text, "FROM"):
-            result = _query_own_dataset(ctx, text, named_graphs)
-        else:
-            result = ctx.kg.query(
-                text,
-                default_graph_uris=default_graphs or None,
-                named_graph_uris=named_graphs or None,
-                allowed_services=ctx.allowed_services,
-            )
+        result = ctx.kg.query(
+            text,
+            default_graph_uris=default_graphs or None,
+            named_graph_uris=named_graphs or None,
+            allowed_services=ctx.allowed_services,
+        )
     except ServiceNotAllowedError as e:
         raise Refused(403, str(e)) from None
     except QueryError as e:
@@ -108,40 +105,7 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
     return Answer(200, content_type(fmt.media_type), body)
 
 
-def _query_own_dataset(ctx: WorkerContext, text: str, named_graphs: list[str] | None):
-    """A query with FROM: Oxigraph's union-default-graph option would silently ignore its
-    FROM clauses, so run it on the dataset it names (the SPARQL semantics)."""
-    if keyword_present(text, "SERVICE"):
-        check_services(text, ctx.allowed_services)
-    options: dict = {"prefixes": PREFIXES}
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
-    try:
-        return ctx.kg.store.query(text, **options)
-    except SyntaxError as e:
-        raise QueryError(f"malformed query: {e}") from None
-    except OSError as e:
-        raise QueryError(f"query failed: {e}") from None
-
-
 # -- Updates --------------------------------------------------------------------------------
-
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-
-
-def keyword_present(text: str, keyword: str) -> bool:
-    """Whether a SPARQL keyword occurs outside strings, IRIs and comments."""
-    code = _NOT_CODE.sub(" ", text)
-    return re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", code, re.IGNORECASE) is not None
-
 
 def check_update_is_local(text: str) -> None:
     """Refuse updates that would make the server fetch from the network."""

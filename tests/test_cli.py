@@ -171,3 +171,13 @@ def test_inconsistent_data_exits_1_naming_the_resources(tmp_path):
     r = run("explain", "Azerbaijan", "--data", str(bad))
     assert r.returncode == 1
     assert "inconsistent" in r.stderr and "Armenia" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_from_names_the_default_graph():
+    q = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/csto-kg/graph/implied> WHERE { ?s ?p ?o }"
+    r = run("query", q, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    only_implied = int(r.stdout.splitlines()[1])
+    r = run("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    union = int(r.stdout.splitlines()[1])
+    assert 0 < only_implied < union
