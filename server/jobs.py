@@ -8,7 +8,6 @@ is forked. A job returns a picklable value or raises Refused.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Callable
 
