@@ -225,10 +225,6 @@ def annotate(graph: rdflib.Graph, triple, prop, value) -> None:
     graph.add((axiom, prop, value))
 
 
-def is_inferred_axiom(graph: rdflib.Graph, node) -> bool:
-    return (node, RDF.type, OWL.Axiom) in graph and (node, CSTO.inferredBy, None) in graph
-
-
 def declarations(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
     """Declarations for the entities graph uses: individuals, and any class or property the
     ontology does not declare (a property with literal values becomes an annotation property,

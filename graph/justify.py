@@ -26,11 +26,11 @@ import owlrl
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib.namespace import SKOS
 
 from .errors import CstoKgError
 from .load import Sources
-from .namespaces import ASSERTED, CSTO, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
+from .namespaces import ASSERTED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
 from .reason import to_rdflib
 from .store import KnowledgeGraph
 

@@ -6,7 +6,6 @@ does). Facts carry the article's words.
 """
 
 import json
-import time
 import warnings
 from importlib.resources import files
 from pathlib import Path

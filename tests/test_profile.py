@@ -9,13 +9,12 @@ import pyhornedowl
 import pytest
 import rdflib
 from pyhornedowl.profile import check_profile
-from rdflib import URIRef
 
 from csto_kg.graph.axioms import member_states
 from csto_kg.graph.build import assemble, build
 from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
-from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
+from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDFS
 from csto_kg.graph.reason import to_rdflib
 
 import pyoxigraph as ox
