@@ -333,3 +333,20 @@ def test_facts_by_evidence_kind(kg):
     count = {(r["graph"], r["evidenceKind"]): int(r["facts"]) for r in rows}
     assert sum(n for (g, _), n in count.items() if g == "asserted") == 75
     assert count == {**{k: v for k, v in count.items() if k[0] == "asserted"}, ("implied", "implied"): 13}
+
+
+def test_why_requirements_fail(kg, kg_stated_only):
+    rows = run(kg, "why_requirements_fail")
+    az = {r["requirement"]: (r["property"], r["object"], r["factId"], r["evidenceKind"])
+          for r in rows if r["agent"] == "Azerbaijan"}
+    assert az == {
+        "NoConflictRequirement": ("hasConflictOnTerritory", "NagornoKarabakhConflict", "I03", "implied"),
+        "DiplomaticRelationsRequirement": ("lacksDiplomaticRelationsWith", "Armenia", "I02", "implied"),
+        "ConsensusRequirement": ("consentWithheldBy", "Armenia", "I04", "implied"),
+    }
+    assert all(r["quote"] in ARTICLE for r in rows)
+    members = {r["agent"] for r in rows if r["requirement"] == "NonMembershipRequirement"}
+    assert members == MEMBERS
+    stated_only = run(kg_stated_only, "why_requirements_fail")
+    assert {r["agent"] for r in stated_only} == MEMBERS
+    assert {r["evidenceKind"] for r in stated_only} == {"stated"}
