@@ -264,7 +264,8 @@ def justify(source, triple, *, fast: bool = True) -> Justification:
         raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
     graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
     annotation_props = {a for g in graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
-    units = [u for kind, g in graphs.items() for u in units_of(g, kind)]
+    # a stable order, so that the same inputs give the same justification every run
+    units = sorted((u for kind, g in graphs.items() for u in units_of(g, kind)), key=_canonical)
     start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
     # annotations first, as one window: they never take part in an OWL 2 RL derivation here,
     # and dropping them early makes every later check smaller
@@ -380,6 +381,12 @@ def _fact_index(store: ox.Store) -> dict:
         index.setdefault(key, tuple(row[v].value if row[v] is not None else None
                                     for v in ("fact", "id", "quote", "source")))
     return index
+
+
+def _canonical(unit: Unit) -> tuple:
+    kinds = list(_GRAPHS)
+    shapes = sorted(" ".join("[]" if isinstance(x, BNode) else x.n3() for x in t) for t in unit.triples)
+    return kinds.index(unit.kind), shapes
 
 
 def _sort_key(unit: Unit) -> str:
