@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
-from csto_kg.graph.errors import CstoKgError, InconsistencyError
 
-WIKIDATA = "https://query.wikidata.org/sparql"
+from .common import WIKIDATA, build_from, build_options, fails_cleanly
 
 
 def make_server(app, host: str, port: int, threads: int, max_body: int):
@@ -38,11 +36,7 @@ def stop_server(server) -> None:
               help="Interface to listen on. Keep 127.0.0.1 unless others should reach it.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
-@click.option("--data", "data", multiple=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")
-@click.option("--no-implied", is_flag=True, help="Leave out the facts the article only implies.")
-@click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")
+@build_options
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds a query may run; its worker process is then killed.")
 @click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
@@ -60,6 +54,7 @@ def stop_server(server) -> None:
                    "or * for any (repeatable; never with credentials). Default: none.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: CPUs, 2 to 4).")
+@fails_cleanly
 def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_service, no_service,
           enable_update, update_token, cors_origin, workers):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
@@ -70,18 +65,10 @@ def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_serv
     if update_token and len(update_token) < 8:
         raise click.UsageError("the update token must be at least 8 characters long")
 
-    from csto_kg.graph import build
     from csto_kg.server import create_app
     from csto_kg.server.app import DEFAULTS
 
-    try:
-        kg = build(tuple(data), implied=not no_implied, linked=not no_linked)
-    except InconsistencyError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    except CstoKgError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(2)
+    kg = build_from(data, no_implied, no_linked)
     config = {
         "TIMEOUT": timeout,
         "MAX_ROWS": max_rows,

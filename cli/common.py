@@ -1,0 +1,45 @@
+"""What the csto-kg commands share: the build's options, and how an error ends a command."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from csto_kg.graph.errors import CstoKgError, InconsistencyError
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+def fails_cleanly(command):
+    """Turn the core's errors into a message on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InconsistencyError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(1)
+        except CstoKgError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def build_options(command):
+    """--data, --no-implied, --no-linked: the inputs of a build, shared by every command."""
+    command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
+    command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I13).")(command)
+    command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+                           help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
+    return command
+
+
+def build_from(data, no_implied, no_linked):
+    from csto_kg.graph import build
+
+    return build(data, implied=not no_implied, linked=not no_linked)
