@@ -71,9 +71,10 @@ def list_queries():
 @click.argument("state")
 @click.option("--status", type=click.Choice(["observer", "partner"]), help="One status; both by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--why", is_flag=True, help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
 @build_options
 @fails_cleanly
-def explain(state, status, fmt, data, no_implied, no_linked):
+def explain(state, status, fmt, why, data, no_implied, no_linked):
     """Eligibility of STATE (a name, an IRI or a Wikidata id) with each requirement and its evidence."""
     import json
 
@@ -82,7 +83,7 @@ def explain(state, status, fmt, data, no_implied, no_linked):
     from .output import explanation_text
 
     kg = build_from(data, no_implied, no_linked)
-    verdicts = [explain_state(kg, state, s) for s in ([status] if status else ["observer", "partner"])]
+    verdicts = [explain_state(kg, state, s, why=why) for s in ([status] if status else ["observer", "partner"])]
     if fmt == "json":
         click.echo(json.dumps(verdicts[0] if status else verdicts, indent=2, ensure_ascii=False))
     else:

@@ -64,8 +64,12 @@ _VERDICT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT (not enough
 def explanation_text(v: dict) -> str:
     out = io.StringIO()
     out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
+    if "why" in v:
+        out.write(justification_text(v["why"], indent="  "))
     for r in v["requirements"]:
         out.write(f"  {r['result']:<8}{r['label']}\n")
+        if "why" in r:
+            out.write(justification_text(r["why"], indent="            "))
         for e in r["evidence"]:
             where = ", ".join(x for x in (e["fact"], e["kind"] or e["graph"]) if x)
             out.write(f"            {e['text']}  [{where}]\n")
@@ -77,4 +81,16 @@ def explanation_text(v: dict) -> str:
         for s in r["stated_by"]:
             by = ", ".join(x for x in (s["speaker"], s["date"]) if x)
             out.write(f"            required by {s['fact']} ({by}): “{s['quote']}”\n")
+    return out.getvalue()
+
+
+def justification_text(j: dict, indent: str) -> str:
+    """A justification as a person reads it: the facts with their words, then the axioms."""
+    out = io.StringIO()
+    out.write(f"{indent}why ({len(j['axioms'])} facts and axioms, none of them dispensable):\n")
+    for a in j["axioms"]:
+        tag = f"[{a['fact_id']}] " if a["fact_id"] else f"[{a['kind']}] "
+        out.write(f"{indent}  {tag}{a['label']}\n")
+        if a["quote"]:
+            out.write(f"{indent}      “{a['quote']}”\n")
     return out.getvalue()

@@ -65,13 +65,13 @@ SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHER
 } ORDER BY ?id ?s ?p ?o"""
 
 _STATED_BY = """
-SELECT ?id ?quote ?speaker ?date WHERE {
+SELECT ?id ?quote (GROUP_CONCAT(DISTINCT ?who; separator=", ") AS ?speaker) (SAMPLE(?when) AS ?date) WHERE {
   %(r)s csto:statedIn ?statement .
   ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
   ?fact dcterms:identifier ?id ; csto:quote ?quote .
-  OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?speaker }
-  OPTIONAL { ?statement dcterms:date ?date }
-} ORDER BY ?id"""
+  OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?who }
+  OPTIONAL { ?statement dcterms:date ?when }
+} GROUP BY ?id ?quote ORDER BY ?id"""
 
 
 def _sparql(template: str, **terms) -> str:
@@ -99,8 +99,12 @@ def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
     raise UnknownStateError(name, [agents[by_label[c]] for c in close])
 
 
-def explain(kg: KnowledgeGraph, state: str, status: str = "observer") -> dict:
-    """The verdict on state for status, in the JSON contract of architecture.md."""
+def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bool = False) -> dict:
+    """The verdict on state for status, in the JSON contract of architecture.md.
+
+    With why, the verdict and each met or failed requirement also carry a justification: a
+    minimal set of asserted facts and ontology axioms that entails them (graph/justify.py).
+    """
     if status not in STATUSES:
         raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUSES)}")
     iri, label = resolve(kg, state)
@@ -123,13 +127,29 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer") -> dict:
         })
     order = {"failed": 0, "met": 1, "unknown": 2}
     requirements.sort(key=lambda r: (order[r["result"]], r["label"]))
-    return {
+    verdict = {
         "state": label,
         "iri": iri,
         "status": status,
         "eligible": eligible,
         "requirements": requirements,
     }
+    if why:
+        _add_justifications(kg, verdict, status_node)
+    return verdict
+
+
+def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode) -> None:
+    from .justify import justify
+
+    agent = verdict["iri"]
+    if verdict["eligible"] is not None:
+        verb = CSTO.eligibleFor if verdict["eligible"] else CSTO.ineligibleFor
+        verdict["why"] = justify(kg, (agent, str(verb), status.value)).to_dict()
+    for r in verdict["requirements"]:
+        if r["result"] != "unknown":
+            verb = CSTO.meets if r["result"] == "met" else CSTO.fails
+            r["why"] = justify(kg, (agent, str(verb), r["id"])).to_dict()
 
 
 def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode) -> list[dict]:
@@ -167,7 +187,7 @@ def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode
 def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode) -> list[dict]:
     return [
         {"fact": row["id"].value, "quote": row["quote"].value,
-         "speaker": _value(row["speaker"]), "date": _value(row["date"])}
+         "speaker": _value(row["speaker"]) or None, "date": _value(row["date"])}
         for row in kg.query(_sparql(_STATED_BY, r=requirement))
     ]
 

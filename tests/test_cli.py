@@ -180,3 +180,17 @@ def test_from_names_the_default_graph():
     r = run("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
     union = int(r.stdout.splitlines()[1])
     assert 0 < only_implied < union
+
+
+def test_explain_why_gives_minimal_justifications_with_the_articles_words():
+    r = run("explain", "Azerbaijan", "--status", "observer", "--format", "json", "--why")
+    assert r.returncode == 0, r.stderr
+    v = json.loads(r.stdout)
+    assert v["why"]["axioms"], "the verdict has a justification"
+    failed = {req["id"].rsplit("#", 1)[1]: req for req in v["requirements"] if req["result"] == "failed"}
+    conflict = failed["NoConflictRequirement"]["why"]
+    assert [a["fact_id"] for a in conflict["axioms"] if a["fact_id"]] == ["I03"]
+    assert any(a["kind"] == "ontology" for a in conflict["axioms"])
+    assert all("why" not in req for req in v["requirements"] if req["result"] == "unknown")
+    text = run("explain", "Azerbaijan", "--status", "observer", "--why")
+    assert "none of them dispensable" in text.stdout
