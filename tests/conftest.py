@@ -1,7 +1,13 @@
 """Shared fixtures: an isolated cache and data folder, and the built article graph."""
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,3 +32,70 @@ def kg_stated_only():
     from csto_kg.graph import build
 
     return build(implied=False)
+
+
+# -- a local SPARQL server standing in for Wikidata ------------------------------------------
+
+WIKIDATA_FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
+
+
+def _oxigraph_command() -> str:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory):
+    """Start a read-only Oxigraph server on loopback over the Wikidata fixture (the PyPI
+    `oxigraph` package's `oxigraph serve-read-only`); returns (process, query URL). Each call
+    loads its own store, so a test may stop its server; every server is stopped at the end."""
+    started = []
+
+    def start() -> tuple[subprocess.Popen, str]:
+        location = tmp_path_factory.mktemp("wikidata") / "db"
+        subprocess.run([_oxigraph_command(), "load", "--location", str(location), "--file", str(WIKIDATA_FIXTURE)],
+                       check=True, capture_output=True)
+        port = free_port()
+        proc = subprocess.Popen(
+            [_oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        started.append(proc)
+        url = f"http://127.0.0.1:{port}/query"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
+                return proc, url
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    raise RuntimeError("oxigraph did not start")
+                time.sleep(0.05)
+
+    yield start
+    for proc in started:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def wikidata_endpoint(oxigraph) -> str:
+    """The query URL of a local stand-in for Wikidata, for the whole session."""
+    return oxigraph()[1]
+
+
+@pytest.fixture(scope="session")
+def linked_home(tmp_path_factory, wikidata_endpoint) -> Path:
+    """A CSTO_KG_HOME holding linked.trig as `csto-kg link` writes it from the stand-in."""
+    from csto_kg.graph.link import link, write_trig
+
+    home = tmp_path_factory.mktemp("linked-home")
+    write_trig(link(wikidata_endpoint, timeout=10), home / "linked.trig")
+    return home

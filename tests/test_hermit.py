@@ -149,52 +149,8 @@ def test_consent_both_given_and_withheld_is_inconsistent_for_both_reasoners(tmp_
 
 # -- with linked open data: `csto-kg link` against a local copy of the Wikidata fixture --------
 
-def oxigraph_cli() -> str:
-    import shutil
-    import sys
-
-    here = Path(sys.executable).parent / "oxigraph"
-    return str(here) if here.exists() else shutil.which("oxigraph")
-
-
-@pytest.fixture(scope="module")
-def linked_data(tmp_path_factory):
-    """linked.trig as `csto-kg link` writes it, fetched from an Oxigraph copy of the fixture."""
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
-    from csto_kg.graph.link import link, write_trig
-
-    folder = tmp_path_factory.mktemp("linked")
-    fixture = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
-    subprocess.run([oxigraph_cli(), "load", "--location", str(folder / "db"), "--file", str(fixture)],
-                   check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([oxigraph_cli(), "serve-read-only", "--location", str(folder / "db"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-                time.sleep(0.05)
-        write_trig(link(url, timeout=10), folder / "home" / "linked.trig")
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    return folder / "home"
-
-
-def test_with_linked_open_data_hermit_agrees_with_owlrl(linked_data, tmp_path, monkeypatch):
-    monkeypatch.setenv("CSTO_KG_HOME", str(linked_data))
+def test_with_linked_open_data_hermit_agrees_with_owlrl(linked_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTO_KG_HOME", str(linked_home))
     kg = build(cache=False)
     bundle = export_bundle(kg, tmp_path / "bundle")
     assert "linked" in bundle.files

@@ -11,12 +11,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -53,50 +49,9 @@ EXTRA = ["Q865", "Q1246"]  # Taiwan: UN membership ended; Kosovo: deprecated, no
 # -- the local stand-in for Wikidata -----------------------------------------------------------
 
 
-def oxigraph_cli() -> str:
-    here = Path(sys.executable).parent / "oxigraph"
-    return str(here) if here.exists() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(location: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [oxigraph_cli(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1):
-                return proc, url
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("oxigraph did not start")
-            time.sleep(0.05)
-
-
 @pytest.fixture(scope="session")
-def wikidata_db(tmp_path_factory) -> Path:
-    location = tmp_path_factory.mktemp("wikidata") / "db"
-    subprocess.run([oxigraph_cli(), "load", "--location", str(location), "--file", str(FIXTURE)],
-                   check=True, capture_output=True)
-    return location
-
-
-@pytest.fixture(scope="session")
-def endpoint(wikidata_db):
-    proc, url = serve(wikidata_db)
-    yield url
-    proc.terminate()
-    proc.wait(10)
+def endpoint(wikidata_endpoint) -> str:
+    return wikidata_endpoint
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -186,26 +185,10 @@ def test_the_command_fails_cleanly(tmp_path):
     assert (home / "linked.trig").read_bytes() == PREVIOUS
 
 
-def test_endpoint_stopped_between_runs(home, tmp_path):
+def test_endpoint_stopped_between_runs(home, oxigraph):
     """A real Oxigraph: linking works, then the server is stopped and linking fails cleanly."""
-    oxigraph = Path(sys.executable).parent / "oxigraph"
-    oxigraph = str(oxigraph) if oxigraph.exists() else shutil.which("oxigraph")
-    db = tmp_path / "db"
-    subprocess.run([oxigraph, "load", "--location", str(db), "--file", str(FIXTURE)],
-                   check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([oxigraph, "serve-read-only", "--location", str(db), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
+    proc, url = oxigraph()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "oxigraph did not start"
-                time.sleep(0.05)
         out = run_cli("--endpoint", url, "-q")
         assert out.exit_code == 0, out.output
         good = (home / "linked.trig").read_bytes()

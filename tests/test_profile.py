@@ -95,46 +95,6 @@ def test_a_non_rl_axiom_is_named(ontology_graph):
 
 # -- with linked open data: `csto-kg link` against a local copy of the Wikidata fixture --------
 
-@pytest.fixture(scope="module")
-def linked_home(tmp_path_factory):
-    """linked.trig as `csto-kg link` writes it, fetched from an Oxigraph copy of the fixture."""
-    import shutil
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-    from pathlib import Path
-
-    from csto_kg.graph.link import link, write_trig
-
-    here = Path(sys.executable).parent / "oxigraph"
-    cli = str(here) if here.exists() else shutil.which("oxigraph")
-    folder = tmp_path_factory.mktemp("linked")
-    fixture = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
-    subprocess.run([cli, "load", "--location", str(folder / "db"), "--file", str(fixture)], check=True, capture_output=True)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([cli, "serve-read-only", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-                time.sleep(0.05)
-        write_trig(link(url, timeout=10), folder / "home" / "linked.trig")
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    return folder / "home"
-
-
 def test_bundle_with_linked_open_data_is_owl2_rl(linked_home, tmp_path, monkeypatch):
     """Linked facts carry owl:Axiom annotations too; their properties must be annotation
     properties, or the bundle leaves OWL 2 DL (and RL) for Protégé and HermiT."""
