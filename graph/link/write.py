@@ -1,0 +1,63 @@
+"""Writing a link run: the TriG and the JSON report, each replaced atomically, and the report for people."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .linker import LinkResult
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename it over the target."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_trig(result: LinkResult, path: Path) -> None:
+    """The LINKED and OUTSIDE graphs as TriG, replacing the file atomically."""
+    data = result.dataset.serialize(format="trig", encoding="utf-8")
+    _atomic_write(path, data)
+
+
+def write_report(result: LinkResult, path: Path) -> None:
+    _atomic_write(path, (json.dumps(result.report, indent=2, ensure_ascii=False) + "\n").encode())
+
+
+def format_report(report: dict) -> str:
+    """The report for people: what was linked, then each discrepancy on a line."""
+    lines = [
+        f"Linked {report['items']} items from {report['endpoint']} "
+        f"({report['requests']} requests, {report['started']}).",
+        f"  reasoned (linked graph): {report['linked_facts']} facts "
+        f"({report['linked_triples']} triples with their provenance); "
+        f"kept outside: {report['outside_triples']} triples; "
+        f"{report['agreements']} values already in the graph agree.",
+    ]
+    if report["new_states"]:
+        lines.append("  new states: " + ", ".join(f"{s['label']} ({s['qid']})" for s in report["new_states"]))
+    if report["new_items"]:
+        lines.append("  new items, not states: " + ", ".join(f"{s['label']} ({s['qid']})" for s in report["new_items"]))
+    if report["un_members"]:
+        lines.append(f"  current UN membership linked for {len(report['un_members'])}: "
+                     + ", ".join(s["label"] for s in report["un_members"]))
+    if report["discrepancies"]:
+        lines.append(f"Open data and the article disagree or differ ({len(report['discrepancies'])}); "
+                     f"the article wins, Wikidata's side is kept in the outside graph:")
+        for d in report["discrepancies"]:
+            lines.append(f"  [{d['severity']}] {d['kind']}: {d['message']}")
+    else:
+        lines.append("No discrepancies between open data and the article.")
+    return "\n".join(lines)
