@@ -45,9 +45,9 @@ SELECT DISTINCT ?p ?value ?cls WHERE {
 
 _EVIDENCE = """
 SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHERE {
-  GRAPH ?g { ?s ?p ?o }
+  { GRAPH ?g { %(agent)s ?p ?o } BIND(%(agent)s AS ?s) }
+  UNION { GRAPH ?g { ?s ?p %(agent)s } BIND(%(agent)s AS ?o) }
   FILTER(?g IN (%(asserted)s, %(implied)s, %(user)s, %(linked)s))
-  FILTER(?s = %(agent)s || ?o = %(agent)s)
   OPTIONAL {
     GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o }
     OPTIONAL { ?ax csto:fact ?fact . ?fact dcterms:identifier ?id .
@@ -115,6 +115,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
         eligible = True
     elif kg.query(_sparql("ASK { %(a)s csto:ineligibleFor %(s)s }", a=agent, s=status_node)):
         eligible = False
+    about = _asserted_about(kg, agent)
     requirements = []
     for row in kg.query(_sparql(_REQUIREMENTS, agent=agent, status=status_node)):
         result = "met" if row["meets"].value == "true" else "failed" if row["fails"].value == "true" else "unknown"
@@ -122,7 +123,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
             "id": row["r"].value,
             "label": row["label"].value,
             "result": result,
-            "evidence": _evidence(kg, agent, row["r"]),
+            "evidence": _evidence(kg, about, row["r"]),
             "stated_by": _stated_by(kg, row["r"]),
         })
     order = {"failed": 0, "met": 1, "unknown": 2}
@@ -152,7 +153,15 @@ def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode)
             r["why"] = justify(kg, (agent, str(verb), r["id"])).to_dict()
 
 
-def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode) -> list[dict]:
+def _asserted_about(kg: KnowledgeGraph, agent: ox.NamedNode) -> list:
+    """Every asserted triple about agent, with the fact, words and source behind it."""
+    graphs = {name: ox.NamedNode(iri) for name, iri in
+              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+    return list(kg.query(_sparql(_EVIDENCE, agent=agent, **graphs)))
+
+
+def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> list[dict]:
+    """The asserted triples about the agent on what the requirement's axioms mention."""
     properties: dict[str, set] = {}  # property -> the values the axioms name (None: any value)
     classes = set()
     for row in kg.query(_sparql(_BEARING, r=requirement)):
@@ -161,9 +170,7 @@ def _evidence(kg: KnowledgeGraph, agent: ox.NamedNode, requirement: ox.NamedNode
         elif row["cls"] is not None:
             classes.add(row["cls"].value)
     evidence = []
-    graphs = {name: ox.NamedNode(iri) for name, iri in
-              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
-    for row in kg.query(_sparql(_EVIDENCE, agent=agent, **graphs)):
+    for row in about:
         p, o = row["p"].value, row["o"]
         values = properties.get(p, set())
         bears = None in values or o in values or row["s"] in values or (p.endswith("#type") and o.value in classes)
