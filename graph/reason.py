@@ -23,6 +23,19 @@ ERR = rdflib.Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 
+def rdflib_term(term):
+    """One Oxigraph term as rdflib's (a plain string stays plain, as rdflib writes it)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
 def to_rdflib(quads) -> rdflib.Graph:
     graph = rdflib.Graph()
     data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)

@@ -18,9 +18,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
-
 from csto_kg.cli.link import link as link_command
 from csto_kg.graph import build
 from csto_kg.graph.errors import ServiceNotAllowedError
@@ -33,7 +30,10 @@ from csto_kg.graph.link import (
 )
 from csto_kg.graph.load import builtin_sources, read_quads
 from csto_kg.graph.namespaces import ASSERTED, CSTO, INFERRED, KG, LINKED, OUTSIDE, WD
+from csto_kg.graph.reason import rdflib_term
 from csto_kg.graph.store import KnowledgeGraph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 WDT = "http://www.wikidata.org/prop/direct/"
@@ -78,20 +78,8 @@ def builtin() -> Graph:
     sources = builtin_sources(implied=True)
     for path in sources.asserted + sources.implied:
         for q in read_quads(path):
-            g.add(tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+            g.add(tuple(rdflib_term(t) for t in (q.subject, q.predicate, q.object)))
     return g
-
-
-def to_rdflib(term):
-    from rdflib import BNode
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def wd_label(fixture_graph: Graph, qid: str) -> str:
@@ -370,7 +358,7 @@ def test_cli_out_writes_elsewhere(endpoint, home, tmp_path):
     g = Graph()
     for q in ox.parse(path=str(target), format=ox.RdfFormat.TRIG):
         if q.graph_name.value == LINKED:
-            g.add(tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+            g.add(tuple(rdflib_term(t) for t in (q.subject, q.predicate, q.object)))
     assert (KG.Azerbaijan, CSTO.memberOf, KG.UnitedNations) in g
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Literal, URIRef
 
-from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD, XSD
+from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
+from ..reason import rdflib_term
 from .endpoint import LinkError
 from .queries import CSTO_QID, ISO_PROPERTIES, UN_QID
 
@@ -62,7 +62,7 @@ def load_article(paths: Iterable[Path] | None = None) -> Article:
         store.extend(read_quads(Path(path)))
     article = Article()
     rows = store.query(_ARTICLE_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
-    triples = [(_rdflib(r["s"]), _rdflib(r["p"]), _rdflib(r["o"])) for r in rows]
+    triples = [(rdflib_term(r["s"]), rdflib_term(r["p"]), rdflib_term(r["o"])) for r in rows]
     for s, p, o in triples:
         if isinstance(s, URIRef):
             article.names.add(s)
@@ -96,15 +96,3 @@ def load_article(paths: Iterable[Path] | None = None) -> Article:
         if needed not in article.by_qid:
             raise LinkError(f"the built-in graph has no entity with skos:exactMatch wd:{needed}")
     return article
-
-
-def _rdflib(term) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
