@@ -31,7 +31,10 @@ def fails_cleanly(command):
 
 
 def build_options(command):
-    """--data, --no-implied, --no-linked: the inputs of a build, shared by every command."""
+    """--data, --no-implied, --no-linked: the inputs of a build, and --store: where it lives."""
+    command = click.option("--store", metavar="URL|PATH",
+                           help="Keep the graph in a SPARQL 1.1 store (http://host:7878, Oxigraph's layout) "
+                                "or an on-disk store (a folder) instead of memory.")(command)
     command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
     command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I13).")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -39,7 +42,24 @@ def build_options(command):
     return command
 
 
-def build_from(data, no_implied, no_linked):
+def build_from(data, no_implied, no_linked, store=None, *, write=False):
+    """The reasoned graph, in memory or in the store `--store` names.
+
+    With a store, a command reads what the store holds; the build is written there first by
+    `build`, when the command is given inputs (--data, --no-implied, --no-linked), or when the
+    store holds no build yet.
+    """
     from csto_kg.graph import build
 
-    return build(data, implied=not no_implied, linked=not no_linked)
+    if not store:
+        return build(data, implied=not no_implied, linked=not no_linked)
+    from csto_kg.graph.stores import open_store, write_build
+
+    write = write or bool(data) or no_implied or no_linked
+    target = open_store(store, write=write)
+    if not write and not target.holds_build():
+        del target  # a read-only handle; reopened for writing
+        target, write = open_store(store, write=True), True
+    if write:
+        target = write_build(build(data, implied=not no_implied, linked=not no_linked), target)
+    return target

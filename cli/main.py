@@ -29,10 +29,10 @@ def cli():
               help=f"An endpoint SERVICE may call; repeatable. Default: {WIKIDATA}")
 @build_options
 @fails_cleanly
-def query(query, fmt, allow_service, data, no_implied, no_linked):
+def query(query, fmt, allow_service, data, no_implied, no_linked, store):
     """Run QUERY (SPARQL text, a .rq file, or a named query) against the reasoned graph."""
     text = query_text(query)
-    kg = build_from(data, no_implied, no_linked)
+    kg = build_from(data, no_implied, no_linked, store)
     result = kg.query(text, allowed_services=allow_service or (WIKIDATA,))
     text = render(result, fmt)
     click.echo(text, nl=not text.endswith("\n"))
@@ -74,7 +74,7 @@ def list_queries():
 @click.option("--why", is_flag=True, help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
 @build_options
 @fails_cleanly
-def explain(state, status, fmt, why, data, no_implied, no_linked):
+def explain(state, status, fmt, why, data, no_implied, no_linked, store):
     """Eligibility of STATE (a name, an IRI or a Wikidata id) with each requirement and its evidence."""
     import json
 
@@ -82,7 +82,7 @@ def explain(state, status, fmt, why, data, no_implied, no_linked):
 
     from .output import explanation_text
 
-    kg = build_from(data, no_implied, no_linked)
+    kg = build_from(data, no_implied, no_linked, store)
     verdicts = [explain_state(kg, state, s, why=why) for s in ([status] if status else ["observer", "partner"])]
     if fmt == "json":
         click.echo(json.dumps(verdicts[0] if status else verdicts, indent=2, ensure_ascii=False))
@@ -91,18 +91,23 @@ def explain(state, status, fmt, why, data, no_implied, no_linked):
 
 
 @cli.command("build")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the asserted, inferred and merged graphs.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the asserted, inferred and merged graphs (needed unless --store).")
 @build_options
 @fails_cleanly
-def build_command(out, data, no_implied, no_linked):
-    """Build the reasoned graph and write it to a folder."""
+def build_command(out, data, no_implied, no_linked, store):
+    """Build the reasoned graph and write it to a folder, a store, or both."""
     from csto_kg.graph.export import export_bundle
 
-    kg = build_from(data, no_implied, no_linked)
-    export_bundle(kg, out)
-    for path in sorted(out.iterdir()):
-        click.echo(path)
+    if out is None and not store:
+        raise click.UsageError("give --out DIR, --store URL|PATH, or both")
+    kg = build_from(data, no_implied, no_linked, store, write=True)
+    if out is not None:
+        export_bundle(kg, out)
+        for path in sorted(out.iterdir()):
+            click.echo(path)
+    if store:
+        click.echo(f"stored in {store}", err=True)
     counts = ", ".join(f"{name} {n}" for name, n in kg.counts().items() if n)
     click.echo(f"triples: {counts}", err=True)
 

@@ -55,7 +55,7 @@ def stop_server(server) -> None:
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: CPUs, 2 to 4).")
 @fails_cleanly
-def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_service, no_service,
+def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, allow_service, no_service,
           enable_update, update_token, cors_origin, workers):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
     if enable_update and not update_token:
@@ -68,7 +68,9 @@ def serve(host, port, data, no_implied, no_linked, timeout, max_rows, allow_serv
     from csto_kg.server import create_app
     from csto_kg.server.app import DEFAULTS
 
-    kg = build_from(data, no_implied, no_linked)
+    # An on-disk store is served from memory (updates are written back to it): forked
+    # workers must not share its RocksDB handle.
+    kg = build_from(data, no_implied, no_linked, store).for_serving()
     config = {
         "TIMEOUT": timeout,
         "MAX_ROWS": max_rows,

@@ -33,11 +33,22 @@ def keyword_present(text: str, keyword: str) -> bool:
 
 
 class KnowledgeGraph:
-    """A built graph: its named graphs in one Oxigraph store, the default graph their union."""
+    """A built graph: its named graphs in one Oxigraph store, the default graph their union.
 
-    def __init__(self, store: ox.Store, key: str = ""):
+    The store is in memory (`build()`), or on disk when `location` is set (`--store PATH`,
+    graph/stores.py); RemoteKnowledgeGraph there puts a SPARQL 1.1 server behind the same
+    methods. The server reads only through these methods; exports and justifications read
+    `.store`, which for a remote store is an in-memory copy taken once.
+    """
+
+    shared = False  # whether the data lives outside this process, where others may change it
+
+    def __init__(self, store: ox.Store, key: str = "", location: Path | None = None,
+                 persist_to: Path | None = None):
         self.store = store
         self.key = key
+        self.location = location  # the on-disk store this reads, if any
+        self.persist_to = persist_to  # the on-disk store updates are also written to, if any
 
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> "KnowledgeGraph":
@@ -47,16 +58,52 @@ class KnowledgeGraph:
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph of the build, by short name."""
-        counts = {}
-        for name, iri in GRAPHS.items():
-            result = self.store.query(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-            )
-            counts[name] = int(next(iter(result))["n"].value)
-        return counts
+        return {name: self.triples_in(ox.NamedNode(iri)) for name, iri in GRAPHS.items()}
+
+    def triples_in(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+        """How many triples one graph holds."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[str]:
         return [g.value for g in self.store.named_graphs()]
+
+    def quads(self, subject=None, predicate=None, object=None, graph=None):
+        """The quads matching a pattern (None matches anything; graph None: every graph)."""
+        return self.store.quads_for_pattern(subject, predicate, object, graph)
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL 1.1 Update (raises SyntaxError, OSError or ValueError as Oxigraph does)."""
+        self.store.update(text, prefixes=PREFIXES)
+        if self.location is not None:
+            self.store.flush()
+
+    def holds_build(self) -> bool:
+        """Whether the store holds a build: its ontology graph is never empty."""
+        return bool(self.query(f"ASK {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}"))
+
+    def for_serving(self) -> "KnowledgeGraph":
+        """What the server's forked workers may share: an on-disk store is copied into memory
+        (a RocksDB handle must not cross a fork), and updates are also written to the disk."""
+        if self.location is None:
+            return self
+        memory = ox.Store()
+        memory.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
+        return KnowledgeGraph(memory, self.key, persist_to=self.location)
+
+    def persist_update(self, text: str) -> None:
+        """Write an update to the on-disk store this in-memory copy came from, if any. The
+        server's web process does this, never its zygote or a worker (RocksDB's threads do not
+        survive a fork), and closes the store again at once."""
+        if self.persist_to is None:
+            return
+        from .stores import open_disk_for_writing
+
+        disk = open_disk_for_writing(self.persist_to)
+        try:
+            disk.update(text, prefixes=PREFIXES)
+            disk.flush()
+        finally:
+            del disk
 
     def query(
         self,

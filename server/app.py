@@ -87,6 +87,8 @@ def create_app(kg, config: dict | None = None) -> Flask:
         wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
         update_job=jobs.apply_update,
         counts_job=jobs.graph_counts,
+        persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
+        shared_store=getattr(kg, "shared", False),
     ).start()
     atexit.register(pool.close)
 

@@ -13,8 +13,9 @@ from typing import Callable
 
 import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
-from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
+from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
 from csto_kg.graph.store import keyword_present
+from csto_kg.graph.stores import StoreError
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -44,7 +45,7 @@ GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
 class WorkerContext:
     """What every worker inherits: the graph and the limits the operator set."""
 
-    kg: object  # csto_kg.graph.store.KnowledgeGraph
+    kg: object  # csto_kg.graph.store.KnowledgeGraph, or graph.stores.RemoteKnowledgeGraph
     max_rows: int = 100_000
     allowed_services: tuple[str, ...] = ()
     explain: Callable | None = None
@@ -80,6 +81,8 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
         raise Refused(403, str(e)) from None
     except QueryError as e:
         raise Refused(400, str(e)) from None
+    except StoreError as e:
+        raise Refused(502, str(e)) from None
     kind = GRAPH if isinstance(result, ox.QueryTriples) else RESULTS
     try:
         fmt = negotiation.choose(kind)
@@ -118,23 +121,35 @@ def check_update_is_local(text: str) -> None:
 def apply_update(ctx: WorkerContext, text: str) -> None:
     check_update_is_local(text)
     try:
-        ctx.kg.store.update(text, prefixes=PREFIXES)
+        ctx.kg.update(text)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {e}") from None
+    except StoreError as e:
+        raise Refused(502, str(e)) from None
+    except QueryError as e:
+        raise Refused(400, str(e)) from None
     except (OSError, ValueError) as e:
         raise Refused(400, f"update failed: {e}") from None
 
 
+def persist_update(ctx: WorkerContext, text: str) -> None:
+    """Write an update through to the on-disk store an in-memory graph was loaded from."""
+    try:
+        ctx.kg.persist_update(text)
+    except (CstoKgError, OSError, SyntaxError, ValueError) as e:
+        raise Refused(503, f"the update could not be saved to the store, so it was not applied: {e}") from None
+
+
 def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
     """Triples per graph: the build's named graphs, any other named graph, the default graph."""
-    store = ctx.kg.store
-    present = {g.value for g in store.named_graphs()}
+    kg = ctx.kg
+    present = set(kg.graph_names())
     order = list(GRAPHS.values()) + sorted(present - set(GRAPHS.values()))
     counts: dict[str, dict] = {}
     for iri in order:
-        n = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+        n = kg.triples_in(ox.NamedNode(iri))
         counts[GRAPH_NAMES.get(iri, iri)] = {"iri": iri, "triples": n}
-    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    default = kg.triples_in(ox.DefaultGraph())
     if default:
         # Updates without a GRAPH clause write here; queries see it in the union.
         counts["default"] = {"iri": None, "triples": default}
@@ -155,6 +170,8 @@ def explain_state(ctx: WorkerContext, state: str, status: str) -> bytes:
         verdict = explain(ctx.kg, state, status=status)
     except UnknownStateError as e:
         raise Refused(404, str(e), {"suggestions": list(e.suggestions)}) from None
+    except StoreError as e:
+        raise Refused(502, str(e)) from None
     except CstoKgError as e:
         raise Refused(400, str(e)) from None
     return json.dumps(verdict, ensure_ascii=False).encode("utf-8")
@@ -181,10 +198,10 @@ def _graph_name(graph) -> str:
     return GRAPH_NAMES.get(graph.value, graph.value)
 
 
-def _first_literal(store, node, predicates) -> str:
+def _first_literal(kg, node, predicates) -> str:
     best = ""
     for predicate in predicates:
-        for quad in store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
+        for quad in kg.quads(node, ox.NamedNode(predicate), None, None):
             if isinstance(quad.object, ox.Literal):
                 if quad.object.language in ("en", "", None):
                     return quad.object.value
@@ -192,7 +209,7 @@ def _first_literal(store, node, predicates) -> str:
     return best
 
 
-def _description(store, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
+def _description(kg, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
     """The resource's own triples, plus those of blank nodes it leads to (a bounded description)."""
     seen: set = set()
     triples: list[ox.Triple] = []
@@ -203,7 +220,7 @@ def _description(store, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
         if node in visited:
             continue
         visited.add(node)
-        for quad in store.quads_for_pattern(node, None, None, None):
+        for quad in kg.quads(node, None, None, None):
             triple = quad.triple
             if triple in seen:
                 continue
@@ -218,18 +235,18 @@ def _description(store, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
 
 def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
                       html: bool = False) -> Answer | dict:
-    store = ctx.kg.store
+    kg = ctx.kg
     node = ox.NamedNode(iri)
-    known = next(iter(store.quads_for_pattern(node, None, None, None)), None) or next(
-        iter(store.quads_for_pattern(None, None, node, None)), None
-    ) or next(iter(store.quads_for_pattern(None, node, None, None)), None)
+    known = next(iter(kg.quads(node, None, None, None)), None) or next(
+        iter(kg.quads(None, None, node, None)), None
+    ) or next(iter(kg.quads(None, node, None, None)), None)
     if known is None:
         raise Refused(404, f"the graph says nothing about <{iri}>")
     if html:
-        return _resource_page_data(store, node, ctx.max_rows)
+        return _resource_page_data(kg, node, ctx.max_rows)
     fmt = _choose_graph_format(negotiation)
     try:
-        body = serialize_triples(_description(store, node, ctx.max_rows), fmt)
+        body = serialize_triples(_description(kg, node, ctx.max_rows), fmt)
     except TooManyRows as e:
         raise Refused(422, str(e)) from None
     except CannotWrite as e:
@@ -244,15 +261,15 @@ def _choose_graph_format(negotiation: Negotiation):
         raise Refused(406, str(e)) from None
 
 
-def _resource_page_data(store, node: ox.NamedNode, max_rows: int) -> dict:
+def _resource_page_data(kg, node: ox.NamedNode, max_rows: int) -> dict:
     outgoing: dict = {}
-    for quad in store.quads_for_pattern(node, None, None, None):
+    for quad in kg.quads(node, None, None, None):
         key = (quad.predicate.value, quad.object)
         outgoing.setdefault(key, set()).add(_graph_name(quad.graph_name))
         if len(outgoing) > max_rows:
             break
     incoming: dict = {}
-    for quad in store.quads_for_pattern(None, None, node, None):
+    for quad in kg.quads(None, None, node, None):
         if isinstance(quad.subject, ox.NamedNode):
             key = (quad.subject, quad.predicate.value)
             incoming.setdefault(key, set()).add(_graph_name(quad.graph_name))
@@ -261,11 +278,11 @@ def _resource_page_data(store, node: ox.NamedNode, max_rows: int) -> dict:
     named = {node.value}
     named |= {p for p, _ in outgoing} | {o.value for _, o in outgoing if isinstance(o, ox.NamedNode)}
     named |= {s.value for s, _ in incoming} | {p for _, p in incoming}
-    labels = {iri: _first_literal(store, ox.NamedNode(iri), LABELS) for iri in named}
+    labels = {iri: _first_literal(kg, ox.NamedNode(iri), LABELS) for iri in named}
     return {
         "iri": node.value,
         "label": labels.get(node.value, ""),
-        "comment": _first_literal(store, node, COMMENTS),
+        "comment": _first_literal(kg, node, COMMENTS),
         "types": sorted(
             o.value for (p, o) in outgoing if p == RDF_TYPE and isinstance(o, ox.NamedNode)
         ),
@@ -293,11 +310,11 @@ ONTOLOGY_KINDS = (
 
 
 def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -> Answer | dict:
-    store = ctx.kg.store
+    kg = ctx.kg
     graph = ox.NamedNode(ONTOLOGY)
     if not html:
         fmt = _choose_graph_format(negotiation)
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
+        triples = [q.triple for q in kg.quads(None, None, None, graph)]
         try:
             return Answer(200, content_type(fmt.media_type), serialize_triples(triples, fmt))
         except CannotWrite as e:
@@ -306,21 +323,21 @@ def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -
     listed: set[str] = set()
     for title, kind in ONTOLOGY_KINDS:
         terms = []
-        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), graph):
+        for quad in kg.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), graph):
             if not isinstance(quad.subject, ox.NamedNode) or quad.subject.value in listed:
                 continue
             listed.add(quad.subject.value)
             terms.append({
                 "iri": quad.subject.value,
-                "label": _first_literal(store, quad.subject, LABELS),
-                "comment": _first_literal(store, quad.subject, COMMENTS),
+                "label": _first_literal(kg, quad.subject, LABELS),
+                "comment": _first_literal(kg, quad.subject, COMMENTS),
             })
         terms.sort(key=lambda t: (t["label"] or t["iri"]).lower())
         sections.append({"title": title, "terms": terms})
     header = ox.NamedNode("https://w3id.org/csto-kg/ontology")
     return {
-        "title": _first_literal(store, header, ("http://purl.org/dc/terms/title",) + LABELS),
-        "description": _first_literal(store, header, COMMENTS),
+        "title": _first_literal(kg, header, ("http://purl.org/dc/terms/title",) + LABELS),
+        "description": _first_literal(kg, header, COMMENTS),
         "sections": sections,
-        "triples": sum(1 for _ in store.quads_for_pattern(None, None, None, graph)),
+        "triples": kg.triples_in(graph),
     }

@@ -11,7 +11,11 @@ zygote hands each new worker's socket to the web process over a Unix socket (SCM
 
 SPARQL Update changes the zygote's graph, because new workers are forked from it: the zygote
 first runs the update in a throw-away child under the time limit, and only if that finishes
-applies it to itself; then the pool retires the workers forked before the update.
+applies it to itself; then the pool retires the workers forked before the update. A graph
+loaded from an on-disk store gets the update written back (persist_job) between the trial and
+the apply, by the web process: RocksDB's threads do not survive a fork, so neither the zygote
+nor a worker may open it. A shared store (a remote SPARQL server, which every worker asks)
+takes the update once, from a worker like any other job.
 """
 
 from __future__ import annotations
@@ -142,13 +146,27 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job) -> None:
             sendfds(ctrl, [ours.fileno()])
             ours.close()
         elif message[0] == "update":
-            _, text, timeout = message
-            _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me))
+            _, text, timeout, phases = message
+            _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me,
+                                          phases))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
 
 
-def _trial_then_apply(context, text, timeout, update_job, counts_job, me):
+def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
+                      phases=("trial", "apply")):
+    if "trial" in phases:
+        outcome = _trial(context, text, timeout, update_job, me)
+        if outcome[0] != "ok" or "apply" not in phases:
+            return outcome
+    try:
+        update_job(context, text)  # known to finish: the trial just did, within the limit
+    except Refused as e:
+        return ("refused", e)
+    return ("ok", counts_job(context))
+
+
+def _trial(context, text, timeout, update_job, me):
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -174,13 +192,7 @@ def _trial_then_apply(context, text, timeout, update_job, counts_job, me):
         return ("crash", "the update's trial process died")
     finally:
         conn.close()
-    if outcome[0] != "ok":
-        return outcome
-    try:
-        update_job(context, text)  # known to finish: the trial just did, within the limit
-    except Refused as e:
-        return ("refused", e)
-    return ("ok", counts_job(context))
+    return outcome
 
 
 # -- The web process's side -------------------------------------------------------------------
@@ -221,12 +233,15 @@ class WorkerPool:
     """A bounded set of worker processes; run() sends one job to an idle one and waits."""
 
     def __init__(self, context, size: int = 2, wait_timeout: float = 30.0,
-                 update_job=None, counts_job=None):
+                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False):
         self.context = context
         self.size = max(1, size)
         self.wait_timeout = wait_timeout
         self._update_job = update_job
         self._counts_job = counts_job
+        self._persist_job = persist_job
+        self._persist_lock = threading.Lock()
+        self._shared_store = shared_store
         self._slots = threading.BoundedSemaphore(self.size)
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
@@ -377,16 +392,28 @@ class WorkerPool:
 
     def update(self, text: str, timeout: float):
         """Apply an update to the zygote's graph (after a timed trial); returns new counts."""
+        if self._shared_store:
+            # The workers hold no copy of the graph: one of them sends the update to the store.
+            self.run(self._update_job, timeout, text=text)
+            return self.run(self._counts_job, timeout)
+        if self._persist_job is None:
+            return self._update(text, timeout, ("trial", "apply"))
+        with self._persist_lock:
+            self._update(text, timeout, ("trial",))  # Refused unless it finishes in time
+            self._persist_job(self.context, text)  # Refused if it cannot be saved: not applied
+            return self._update(text, timeout, ("apply",))
+
+    def _update(self, text: str, timeout: float, phases: tuple[str, ...]):
         with self._ctrl_lock:
             if self._ctrl is None:
                 raise Refused(503, "the query workers are shut down")
             try:
-                _send(self._ctrl, ("update", text, timeout))
+                _send(self._ctrl, ("update", text, timeout, phases))
                 reply = _recv(self._ctrl)
             except (EOFError, OSError) as e:
                 log.error("the worker supervisor failed: %s", e)
                 raise Refused(503, "the update could not be applied; restart the server") from None
-            if reply[0] == "ok":
+            if reply[0] == "ok" and "apply" in phases:
                 with self._lock:
                     self._generation += 1
                     stale, self._idle = self._idle, []
@@ -396,6 +423,7 @@ class WorkerPool:
             raise Refused(503, f"the update ran longer than the time limit of {timeout:g} s "
                                "and was not applied")
         counts = self._unwrap(reply)
-        for _ in range(self.size):
-            self._replace()
+        if "apply" in phases:
+            for _ in range(self.size):
+                self._replace()
         return counts
