@@ -65,13 +65,13 @@ SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHER
 } ORDER BY ?id ?s ?p ?o"""
 
 _STATED_BY = """
-SELECT ?id ?quote (GROUP_CONCAT(DISTINCT ?who; separator=", ") AS ?speaker) (SAMPLE(?when) AS ?date) WHERE {
+SELECT DISTINCT ?id ?quote ?who ?date WHERE {
   %(r)s csto:statedIn ?statement .
   ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
   ?fact dcterms:identifier ?id ; csto:quote ?quote .
   OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?who }
-  OPTIONAL { ?statement dcterms:date ?when }
-} GROUP BY ?id ?quote ORDER BY ?id"""
+  OPTIONAL { ?statement dcterms:date ?date }
+} ORDER BY ?id ?who"""
 
 
 def _sparql(template: str, **terms) -> str:
@@ -192,11 +192,15 @@ def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> lis
 
 
 def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode) -> list[dict]:
-    return [
-        {"fact": row["id"].value, "quote": row["quote"].value,
-         "speaker": _value(row["speaker"]) or None, "date": _value(row["date"])}
-        for row in kg.query(_sparql(_STATED_BY, r=requirement))
-    ]
+    """The statements that state a requirement, one per fact, every speaker named in order."""
+    statements: dict[str, dict] = {}
+    for row in kg.query(_sparql(_STATED_BY, r=requirement)):
+        entry = statements.setdefault(row["id"].value, {
+            "fact": row["id"].value, "quote": row["quote"].value, "speaker": None, "date": _value(row["date"])})
+        who = _value(row["who"])
+        if who and who not in (entry["speaker"] or "").split(", "):
+            entry["speaker"] = f"{entry['speaker']}, {who}" if entry["speaker"] else who
+    return list(statements.values())
 
 
 def _value(term) -> str | None:
