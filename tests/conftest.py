@@ -1,16 +1,14 @@
 """Shared fixtures: an isolated cache and data folder, and the built article graph."""
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import free_port, oxigraph_command
 
 # Before anything builds: never read the user's linked data or cache, never write there.
 _scratch = Path(tempfile.mkdtemp(prefix="csto-kg-tests-"))
@@ -39,17 +37,6 @@ def kg_stated_only():
 WIKIDATA_FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 
 
-def _oxigraph_command() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory):
     """Start a read-only Oxigraph server on loopback over the Wikidata fixture (the PyPI
@@ -59,11 +46,11 @@ def oxigraph(tmp_path_factory):
 
     def start() -> tuple[subprocess.Popen, str]:
         location = tmp_path_factory.mktemp("wikidata") / "db"
-        subprocess.run([_oxigraph_command(), "load", "--location", str(location), "--file", str(WIKIDATA_FIXTURE)],
+        subprocess.run([oxigraph_command(), "load", "--location", str(location), "--file", str(WIKIDATA_FIXTURE)],
                        check=True, capture_output=True)
         port = free_port()
         proc = subprocess.Popen(
-            [_oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            [oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         started.append(proc)

@@ -1,44 +1,20 @@
 """`csto-kg serve` as a user runs it: a real process that builds, listens and stops cleanly."""
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+from helpers import SERVE, start_serve, stop_serve
+
+TOKEN = "a-long-enough-token"
 from click.testing import CliRunner
 from csto_kg.cli.serve import serve
 
+
 # The same command `csto-kg serve` runs once registered in the click group.
-SERVE = [sys.executable, "-c",
-         "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"]
-TOKEN = "a-long-enough-token"
-
-
-def start(*args, env=None):
-    process = subprocess.Popen(SERVE + ["--port", "0", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **(env or {})})
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise AssertionError(f"no URL printed; stderr: {process.stderr.read()}")
-    return process, url
-
-
-def stop(process):
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-
-
 def get(url):
     with urllib.request.urlopen(url, timeout=30) as reply:
         return reply.status, reply.read()
@@ -58,7 +34,7 @@ def test_serve_builds_answers_and_stops(tmp_path, kg):
     extra = tmp_path / "mine.ttl"
     extra.write_text("<https://w3id.org/csto-kg/id/MyThing> "
                      "<http://www.w3.org/2000/01/rdf-schema#label> \"my thing\" .\n")
-    process, url = start("--data", str(extra), "--timeout", "5")
+    process, url = start_serve("--data", str(extra), "--timeout", "5")
     try:
         status, body = get(url + "health")
         health = json.loads(body)
@@ -73,11 +49,11 @@ def test_serve_builds_answers_and_stops(tmp_path, kg):
         assert status == 200 and b"<textarea" in page
         assert post_update(url, "CLEAR ALL", TOKEN) == 403  # read-only by default
     finally:
-        assert stop(process) == 0
+        assert stop_serve(process) == 0
 
 
 def test_serve_with_updates_and_a_token_from_the_environment():
-    process, url = start("--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    process, url = start_serve("--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
     try:
         insert = "INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> { kg:X a csto:State } }"
         assert post_update(url, insert, "wrong-token-456") == 403
@@ -85,7 +61,7 @@ def test_serve_with_updates_and_a_token_from_the_environment():
         _, body = get(url + "sparql?query=" + urllib.parse.quote("ASK { kg:X a csto:State }"))
         assert json.loads(body)["boolean"] is True
     finally:
-        assert stop(process) == 0
+        assert stop_serve(process) == 0
 
 
 def test_enable_update_needs_a_token():

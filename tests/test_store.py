@@ -3,9 +3,6 @@
 
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,24 +11,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+from helpers import free_port, oxigraph_command, start_serve, stop_serve
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-
-def _oxigraph_command() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-SERVE = [sys.executable, "-c", "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"]
 TOKEN = "a-long-enough-token"
 USER = "https://w3id.org/csto-kg/graph/user"
 
@@ -51,7 +35,7 @@ def remote_store(tmp_path):
     running = []
 
     def start() -> str:
-        proc = subprocess.Popen([_oxigraph_command(), "serve", "--location", str(location),
+        proc = subprocess.Popen([oxigraph_command(), "serve", "--location", str(location),
                                  "--bind", f"127.0.0.1:{port}"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         running.append(proc)
@@ -246,25 +230,6 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
 # -- serve ---------------------------------------------------------------------------------------
 
 
-def start_server(*args, env=None):
-    process = subprocess.Popen(SERVE + ["--port", "0", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
-    url = process.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        process.kill()
-        raise AssertionError(f"no URL printed; stderr: {process.stderr.read()}")
-    return process, url
-
-
-def stop_server(process):
-    process.send_signal(signal.SIGINT)
-    try:
-        return process.wait(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-
-
 def post_update(url, text):
     request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
         "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
@@ -290,7 +255,7 @@ def sparqlwrapper_states(url):
 
 def test_serve_from_a_remote_store(remote_store, kg):
     base = remote_store()
-    process, url = start_server("--store", base, "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    process, url = start_serve("--store", base, "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
     try:
         graphs = health(url)["graphs"]
         assert {name: c["triples"] for name, c in graphs.items() if c["triples"]} == \
@@ -308,13 +273,13 @@ def test_serve_from_a_remote_store(remote_store, kg):
         rows = remote_select(base, f'SELECT ?s WHERE {{ GRAPH <{USER}> {{ ?s ?p "mine" }} }}')
         assert [r["s"]["value"] for r in rows] == ["https://w3id.org/csto-kg/id/MyThing"]
     finally:
-        assert stop_server(process) == 0
+        assert stop_serve(process) == 0
 
 
 def test_serve_from_an_on_disk_store_writes_updates_back(tmp_path, kg):
     path = tmp_path / "store"
     assert csto_kg("build", "--store", str(path)).returncode == 0
-    process, url = start_server("--store", str(path), "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    process, url = start_serve("--store", str(path), "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
     try:
         assert health(url)["graphs"]["asserted"]["triples"] == kg.counts()["asserted"]
         assert "https://w3id.org/csto-kg/id/Azerbaijan" in sparqlwrapper_states(url)
@@ -322,7 +287,7 @@ def test_serve_from_an_on_disk_store_writes_updates_back(tmp_path, kg):
         assert post_update(url, update) in (200, 204)
         assert health(url)["graphs"]["user"]["triples"] == 1
     finally:
-        assert stop_server(process) == 0
+        assert stop_serve(process) == 0
     r = csto_kg("query", 'ASK { kg:MyThing rdfs:label "mine" }', "--format", "json", "--store", str(path))
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["boolean"] is True

@@ -1,0 +1,45 @@
+"""Helpers the test modules share: real processes on loopback, started and stopped cleanly."""
+
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+SERVE = [sys.executable, "-c", "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"]
+
+
+def oxigraph_command() -> str:
+    """The `oxigraph` CLI of the PyPI package, beside this Python or on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_serve(*args, env=None) -> tuple[subprocess.Popen, str]:
+    """`csto-kg serve --port 0 ARGS` in its own process; returns it and the URL it printed."""
+    import os
+
+    process = subprocess.Popen(SERVE + ["--port", "0", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    url = process.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        process.kill()
+        raise AssertionError(f"no URL printed; stderr: {process.stderr.read()}")
+    return process, url
+
+
+def stop_serve(process: subprocess.Popen) -> int:
+    """Ctrl+C, as a user stops it; its exit code."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
