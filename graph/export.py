@@ -20,6 +20,9 @@ report "entity not properly recognized".
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -97,10 +100,28 @@ _TITLES = {
 def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
     """Write the Protégé bundle of a built graph into out_dir (created if missing).
 
+    The files are written to a staging folder first and moved in only when all are written,
+    so a failure leaves the previous bundle as it was; parts of a previous bundle that this
+    build does not have (say user.ttl) are removed, so the folder never mixes two builds.
     Returns a Bundle naming each file written; the files are Turtle, the catalog XML.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        written = _write_bundle(kg, staging)
+        for name in set(_TITLES) - set(written.files):
+            (out / f"{name}.ttl").unlink(missing_ok=True)
+        bundle = Bundle(out, triples=written.triples, iris=written.iris, version_iris=written.version_iris)
+        for name, path in written.files.items():
+            os.replace(path, out / path.name)
+            bundle.files[name] = out / path.name
+        return bundle
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     graphs = {name: graph_of(kg, iri) for name, iri in
               (("csto", ONTOLOGY), ("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
     version = ontology_version(graphs["csto"])

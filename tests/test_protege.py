@@ -234,3 +234,34 @@ def test_owl_api_follows_the_imports_the_catalog_maps(bundle, tmp_path):
 
     assert entailed(CSTO.IneligibleForObserverStatus)
     assert not entailed(CSTO.EligibleForObserverStatus)
+
+
+def test_a_new_bundle_replaces_the_old_one_whole(tmp_path):
+    ruritania = Path(__file__).resolve().parent.parent / "examples" / "ruritania.ttl"
+    out = tmp_path / "bundle"
+    export_bundle(build([ruritania]), out)
+    assert (out / "user.ttl").exists()
+    export_bundle(build(), out)
+    assert not (out / "user.ttl").exists(), "a part the new build lacks must not linger"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl", "catalog-v001.xml"])
+
+
+def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypatch):
+    from csto_kg.graph import export
+
+    out = tmp_path / "bundle"
+    export_bundle(build(), out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_write, calls = export.write_turtle, []
+
+    def failing_write(doc, path, header):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_write(doc, path, header)
+
+    monkeypatch.setattr(export, "write_turtle", failing_write)
+    with pytest.raises(OSError):
+        export_bundle(build(), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
