@@ -134,5 +134,8 @@ def link(endpoint, out, states, more_states, sets, timeout, retries, batch_size,
     if not quiet:
         click.echo(format_report(result.report))
         click.echo(f"Wrote {target}" + (f" and {report_path}" if report_path else "") + ".")
+        if target.suffix.lower() not in (".trig", ".nq"):
+            click.echo(f"Only the reasoned (linked) graph is in {target.name}; "
+                       "write .trig to keep the outside graph too.")
         if out is None:
             click.echo("`csto-kg explain` and `csto-kg query` now reason with these facts.")

@@ -362,6 +362,18 @@ def test_cli_out_writes_elsewhere(endpoint, home, tmp_path):
     assert (KG.Azerbaijan, CSTO.memberOf, KG.UnitedNations) in g
 
 
+def test_cli_out_as_turtle_holds_the_reasoned_graph_alone_ready_for_data(endpoint, home, tmp_path):
+    target = tmp_path / "linked.ttl"
+    out = CliRunner().invoke(link_command, ["--endpoint", endpoint, "--out", str(target)])
+    assert out.exit_code == 0, out.output
+    assert "Only the reasoned (linked) graph" in out.stdout
+    g = Graph().parse(target, format="turtle")
+    assert (KG.Azerbaijan, CSTO.memberOf, KG.UnitedNations) in g
+    assert not any(str(p).startswith("http://www.wikidata.org/prop/") for p in g.predicates())
+    verdict = explain(build([target], linked=False), "Azerbaijan", "observer")
+    assert requirement(verdict, CSTO.UNMembershipRequirement)["result"] == "met" and verdict["eligible"] is False
+
+
 def test_cli_rejects_what_is_not_a_qid(home):
     out = CliRunner().invoke(link_command, ["--states", "Latvia"])
     assert out.exit_code == 2

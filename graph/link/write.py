@@ -26,9 +26,22 @@ def _atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
+# A dataset format keeps the two graphs apart; a graph format can hold only one.
+_DATASET_FORMATS = {".trig": "trig", ".nq": "nquads"}
+_GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld"}
+
+
 def write_trig(result: LinkResult, path: Path) -> None:
-    """The LINKED and OUTSIDE graphs as TriG, replacing the file atomically."""
-    data = result.dataset.serialize(format="trig", encoding="utf-8")
+    """The LINKED and OUTSIDE graphs as TriG (or N-Quads), replacing the file atomically.
+
+    A graph format (.ttl, .nt, .rdf, .jsonld) gets the LINKED graph alone, ready for `--data`:
+    the OUTSIDE graph must never be reasoned over, and a single graph cannot keep it apart.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in _GRAPH_FORMATS:
+        data = result.linked.serialize(format=_GRAPH_FORMATS[suffix], encoding="utf-8")
+    else:
+        data = result.dataset.serialize(format=_DATASET_FORMATS.get(suffix, "trig"), encoding="utf-8")
     _atomic_write(path, data)
 
 
