@@ -4,8 +4,15 @@ The pipeline, one way:
     load      graph/load.py     ontology, facts (TriG, one graph per fact), user data
     validate  graph/build.py    unknown csto: terms, malformed files (file, line, column)
     reason    graph/reason.py   owlrl's OWL 2 RL closure into the inferred graph
+              graph/axioms.py   the member-dependent axioms, written from the member facts
     store     graph/store.py    Oxigraph: SPARQL over the named graphs, default = union
+              graph/stores.py   the same on disk or in a remote SPARQL 1.1 store (--store)
     explain   graph/explain.py  verdicts per requirement with the article's words
+              graph/justify.py  minimal sets of facts and axioms behind an entailment
+
+Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/export.py
+writes the Protégé bundle, graph/hermit.py runs HermiT on it, graph/docs.py documents the
+ontology.
 
     >>> from csto_kg.graph import build, explain
     >>> kg = build()
