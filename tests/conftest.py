@@ -3,12 +3,10 @@
 import os
 import subprocess
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import free_port, oxigraph_command
+from helpers import free_port, oxigraph_command, start_oxigraph
 
 # Before anything builds: never read the user's linked data or cache, never write there.
 _scratch = Path(tempfile.mkdtemp(prefix="csto-kg-tests-"))
@@ -48,23 +46,9 @@ def oxigraph(tmp_path_factory):
         location = tmp_path_factory.mktemp("wikidata") / "db"
         subprocess.run([oxigraph_command(), "load", "--location", str(location), "--file", str(WIKIDATA_FIXTURE)],
                        check=True, capture_output=True)
-        port = free_port()
-        proc = subprocess.Popen(
-            [oxigraph_command(), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        proc, base = start_oxigraph("serve-read-only", location, free_port())
         started.append(proc)
-        url = f"http://127.0.0.1:{port}/query"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                return proc, url
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    raise RuntimeError("oxigraph did not start")
-                time.sleep(0.05)
+        return proc, f"{base}/query"
 
     yield start
     for proc in started:

@@ -43,3 +43,38 @@ def stop_serve(process: subprocess.Popen) -> int:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def start_oxigraph(command: str, location, port: int) -> tuple[subprocess.Popen, str]:
+    """`oxigraph COMMAND` (serve or serve-read-only) on loopback; returns it and its base URL
+    once it answers a query."""
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([oxigraph_command(), command, "--location", str(location),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
+            return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("oxigraph did not start")
+            time.sleep(0.05)
+
+
+def post_update(url: str, text: str, token: str) -> int:
+    """A SPARQL Update to csto-kg serve at url, with a bearer token; the HTTP status."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as e:
+        return e.code

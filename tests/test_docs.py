@@ -6,10 +6,9 @@ from importlib.resources import files
 
 import pytest
 import rdflib
-from rdflib.namespace import SKOS
-
 from csto_kg.graph.docs import ontology_html
 from csto_kg.graph.namespaces import CSTO, OWL, RDF, RDFS
+from rdflib.namespace import SKOS
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
 

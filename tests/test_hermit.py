@@ -9,7 +9,6 @@ is a defect in the ontology: the test prints it.
 from pathlib import Path
 
 import pytest
-
 from csto_kg.graph.build import assemble, build
 from csto_kg.graph.errors import InconsistencyError
 from csto_kg.graph.export import export_bundle

@@ -13,12 +13,11 @@ from pathlib import Path
 import owlrl
 import pytest
 import rdflib
-from rdflib import URIRef
-
 from csto_kg.graph.build import build
-from csto_kg.graph.justify import Oracle, NotEntailedError, justify, units_of
+from csto_kg.graph.justify import NotEntailedError, Oracle, justify, units_of
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import CSTO, KG, RDF
+from rdflib import URIRef
 
 UTOPIA = URIRef("https://example.org/Utopia")
 MEMBERS = "kg:Armenia, kg:Belarus, kg:Kazakhstan, kg:Kyrgyzstan, kg:Russia, kg:Tajikistan"

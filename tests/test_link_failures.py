@@ -17,14 +17,13 @@ import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
-from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from csto_kg.cli.link import link as link_command
 from csto_kg.graph.link import (
     CONTACT_URL,

@@ -6,18 +6,16 @@ names each offending axiom in OWL functional syntax. It misses one case reasonin
 """
 
 import pyhornedowl
+import pyoxigraph as ox
 import pytest
 import rdflib
-from pyhornedowl.profile import check_profile
-
 from csto_kg.graph.axioms import member_states
 from csto_kg.graph.build import assemble, build
 from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDFS
 from csto_kg.graph.reason import to_rdflib
-
-import pyoxigraph as ox
+from pyhornedowl.profile import check_profile
 
 
 def horned(graph: rdflib.Graph):

@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from helpers import SERVE, start_serve, stop_serve
+from helpers import SERVE, post_update, start_serve, stop_serve
 
 TOKEN = "a-long-enough-token"
 from click.testing import CliRunner
@@ -18,16 +18,6 @@ from csto_kg.cli.serve import serve
 def get(url):
     with urllib.request.urlopen(url, timeout=30) as reply:
         return reply.status, reply.read()
-
-
-def post_update(url, text, token):
-    request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
-        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status
-    except urllib.error.HTTPError as e:
-        return e.code
 
 
 def test_serve_builds_answers_and_stops(tmp_path, kg):

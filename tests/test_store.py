@@ -6,14 +6,19 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from helpers import free_port, oxigraph_command, start_serve, stop_serve
+from helpers import (
+    free_port,
+    post_update,
+    start_oxigraph,
+    start_serve,
+    stop_serve,
+)
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 TOKEN = "a-long-enough-token"
@@ -35,21 +40,9 @@ def remote_store(tmp_path):
     running = []
 
     def start() -> str:
-        proc = subprocess.Popen([oxigraph_command(), "serve", "--location", str(location),
-                                 "--bind", f"127.0.0.1:{port}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, base = start_oxigraph("serve", location, port)
         running.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
-                return base
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    raise RuntimeError("oxigraph did not start")
-                time.sleep(0.05)
+        return base
 
     def stop() -> None:
         for proc in running:
@@ -230,16 +223,6 @@ def test_a_folder_that_is_not_a_store_is_refused(tmp_path):
 # -- serve ---------------------------------------------------------------------------------------
 
 
-def post_update(url, text):
-    request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
-        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status
-    except urllib.error.HTTPError as e:
-        return e.code
-
-
 def health(url):
     with urllib.request.urlopen(url + "health", timeout=30) as reply:
         return json.load(reply)
@@ -268,7 +251,7 @@ def test_serve_from_a_remote_store(remote_store, kg):
         with urllib.request.urlopen(url + "explain/azerbaijan?status=observer", timeout=30) as reply:
             assert json.load(reply)["eligible"] is False
         update = f'INSERT DATA {{ GRAPH <{USER}> {{ kg:MyThing rdfs:label "mine" }} }}'
-        assert post_update(url, update) in (200, 204)
+        assert post_update(url, update, TOKEN) in (200, 204)
         assert health(url)["graphs"]["user"]["triples"] == 1
         rows = remote_select(base, f'SELECT ?s WHERE {{ GRAPH <{USER}> {{ ?s ?p "mine" }} }}')
         assert [r["s"]["value"] for r in rows] == ["https://w3id.org/csto-kg/id/MyThing"]
@@ -284,7 +267,7 @@ def test_serve_from_an_on_disk_store_writes_updates_back(tmp_path, kg):
         assert health(url)["graphs"]["asserted"]["triples"] == kg.counts()["asserted"]
         assert "https://w3id.org/csto-kg/id/Azerbaijan" in sparqlwrapper_states(url)
         update = f'INSERT DATA {{ GRAPH <{USER}> {{ kg:MyThing rdfs:label "mine" }} }}'
-        assert post_update(url, update) in (200, 204)
+        assert post_update(url, update, TOKEN) in (200, 204)
         assert health(url)["graphs"]["user"]["triples"] == 1
     finally:
         assert stop_serve(process) == 0
