@@ -9,15 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .namespaces import ONTOLOGY
-
-_MEMBERS = """
-SELECT DISTINCT ?m WHERE {
-  GRAPH ?g { { ?m csto:memberOf kg:CSTO } UNION { ?m csto:hasStatus csto:MemberStatus } }
-  FILTER(?g IN (<https://w3id.org/csto-kg/graph/asserted>, <https://w3id.org/csto-kg/graph/implied>,
-                <https://w3id.org/csto-kg/graph/user>, <https://w3id.org/csto-kg/graph/linked>))
-} ORDER BY ?m
-"""
+from .namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE
 
 _PREFIXES = """
 @prefix csto: <https://w3id.org/csto-kg/ontology#> .
@@ -26,11 +18,25 @@ _PREFIXES = """
 """
 
 
-def member_states(store: ox.Store) -> list[ox.NamedNode]:
-    from .namespaces import PREFIXES
+_MEMBERSHIP = (
+    (ox.NamedNode(str(CSTO.memberOf)), ox.NamedNode(str(KG.CSTO))),
+    (ox.NamedNode(str(CSTO.hasStatus)), ox.NamedNode(str(CSTO.MemberStatus))),
+)
+_NOT_FACTS = {ox.NamedNode(g) for g in (ONTOLOGY, INFERRED, OUTSIDE)}
 
-    rows = store.query(_MEMBERS, prefixes=PREFIXES, use_default_graph_as_union=True)
-    return [row["m"] for row in rows if isinstance(row["m"], ox.NamedNode)]
+
+def member_states(store: ox.Store) -> list[ox.NamedNode]:
+    """The members the facts name (in any graph of facts, the default graph included)."""
+    return members_among(q for p, o in _MEMBERSHIP for q in store.quads_for_pattern(None, p, o, None))
+
+
+def members_among(quads) -> list[ox.NamedNode]:
+    members = {
+        q.subject for q in quads
+        if (q.predicate, q.object) in _MEMBERSHIP and q.graph_name not in _NOT_FACTS
+        and isinstance(q.subject, ox.NamedNode)
+    }
+    return sorted(members, key=lambda m: m.value)
 
 
 def _all_members(cls: str, prop: str, members: list[ox.NamedNode]) -> str:
@@ -53,5 +59,14 @@ def member_axioms(members: list[ox.NamedNode]) -> list[ox.Quad]:
         text += (f"csto:Candidate rdfs:subClassOf [ a owl:Restriction ; "
                  f"owl:onProperty csto:requiresConsentOf ; owl:hasValue <{m.value}> ] .\n")
     graph = ox.NamedNode(ONTOLOGY)
-    parsed = ox.parse(input=text.encode(), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
-    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in parsed]
+    # Blank nodes named by their order, so the same members always give the same quads and an
+    # update that changes the members can take the old axioms out again.
+    names: dict = {}
+
+    def stable(term):
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"csto-members-{len(names)}"))
+        return term
+
+    parsed = ox.parse(input=text.encode(), format=ox.RdfFormat.TURTLE)
+    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), graph) for t in parsed]

@@ -1,8 +1,8 @@
 """Build: load → validate → reason → store, cached by the inputs.
 
-owlrl takes seconds, so the reasoned result is written to the cache as N-Quads under a key
-made of every input's bytes, the implied-facts switch and this package's code; a second
-build on unchanged inputs only loads that file into Oxigraph.
+The reasoned result is written to the cache as N-Quads under a key made of every input's
+bytes, the implied-facts switch, the code that shapes a build and the versions of the
+libraries it runs on; a second build on unchanged inputs only loads that file into Oxigraph.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import os
 import tempfile
+from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
 
@@ -19,16 +20,16 @@ import pyoxigraph as ox
 from .axioms import member_axioms, member_states
 from .errors import InputError
 from .load import Sources, builtin_sources, read, read_quads
-from .namespaces import ASSERTED, CSTO, IMPLIED, INFERRED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
+from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
-from .reason import closure, from_rdflib, readable_inferences, to_rdflib
+from .reason import reason
 from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
-_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
-_REASONED = (ONTOLOGY, ASSERTED, IMPLIED, USER, LINKED)
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
-_BUILD_CODE = ("build.py", "load.py", "axioms.py", "reason.py", "namespaces.py")
+_BUILD_CODE = ("build.py", "load.py", "axioms.py", "reason.py", "rules.py", "namespaces.py")
+# ... and the libraries: a new version may parse or serialise differently.
+_BUILD_LIBRARIES = ("pyoxigraph", "owlrl")
 
 
 def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True) -> KnowledgeGraph:
@@ -58,10 +59,10 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
         except (SyntaxError, OSError):
             pass  # a damaged cache file is rebuilt, not trusted
     store = assemble(sources)
-    reason(store)
+    reasoner = reason(store)
     if cache:
         dump(store, cached)
-    return KnowledgeGraph(store, key)
+    return KnowledgeGraph(store, key, reasoner=reasoner)
 
 
 def cache_key(sources: Sources, implied: bool) -> str:
@@ -74,6 +75,8 @@ def cache_key(sources: Sources, implied: bool) -> str:
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
         digest.update(code.joinpath(name).read_bytes())
+    for library in _BUILD_LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}\n".encode())
     return digest.hexdigest()[:32]
 
 
@@ -122,18 +125,6 @@ def check_terms(quads: list[ox.Quad], declared: set[str], path: Path) -> None:
                 close = difflib.get_close_matches(local, names, n=3, cutoff=0.6)
                 hint = f" (did you mean {', '.join('csto:' + c for c in close)}?)" if close else ""
                 raise InputError(f"{path}: csto:{local} is not a term of the ontology{hint}")
-
-
-def reason(store: ox.Store) -> None:
-    """Add the readable part of the OWL 2 RL closure to the inferred graph."""
-    axiom_nodes = {q.subject for q in store.quads_for_pattern(None, _TYPE, _AXIOM, None)}
-    quads = [
-        q for g in _REASONED for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        if q.subject not in axiom_nodes
-    ]
-    graph = to_rdflib(quads)
-    closed = closure(graph)
-    store.extend(from_rdflib(readable_inferences(graph, closed), INFERRED))
 
 
 CACHE_ENTRIES = 32

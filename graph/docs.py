@@ -55,7 +55,7 @@ def ontology_graph() -> tuple[rdflib.Graph, set]:
     from .axioms import member_axioms, member_states
     from .build import assemble
     from .load import builtin_sources
-    from .reason import to_rdflib
+    from .bridge import to_rdflib
 
     store = assemble(builtin_sources(implied=False))
     graph = to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY)))

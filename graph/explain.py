@@ -141,16 +141,17 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
 
 
 def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode) -> None:
-    from .justify import justify
+    from .justify import Justifier
 
+    justify = Justifier(kg)
     agent = verdict["iri"]
     if verdict["eligible"] is not None:
         verb = CSTO.eligibleFor if verdict["eligible"] else CSTO.ineligibleFor
-        verdict["why"] = justify(kg, (agent, str(verb), status.value)).to_dict()
+        verdict["why"] = justify((agent, str(verb), status.value)).to_dict()
     for r in verdict["requirements"]:
         if r["result"] != "unknown":
             verb = CSTO.meets if r["result"] == "met" else CSTO.fails
-            r["why"] = justify(kg, (agent, str(verb), r["id"])).to_dict()
+            r["why"] = justify((agent, str(verb), r["id"])).to_dict()
 
 
 def _asserted_about(kg: KnowledgeGraph, agent: ox.NamedNode) -> list:

@@ -35,7 +35,7 @@ from .namespaces import (
     ASSERTED, CSTO, GRAPH_BASE, IMPLIED, INFERRED, LINKED, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF,
     RDFS, USER, XSD,
 )
-from .reason import to_rdflib
+from .bridge import to_rdflib
 from .store import KnowledgeGraph
 
 INFERRED_BY = "owlrl OWL 2 RL"

@@ -1,7 +1,7 @@
 """Justify: why does the graph entail a triple? A minimal set of asserted facts and ontology axioms.
 
-Black-box, the way Protégé's explanation workbench finds justifications: the reasoner (owlrl,
-the build's own) is only asked "does this set entail the triple?".
+Black-box, the way Protégé's explanation workbench finds justifications: the reasoner (the
+build's own, rules.Closure) is only asked "does this set entail the triple?".
 
   1. Units. Every input triple is one unit, except that an axiom written with blank nodes
      (a restriction, an intersection list, a GCI) is one unit with all its blank-node triples.
@@ -18,11 +18,9 @@ annotations the build writes (csto:fact, csto:quote).
 from __future__ import annotations
 
 import time
-import warnings
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-import owlrl
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -31,7 +29,8 @@ from rdflib.namespace import SKOS
 from .errors import CstoKgError
 from .load import Sources
 from .namespaces import ASSERTED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
-from .reason import to_rdflib
+from .bridge import to_rdflib
+from .rules import Closure
 from .store import KnowledgeGraph
 
 _GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED}
@@ -69,7 +68,6 @@ class Justification:
     axioms: list[Axiom] = field(default_factory=list)
     module_size: int = 0           # units in the expanded set before shrinking
     checks: int = 0                # entailment checks made
-    engine: str = "owlrl"          # which reasoners answered them (owlrl always has the last word)
     seconds: float = 0.0
 
     @property
@@ -148,43 +146,26 @@ def is_annotation(unit: Unit, annotation_props: set) -> bool:
 # -- the entailment oracle -------------------------------------------------------------------
 
 class Oracle:
-    """A reasoner asked one question: does this set of units entail the triple?
+    """The reasoner asked one question: does this set of units entail the triple?
 
-    engine "owlrl" is the build's reasoner and the judge of every answer; "reasonable" (Rust,
-    OWL 2 RL, about 50 times faster here) only narrows the search down before owlrl checks it.
-    """
+    It is the build's own (rules.Closure, owlrl's closure; tests check every justification
+    with plain owlrl as well), fast enough that a justification takes a few hundred checks."""
 
-    def __init__(self, triple, engine: str | None = "owlrl"):
+    def __init__(self, triple):
         self.triple = triple
-        self.engine = engine
+        self.target = tuple(_to_ox(x) for x in triple)
         self.checks = 0
+        self._converted: dict = {}
+
+    def _ox(self, unit: Unit) -> list:
+        if unit not in self._converted:
+            self._converted[unit] = [tuple(_to_ox(x) for x in t) for t in unit.triples]
+        return self._converted[unit]
 
     def __call__(self, units) -> bool:
         self.checks += 1
-        graph = rdflib.Graph()
-        for u in units:
-            for t in u.triples:
-                graph.add(t)
-        if self.triple in graph:
-            return True
-        if self.engine == "reasonable":
-            import reasonable
-
-            reasoner = reasonable.PyReasoner()
-            reasoner.from_graph(graph)
-            return self.triple in set(reasoner.reason())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-        return self.triple in graph
-
-
-def fast_engine() -> str | None:
-    try:
-        import reasonable  # noqa: F401
-    except ImportError:
-        return None
-    return "reasonable"
+        triples = {t for u in units for t in self._ox(u)}
+        return self.target in triples or self.target in Closure(triples)
 
 
 # -- the search ------------------------------------------------------------------------------
@@ -242,8 +223,8 @@ def shrink(units: list[Unit], entails: Oracle, window: int | None = None) -> lis
 
 # -- entry point -----------------------------------------------------------------------------
 
-def justify(source, triple, *, fast: bool = True) -> Justification:
-    """A minimal set of asserted triples and ontology axioms from which owlrl entails triple.
+def justify(source, triple) -> Justification:
+    """A minimal set of asserted triples and ontology axioms from which the triple follows.
 
     Args:
         source: a built KnowledgeGraph, an assembled pyoxigraph Store (build.assemble), or the
@@ -251,55 +232,52 @@ def justify(source, triple, *, fast: bool = True) -> Justification:
         triple: (subject, predicate, object) as rdflib terms, IRIs, N-Triples terms (<...>) or
             prefixed names with csto-kg's prefixes (kg:Azerbaijan, csto:ineligibleFor).
 
-        fast: narrow the search down with the `reasonable` package first, if installed; owlrl
-            checks the result and makes it minimal either way.
-
     Raises:
         NotEntailedError: the inputs do not entail the triple.
     """
-    start_time = time.perf_counter()
-    store = _store(source)
-    s, p, o = (_term(x) for x in triple)
-    if not _possibly_entailed(store, (s, p, o)):
-        raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
-    graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
-    annotation_props = {a for g in graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
-    # a stable order, so that the same inputs give the same justification every run
-    units = sorted((u for kind, g in graphs.items() for u in units_of(g, kind)), key=_canonical)
-    start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
-    # annotations first, as one window: they never take part in an OWL 2 RL derivation here,
-    # and dropping them early makes every later check smaller
-    order = lambda found: sorted(found, key=lambda u: not is_annotation(u, annotation_props))  # noqa: E731
-    judge = Oracle((s, p, o), "owlrl")
-    scout = Oracle((s, p, o), fast_engine() if fast else None)
-    kept = None
-    if scout.engine:
-        try:
-            module = expand(units, start, scout)
-            candidate = shrink(order(module), scout)
-        except NotEntailedError:
-            candidate = None  # the fast engine lacks a rule owlrl has: owlrl searches alone
-        if candidate is not None and judge(candidate):
-            kept = shrink(candidate, judge, window=1)
-    if kept is None:
+    return Justifier(source)(triple)
+
+
+class Justifier:
+    """justify() for several triples of one graph: the graph is split into units once."""
+
+    def __init__(self, source):
+        self.store = store = _store(source)
+        self.graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
+        self.annotation_props = {a for g in self.graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
+        # a stable order, so that the same inputs give the same justification every run
+        self.units = sorted((u for kind, g in self.graphs.items() for u in units_of(g, kind)), key=_canonical)
+        self.described = rdflib.Graph()
+        for g in self.graphs.values():
+            self.described += g
+        self.index = _fact_index(store)
+
+    def __call__(self, triple) -> Justification:
+        return self._justify(triple)
+
+    def _justify(self, triple) -> Justification:
+        start_time = time.perf_counter()
+        store, units, described, index = self.store, self.units, self.described, self.index
+        s, p, o = (_term(x) for x in triple)
+        if not _possibly_entailed(store, (s, p, o)):
+            raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
+        start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
+        # annotations first, as one window: they never take part in an OWL 2 RL derivation here,
+        # and dropping them early makes every later check smaller
+        order = lambda found: sorted(found, key=lambda u: not is_annotation(u, self.annotation_props))  # noqa: E731
+        judge = Oracle((s, p, o))
         module = expand(units, start, judge)
         kept = shrink(order(module), judge)
-
-    described = rdflib.Graph()
-    for g in graphs.values():
-        described += g
-    index = _fact_index(store)
-    result = Justification(
-        triple=(s.n3(), p.n3(), o.n3()),
-        label=_statement(described, (s, p, o)),
-        module_size=len(module),
-        checks=scout.checks + judge.checks,
-        engine=f"{scout.engine}, then owlrl" if scout.checks else "owlrl",
-    )
-    for unit in sorted(kept, key=lambda u: (u.kind == "ontology", _sort_key(u))):
-        result.axioms.append(_describe(unit, described, index))
-    result.seconds = time.perf_counter() - start_time
-    return result
+        result = Justification(
+            triple=(s.n3(), p.n3(), o.n3()),
+            label=_statement(described, (s, p, o)),
+            module_size=len(module),
+            checks=judge.checks,
+        )
+        for unit in sorted(kept, key=lambda u: (u.kind == "ontology", _sort_key(u))):
+            result.axioms.append(_describe(unit, described, index))
+        result.seconds = time.perf_counter() - start_time
+        return result
 
 
 def _store(source) -> ox.Store:

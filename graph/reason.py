@@ -1,91 +1,119 @@
-"""Reason: owlrl's OWL 2 RL closure, once per build, over the ontology and every fact graph.
+"""Reason: the OWL 2 RL closure of a graph's inputs, kept true as the inputs change.
 
-owlrl never stops on an inconsistency; it writes err:ErrorMessage triples into the closure
-(../shared/design/reasoning.md §1.2). They are turned into an InconsistencyError here, so an
-inconsistent graph is never served. What the closure adds is kept only where a person can
-read it: triples between named resources, without owlrl's reflexive owl:sameAs, literal
-subjects, and axiomatic triples about the RDF/RDFS/OWL vocabularies.
+Every graph of a build is reasoned over except two: `inferred`, which holds the result, and
+`outside`, open data kept apart on purpose. The owl:Axiom annotations that carry each fact's
+quote are about triples, not the world, and are left out. What the closure adds goes to the
+inferred graph only where a person can read it (rules.readable). An inconsistency is an
+InconsistencyError naming the resources with their labels: an inconsistent graph is never
+served, and a change that would make it so is refused.
 """
 
 from __future__ import annotations
 
-import warnings
-
-import owlrl
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, URIRef
 
 from .errors import InconsistencyError
-from .namespaces import OWL, RDF, RDFS, XSD
+from .namespaces import INFERRED, OUTSIDE, RDF, RDFS
+from .rules import Closure, is_schema, readable
 
-ERR = rdflib.Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
-_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
-
-
-def rdflib_term(term):
-    """One Oxigraph term as rdflib's (a plain string stays plain, as rdflib writes it)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+_TYPE = ox.NamedNode(str(RDF.type))
+_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
+_LABEL = ox.NamedNode(str(RDFS.label))
+NOT_REASONED = frozenset({ox.NamedNode(INFERRED), ox.NamedNode(OUTSIDE)})
 
 
-def to_rdflib(quads) -> rdflib.Graph:
-    graph = rdflib.Graph()
-    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=data.decode("utf-8"), format="nt")
-    return graph
+def reasoned_triples(quads) -> set:
+    """The triples the reasoner reads, from a store's quads."""
+    quads = [q for q in quads if q.graph_name not in NOT_REASONED]
+    annotations = {q.subject for q in quads if q.predicate == _TYPE and q.object == _AXIOM}
+    return {(q.subject, q.predicate, q.object) for q in quads if q.subject not in annotations}
 
 
-def from_rdflib(triples, graph: str) -> list[ox.Quad]:
-    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
-    target = ox.NamedNode(graph)
-    return [ox.Quad(t.subject, t.predicate, t.object, target)
-            for t in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+class Reasoner:
+    """The closure of a set of input triples and its readable inferences.
+
+    `change(added, removed)` moves it to new inputs: an addition that brings no new schema is
+    reasoned incrementally (semi-naive, from the new triples only); a removal or a schema change
+    is reasoned afresh, which costs what a build's reasoning costs. Either way the result is the
+    closure a fresh build would compute (tests/test_incremental.py).
+    """
+
+    def __init__(self, triples):
+        self.closure = Closure(triples)
+        if self.closure.errors:
+            raise InconsistencyError(self._readable(self.closure.errors))
+        self.inferred = {t for t in self.closure.triples if t not in self.closure.base and readable(t)}
+
+    def prepare_for_changes(self) -> "Reasoner":
+        """Build now the indexes a retraction needs, so that the first one is as quick as the rest."""
+        self.closure._term_index()
+        return self
+
+    @property
+    def inputs(self) -> set:
+        return self.closure.base
+
+    def change(self, added, removed) -> tuple[set, set]:
+        """Move to inputs + added - removed; returns (inferences gained, inferences lost).
+
+        Raises InconsistencyError, and then nothing has changed."""
+        added = set(added) - self.closure.base
+        removed = set(removed) & self.closure.base
+        if not added and not removed:
+            return set(), set()
+        if any(is_schema(t) for t in added | removed):
+            return self._afresh((self.closure.base - removed) | added)
+        before = set(self.closure.base) if removed else None
+        touched = set(added) | removed
+        if removed:
+            retracted = self.closure.retract(removed)
+            if retracted is None:
+                return self._afresh((self.closure.base - removed) | added)
+            touched |= retracted
+        if added:
+            touched |= self.closure.extend(added)
+            if self.closure.errors:
+                messages = self._readable(self.closure.errors)
+                if before is None:
+                    self.closure.undo(set())
+                else:
+                    self.closure = Closure(before)
+                raise InconsistencyError(messages)
+        gained, lost = set(), set()
+        for t in touched:
+            now = t in self.closure.triples and t not in self.closure.base and readable(t)
+            if now and t not in self.inferred:
+                gained.add(t)
+            elif not now and t in self.inferred:
+                lost.add(t)
+        self.inferred |= gained
+        self.inferred -= lost
+        return gained, lost
+
+    def _afresh(self, inputs) -> tuple[set, set]:
+        fresh = Reasoner(inputs)
+        gained, lost = fresh.inferred - self.inferred, self.inferred - fresh.inferred
+        self.closure, self.inferred = fresh.closure, fresh.inferred
+        return gained, lost
+
+    def _readable(self, messages) -> list[str]:
+        """owlrl's messages with each IRI followed by its label, so a person sees what clashes."""
+        out = []
+        for message in sorted(messages):
+            text = message
+            for token in set(message.replace("'", " ").replace('"', " ").replace("(", " ")
+                             .replace(")", " ").replace(",", " ").split()):
+                if token.startswith("http"):
+                    labels = self.closure.objects(ox.NamedNode(token), _LABEL)
+                    if labels:
+                        text = text.replace(token, f"{token} ({sorted(x.value for x in labels)[0]})")
+            out.append(text)
+        return out
 
 
-def closure(graph: rdflib.Graph) -> rdflib.Graph:
-    """The OWL 2 RL closure of graph (a new graph); raises InconsistencyError."""
-    closed = rdflib.Graph()
-    for t in graph:
-        closed.add(t)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
-    errors = sorted(str(m) for m in closed.objects(None, ERR.error))
-    if errors:
-        raise InconsistencyError([_readable(m, graph) for m in errors])
-    return closed
-
-
-def _readable(message: str, graph: rdflib.Graph) -> str:
-    """owlrl's message with each IRI followed by its label, so a person sees which things clash."""
-    out = message
-    for token in set(message.replace("'", " ").replace('"', " ").split()):
-        if token.startswith("http"):
-            label = graph.value(URIRef(token), RDFS.label)
-            if label:
-                out = out.replace(token, f"{token} ({label})")
-    return out
-
-
-def readable_inferences(graph: rdflib.Graph, closed: rdflib.Graph):
-    """What the closure adds that a person would want to see."""
-    for s, p, o in closed:
-        if (s, p, o) in graph:
-            continue
-        if isinstance(s, (BNode, Literal)) or isinstance(o, BNode):
-            continue
-        if p == OWL.sameAs and s == o:
-            continue
-        if str(s).startswith(_BUILTIN) or (p == RDF.type and o in (OWL.Thing, RDFS.Resource)):
-            continue
-        if p in (RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty) and s == o:
-            continue
-        yield s, p, o
+def reason(store: ox.Store) -> Reasoner:
+    """Reason over a store's inputs and write the readable inferences to its inferred graph."""
+    reasoner = Reasoner(reasoned_triples(store.quads_for_pattern(None, None, None, None)))
+    graph = ox.NamedNode(INFERRED)
+    store.extend(ox.Quad(s, p, o, graph) for s, p, o in reasoner.inferred)
+    return reasoner

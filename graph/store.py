@@ -7,12 +7,15 @@ does not (see ../shared/design/endpoint.md: `ASK { FILTER(false) }`, `CONSTRUCT 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError, ServiceNotAllowedError
-from .namespaces import GRAPHS, PREFIXES
+from .axioms import member_axioms, members_among
+from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
+from .namespaces import GRAPHS, INFERRED, PREFIXES
+from .reason import Reasoner, reasoned_triples
 
 # Strings, IRIs and comments: where a SPARQL keyword is not a keyword.
 _NOT_CODE = re.compile(
@@ -32,6 +35,14 @@ def keyword_present(text: str, keyword: str) -> bool:
     return re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", code, re.IGNORECASE) is not None
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an update did to the store, quad by quad."""
+
+    added: set = field(default_factory=set)
+    removed: set = field(default_factory=set)
+
+
 class KnowledgeGraph:
     """A built graph: its named graphs in one Oxigraph store, the default graph their union.
 
@@ -44,9 +55,10 @@ class KnowledgeGraph:
     shared = False  # whether the data lives outside this process, where others may change it
 
     def __init__(self, store: ox.Store, key: str = "", location: Path | None = None,
-                 persist_to: Path | None = None):
+                 persist_to: Path | None = None, reasoner=None):
         self.store = store
         self.key = key
+        self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         self.location = location  # the on-disk store this reads, if any
         self.persist_to = persist_to  # the on-disk store updates are also written to, if any
 
@@ -71,9 +83,61 @@ class KnowledgeGraph:
         """The quads matching a pattern (None matches anything; graph None: every graph)."""
         return self.store.quads_for_pattern(subject, predicate, object, graph)
 
-    def update(self, text: str) -> None:
-        """Run a SPARQL 1.1 Update (raises SyntaxError, OSError or ValueError as Oxigraph does)."""
+    # -- changing, with the reasoning kept true --------------------------------------------
+
+    @property
+    def reasoner(self) -> Reasoner:
+        """The closure behind the inferred graph: the build's, or computed from the store once.
+        A shared store may have been changed by another process, so it is read afresh."""
+        if self._reasoner is None or self.shared:
+            self._reasoner = Reasoner(reasoned_triples(self.quads()))
+        return self._reasoner
+
+    def update(self, text: str) -> Change:
+        """Run a SPARQL 1.1 Update, then bring the member axioms and the inferred graph in line
+        with the new data, before anyone reads it: inferences are added and retracted, and the
+        inferred graph is again the closure a fresh build would compute.
+
+        An update that makes the graph inconsistent is undone whole and raises
+        InconsistencyError; a malformed one raises SyntaxError, OSError or ValueError as
+        Oxigraph does. Returns the quads it added and removed, the inferences included.
+        """
+        reasoner = self.reasoner
+        before = set(self.quads())
+        self._run_update(text)
+        quads = set(self.quads())
+        try:
+            quads = self._follow(reasoner, before, quads)
+        except InconsistencyError:
+            self._apply(add=before - quads, remove=quads - before, current=quads)
+            raise
+        return Change(added=quads - before, removed=before - quads)
+
+    def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
+        """The member axioms and inferences for the data in quads; returns the quads after."""
+        add, remove = set(), set()
+        old, new = members_among(before), members_among(quads)
+        if old != new:
+            was, now = set(member_axioms(old)), set(member_axioms(new))
+            remove |= (was & quads) - now
+            add |= now - quads
+        inputs = reasoned_triples((quads - remove) | add)
+        reasoner.change(inputs - reasoner.inputs, reasoner.inputs - inputs)
+        inferred = ox.NamedNode(INFERRED)
+        served = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name == inferred}
+        remove |= {ox.Quad(*t, inferred) for t in served - reasoner.inferred}
+        add |= {ox.Quad(*t, inferred) for t in reasoner.inferred - served}
+        self._apply(add=add, remove=remove, current=quads)
+        return (quads - remove) | add
+
+    def _run_update(self, text: str) -> None:
         self.store.update(text, prefixes=PREFIXES)
+
+    def _apply(self, *, add: set, remove: set, current: set) -> None:
+        """Change the store by whole quads (current: what it holds now)."""
+        for q in remove:
+            self.store.remove(q)
+        self.store.extend(add)
         if self.location is not None:
             self.store.flush()
 
@@ -90,17 +154,19 @@ class KnowledgeGraph:
         memory.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
         return KnowledgeGraph(memory, self.key, persist_to=self.location)
 
-    def persist_update(self, text: str) -> None:
-        """Write an update to the on-disk store this in-memory copy came from, if any. The
-        server's web process does this, never its zygote or a worker (RocksDB's threads do not
-        survive a fork), and closes the store again at once."""
+    def persist_update(self, change: "Change") -> None:
+        """Write an update's change to the on-disk store this in-memory copy came from, if any.
+        The server's web process does this, never its zygote or a worker (RocksDB's threads do
+        not survive a fork), and closes the store again at once."""
         if self.persist_to is None:
             return
         from .stores import open_disk_for_writing
 
         disk = open_disk_for_writing(self.persist_to)
         try:
-            disk.update(text, prefixes=PREFIXES)
+            for q in change.removed:
+                disk.remove(q)
+            disk.extend(change.added)
             disk.flush()
         finally:
             del disk

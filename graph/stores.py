@@ -127,6 +127,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         self.timeout = timeout
         self.location = None
         self.persist_to = None
+        self._reasoner = None
         self._snapshot: ox.Store | None = None
 
     @property
@@ -214,11 +215,46 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     # writing
 
-    def update(self, text: str) -> None:
+    def _run_update(self, text: str) -> None:
         self._request(self.update_url, "POST",
                       urllib.parse.urlencode({"update": _PROLOGUE + text}).encode(),
                       {"Content-Type": "application/x-www-form-urlencoded"}, what="update")
         self._snapshot = None
+
+    def _apply(self, *, add: set, remove: set, current: set) -> None:
+        """DELETE DATA / INSERT DATA where the quads can be named; a graph whose removals hold a
+        blank node (which no update can name) is replaced whole with a Graph Store PUT."""
+        graphs = {q.graph_name for q in add | remove}
+        whole = {q.graph_name for q in remove if isinstance(q.subject, ox.BlankNode)
+                 or isinstance(q.object, ox.BlankNode)}
+        for graph in whole:
+            triples = [q.triple for q in (current - remove) | add if q.graph_name == graph]
+            self._put(graph, triples)
+
+        def block(quads):
+            by_graph: dict = {}
+            for q in quads:
+                if q.graph_name not in whole:
+                    by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            return " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" if isinstance(g, ox.NamedNode) else " ".join(ts)
+                            for g, ts in by_graph.items())
+
+        parts = []
+        if block(remove):
+            parts.append(f"DELETE DATA {{ {block(remove)} }}")
+        if block(add):
+            parts.append(f"INSERT DATA {{ {block(add)} }}")
+        if parts and graphs - whole:
+            self._run_update(" ;\n".join(parts))
+        self._snapshot = None
+
+    def _put(self, graph, triples) -> None:
+        url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph.value})}"
+        if triples:
+            self._request(url, "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                          {"Content-Type": _NTRIPLES}, what=f"PUT of <{graph.value}>")
+        else:
+            self._request(url, "DELETE", None, {}, what=f"DELETE of <{graph.value}>", missing_ok=True)
 
     def put_graphs(self, built: KnowledgeGraph) -> None:
         """Replace each of the build's named graphs with a Graph Store Protocol PUT (an empty one

@@ -81,6 +81,8 @@ def create_app(kg, config: dict | None = None) -> Flask:
         explain=settings["EXPLAIN"],
     )
     counts = jobs.graph_counts(context)
+    if token is not None and not getattr(kg, "shared", False):
+        kg.reasoner.prepare_for_changes()  # held by the zygote: each update reasons incrementally
     pool = WorkerPool(
         context,
         size=int(settings["WORKERS"]),

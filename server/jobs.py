@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import pyoxigraph as ox
-from csto_kg.graph.errors import CstoKgError, QueryError, ServiceNotAllowedError, UnknownStateError
+from csto_kg.graph.errors import (
+    CstoKgError,
+    InconsistencyError,
+    QueryError,
+    ServiceNotAllowedError,
+    UnknownStateError,
+)
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
 from csto_kg.graph.store import keyword_present
 from csto_kg.graph.stores import StoreError
@@ -118,12 +124,15 @@ def check_update_is_local(text: str) -> None:
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 
-def apply_update(ctx: WorkerContext, text: str) -> None:
+def apply_update(ctx: WorkerContext, text: str):
+    """Run an update and reason over its result; returns the change (quads in and out)."""
     check_update_is_local(text)
     try:
-        ctx.kg.update(text)
+        return ctx.kg.update(text)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {e}") from None
+    except InconsistencyError as e:
+        raise Refused(409, f"the update was not applied: {e}") from None
     except StoreError as e:
         raise Refused(502, str(e)) from None
     except QueryError as e:
@@ -132,10 +141,10 @@ def apply_update(ctx: WorkerContext, text: str) -> None:
         raise Refused(400, f"update failed: {e}") from None
 
 
-def persist_update(ctx: WorkerContext, text: str) -> None:
-    """Write an update through to the on-disk store an in-memory graph was loaded from."""
+def persist_update(ctx: WorkerContext, change) -> None:
+    """Write an update's change through to the on-disk store an in-memory graph was loaded from."""
     try:
-        ctx.kg.persist_update(text)
+        ctx.kg.persist_update(change)
     except (CstoKgError, OSError, SyntaxError, ValueError) as e:
         raise Refused(503, f"the update could not be saved to the store, so it was not applied: {e}") from None
 

@@ -34,6 +34,8 @@ import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recvfds, sendfds
 
+from csto_kg.graph.store import keyword_present
+
 from .errors import Refused
 
 log = logging.getLogger("csto_kg.server")
@@ -174,8 +176,7 @@ def _trial(context, text, timeout, update_job, me):
         conn = Connection(theirs.detach())
         _die_with_parent(me)
         try:
-            update_job(context, text)
-            conn.send(("ok", None))
+            conn.send(("ok", update_job(context, text)))
         except Refused as e:
             conn.send(("refused", e))
         except Exception:
@@ -196,6 +197,15 @@ def _trial(context, text, timeout, update_job, me):
 
 
 # -- The web process's side -------------------------------------------------------------------
+
+
+_PATTERN_KEYWORDS = ("WHERE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING", "SERVICE")
+
+
+def data_only(text: str) -> bool:
+    """Whether an update is made of INSERT DATA and DELETE DATA operations alone."""
+    return keyword_present(text, "DATA") and not any(keyword_present(text, k) for k in _PATTERN_KEYWORDS)
+
 
 
 class Worker:
@@ -397,10 +407,13 @@ class WorkerPool:
             self.run(self._update_job, timeout, text=text)
             return self.run(self._counts_job, timeout)
         if self._persist_job is None:
-            return self._update(text, timeout, ("trial", "apply"))
+            # INSERT DATA and DELETE DATA evaluate no pattern, so they cannot run away: the zygote
+            # applies them (and reasons over them) at once, without a timed trial first.
+            phases = ("apply",) if data_only(text) else ("trial", "apply")
+            return self._update(text, timeout, phases)
         with self._persist_lock:
-            self._update(text, timeout, ("trial",))  # Refused unless it finishes in time
-            self._persist_job(self.context, text)  # Refused if it cannot be saved: not applied
+            change = self._update(text, timeout, ("trial",))  # Refused unless it finishes in time
+            self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
             return self._update(text, timeout, ("apply",))
 
     def _update(self, text: str, timeout: float, phases: tuple[str, ...]):

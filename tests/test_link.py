@@ -30,7 +30,7 @@ from csto_kg.graph.link import (
 )
 from csto_kg.graph.load import builtin_sources, read_quads
 from csto_kg.graph.namespaces import ASSERTED, CSTO, INFERRED, KG, LINKED, OUTSIDE, WD
-from csto_kg.graph.reason import rdflib_term
+from csto_kg.graph.bridge import rdflib_term
 from csto_kg.graph.store import KnowledgeGraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS

@@ -14,7 +14,7 @@ from csto_kg.graph.build import assemble, build
 from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDFS
-from csto_kg.graph.reason import to_rdflib
+from csto_kg.graph.bridge import to_rdflib
 from pyhornedowl.profile import check_profile
 
 

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
-from ..reason import rdflib_term
+from ..bridge import rdflib_term
 from .endpoint import LinkError
 from .queries import CSTO_QID, ISO_PROPERTIES, UN_QID
 

@@ -1,0 +1,44 @@
+"""The one crossing between the two RDF engines: Oxigraph's terms and rdflib's.
+
+Oxigraph stores and queries; rdflib is where its ecosystem is needed (owlready2's and
+py-horned-owl's inputs, the Protégé bundle's Turtle, owlrl in the tests). A plain string
+stays plain, as rdflib writes it.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_term(term):
+    """One Oxigraph term as rdflib's."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_rdflib(triples) -> rdflib.Graph:
+    """Oxigraph quads or triples as one rdflib graph."""
+    graph = rdflib.Graph()
+    items = [ox.Triple(q.subject, q.predicate, q.object) if isinstance(q, ox.Quad) else
+             (ox.Triple(*q) if isinstance(q, tuple) else q) for q in triples]
+    data = ox.serialize(items, format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    return graph
+
+
+def from_rdflib(triples) -> set:
+    """rdflib triples as Oxigraph (s, p, o) tuples."""
+    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
+    return {(t.subject, t.predicate, t.object)
+            for t in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)}

@@ -1,0 +1,103 @@
+"""Verdicts follow every change: an update is reasoned over before it is acknowledged, inferences
+are added and retracted, and the inferred graph is what a fresh build of the same data holds."""
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from csto_kg.graph import build, explain
+from csto_kg.graph.errors import InconsistencyError
+from csto_kg.graph.namespaces import INFERRED, USER
+from helpers import post_update, start_serve, stop_serve
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
+TOKEN = "a-long-enough-token"
+STATE = "<https://example.org/Ruritania>"
+GIVEN = f"{STATE} csto:consentGivenBy kg:Belarus"
+WITHHELD = f"{STATE} csto:consentWithheldBy kg:Belarus"
+OBJECT = f"DELETE DATA {{ GRAPH <{USER}> {{ {GIVEN} }} }} ; INSERT DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }}"
+RELENT = f"DELETE DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }} ; INSERT DATA {{ GRAPH <{USER}> {{ {GIVEN} }} }}"
+CONTRADICT = f"INSERT DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }}"
+
+
+def inferred(kg) -> set:
+    return {q.triple for q in kg.quads(None, None, None, ox.NamedNode(INFERRED))}
+
+
+def rebuilt(tmp_path, text: str):
+    path = tmp_path / "changed.ttl"
+    path.write_text(text)
+    return build([path], cache=False)
+
+
+def test_an_objection_makes_an_eligible_state_ineligible_and_its_withdrawal_restores_it(tmp_path):
+    kg = build([RURITANIA], cache=False)
+    assert explain(kg, "Ruritania", "partner")["eligible"] is True
+    change = kg.update(OBJECT)
+    verdict = explain(kg, "Ruritania", "partner")
+    assert verdict["eligible"] is False
+    assert {r["id"].rsplit("#")[-1]: r["result"] for r in verdict["requirements"]}["ConsensusRequirement"] == "failed"
+    assert any(q.triple[1].value.endswith("eligibleFor") for q in change.removed)
+    objection = RURITANIA.read_text().replace("csto:consentGivenBy kg:Armenia, kg:Belarus,",
+                                              "csto:consentWithheldBy kg:Belarus ; csto:consentGivenBy kg:Armenia,")
+    assert inferred(kg) == inferred(rebuilt(tmp_path, objection))
+    kg.update(RELENT)
+    assert explain(kg, "Ruritania", "partner")["eligible"] is True
+    assert inferred(kg) == inferred(build([RURITANIA], cache=False))
+
+
+def test_an_update_that_makes_the_graph_inconsistent_is_refused_and_changes_nothing():
+    kg = build([RURITANIA], cache=False)
+    before = set(kg.quads())
+    with pytest.raises(InconsistencyError, match="Belarus"):
+        kg.update(CONTRADICT)
+    assert set(kg.quads()) == before
+
+
+def test_a_new_member_rewrites_the_member_axioms_and_the_verdicts(tmp_path):
+    kg = build([RURITANIA], cache=False)
+    member = "<https://example.org/Freedonia> a csto:State ; csto:memberOf kg:CSTO"
+    kg.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")
+    assert explain(kg, "Ruritania", "partner")["eligible"] is None  # no word on relations with Freedonia
+    fresh = rebuilt(tmp_path, RURITANIA.read_text() + "\n<https://example.org/Freedonia> a csto:State ; "
+                    "csto:memberOf kg:CSTO .\n")
+    assert inferred(kg) == inferred(fresh)
+    ontology = ox.NamedNode("https://w3id.org/csto-kg/graph/ontology")
+
+    def member_axioms(graph):
+        return {q for q in graph.quads(None, None, None, ontology) if "csto-members" in str(q)}
+
+    assert member_axioms(kg) == member_axioms(fresh) and "Freedonia" in str(member_axioms(kg))
+    assert kg.counts()["ontology"] == fresh.counts()["ontology"]
+
+
+def test_data_written_to_the_default_graph_is_reasoned_over_too():
+    kg = build([RURITANIA], cache=False)
+    kg.update(f"DELETE DATA {{ GRAPH <{USER}> {{ {GIVEN} }} }} ; INSERT DATA {{ {WITHHELD} }}")
+    assert explain(kg, "Ruritania", "partner")["eligible"] is False
+
+
+def eligible(url: str) -> bool:
+    sparql = SPARQLWrapper(url + "sparql")
+    sparql.setQuery(f"PREFIX csto: <https://w3id.org/csto-kg/ontology#> ASK {{ {STATE} csto:eligibleFor csto:PartnerStatus }}")
+    sparql.setReturnFormat(JSON)
+    return sparql.queryAndConvert()["boolean"]
+
+
+def test_the_endpoint_serves_the_verdict_of_each_update_on_the_next_query():
+    process, url = start_serve("--data", str(RURITANIA), "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    try:
+        assert eligible(url) is True
+        assert post_update(url, OBJECT, TOKEN) in (200, 204)
+        assert eligible(url) is False
+        assert post_update(url, RELENT, TOKEN) in (200, 204)
+        assert eligible(url) is True
+        assert post_update(url, CONTRADICT, TOKEN) == 409
+        assert eligible(url) is True
+        with urllib.request.urlopen(url + "explain/Ruritania?status=partner", timeout=30) as reply:
+            assert json.load(reply)["eligible"] is True
+    finally:
+        assert stop_serve(process) == 0
