@@ -3,7 +3,8 @@
 The pipeline, one way:
     load      graph/load.py     ontology, facts (TriG, one graph per fact), user data
     validate  graph/build.py    unknown csto: terms, malformed files (file, line, column)
-    reason    graph/reason.py   owlrl's OWL 2 RL closure into the inferred graph
+    reason    graph/reason.py   the closure of the inputs into the inferred graph, kept true by changes
+              graph/rules.py    the OWL 2 RL/RDF rules as owlrl applies them, run semi-naively
               graph/axioms.py   the member-dependent axioms, written from the member facts
     store     graph/store.py    Oxigraph: SPARQL over the named graphs, default = union
               graph/stores.py   the same on disk or in a remote SPARQL 1.1 store (--store)
@@ -12,7 +13,7 @@ The pipeline, one way:
 
 Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/export.py
 writes the Protégé bundle, graph/hermit.py runs HermiT on it, graph/docs.py documents the
-ontology.
+ontology; graph/bridge.py is the one crossing between Oxigraph's terms and rdflib's.
 
     >>> from csto_kg.graph import build, explain
     >>> kg = build()
