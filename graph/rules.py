@@ -76,7 +76,7 @@ def is_schema(t) -> bool:
 
 def _text(term) -> str:
     """A term as owlrl's messages print it (rdflib's str)."""
-    return term.value if not isinstance(term, ox.BlankNode) else term.value
+    return term.value
 
 
 def _integer(term):
@@ -508,7 +508,6 @@ class Closure:
         for r, p in self.pairs(ONP):
             on[r].append(p)
         sub_prop = self.triples
-
         def restrictions(pred):
             out = defaultdict(list)  # filler -> (R, p)
             for r, y in self.pairs(pred):
