@@ -145,13 +145,15 @@ def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode)
 
     justify = Justifier(kg)
     agent = verdict["iri"]
-    if verdict["eligible"] is not None:
-        verb = CSTO.eligibleFor if verdict["eligible"] else CSTO.ineligibleFor
-        verdict["why"] = justify((agent, str(verb), status.value)).to_dict()
+    lemmas = []
     for r in verdict["requirements"]:
         if r["result"] != "unknown":
-            verb = CSTO.meets if r["result"] == "met" else CSTO.fails
-            r["why"] = justify((agent, str(verb), r["id"])).to_dict()
+            triple = (agent, str(CSTO.meets if r["result"] == "met" else CSTO.fails), r["id"])
+            r["why"] = justify(triple).to_dict()
+            lemmas.append(triple)
+    if verdict["eligible"] is not None:
+        verb = CSTO.eligibleFor if verdict["eligible"] else CSTO.ineligibleFor
+        verdict["why"] = justify((agent, str(verb), status.value), lemmas).to_dict()
 
 
 def _asserted_about(kg: KnowledgeGraph, agent: ox.NamedNode) -> list:

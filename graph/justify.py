@@ -5,11 +5,16 @@ build's own, rules.Closure) is only asked "does this set entail the triple?".
 
   1. Units. Every input triple is one unit, except that an axiom written with blank nodes
      (a restriction, an intersection list, a GCI) is one unit with all its blank-node triples.
-  2. Expand. Starting from the units that mention the conclusion's terms, add the units that
-     mention the terms of those, ring by ring, until owlrl entails the triple.
-  3. Shrink. Drop halves, then quarters ... then single units, keeping each drop after which
-     the rest still entails the triple. The last pass tries every unit alone, so the result is
-     minimal: removing any one member loses the entailment (the entailment is monotone).
+  2. Facts. The facts are ordered ring by ring from the conclusion's terms (ring 0 mentions
+     one of them, ring k+1 shares a term with ring k); the shortest prefix that entails the
+     triple together with the whole ontology is found by doubling, then halving, and shrunk.
+     Each such check is a trial extension of the ontology's closure, computed once.
+  3. Axioms. With those facts fixed, the same for the ontology's axioms (annotations and bare
+     declarations last, and dropped in one check when they are not needed).
+  Shrinking drops halves, then quarters ... then single units, keeping each drop after which
+  the rest still entails the triple; the last pass tries every unit alone, so the result is
+  minimal: removing any one member loses the entailment (the entailment is monotone, and a
+  fact needed with the whole ontology is needed with any part of it).
 
 Each asserted fact comes back with its fact number and the article's words, from the owl:Axiom
 annotations the build writes (csto:fact, csto:quote).
@@ -20,6 +25,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
@@ -38,6 +44,8 @@ _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 # Predicates that state an axiom about their (blank) subject rather than describe it.
 _AXIOM_PREDICATES = {RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf,
                      OWL.equivalentProperty, OWL.propertyDisjointWith, OWL.inverseOf, RDFS.domain, RDFS.range}
+_DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual,
+                 RDFS.Class, RDF.Property, OWL.Ontology}
 _ANNOTATION = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionInfo, OWL.versionIRI}
 
 
@@ -89,6 +97,17 @@ class Unit:
     kind: str
     triples: tuple  # rdflib triples
 
+    @cached_property
+    def ox(self) -> tuple:
+        """The same triples as pyoxigraph terms, as the reasoner reads them."""
+        return tuple(tuple(_to_ox(x) for x in t) for t in self.triples)
+
+    @cached_property
+    def terms(self) -> frozenset:
+        """The IRIs and literals the unit mentions, outside the RDF/RDFS/OWL vocabulary."""
+        return frozenset(x for t in self.triples for x in t
+                         if isinstance(x, Literal) or (isinstance(x, URIRef) and not str(x).startswith(_BUILTIN)))
+
 
 def units_of(graph: rdflib.Graph, kind: str) -> list[Unit]:
     """Split a graph into units: triples with a named subject, or a blank subject's axiom
@@ -129,18 +148,16 @@ def units_of(graph: rdflib.Graph, kind: str) -> list[Unit]:
     return list(unique.values())
 
 
-def terms(unit: Unit) -> set:
-    """The IRIs and literals a unit mentions, outside the RDF/RDFS/OWL vocabulary."""
-    out = set()
-    for t in unit.triples:
-        for x in t:
-            if isinstance(x, Literal) or (isinstance(x, URIRef) and not str(x).startswith(_BUILTIN)):
-                out.add(x)
-    return out
-
-
 def is_annotation(unit: Unit, annotation_props: set) -> bool:
     return all(p in _ANNOTATION or p in annotation_props for _, p, _ in unit.triples)
+
+
+def is_inert(unit: Unit, annotation_props: set) -> bool:
+    """An annotation or a bare declaration (x a owl:Class): seldom part of a derivation, so
+    tried last when growing a module and dropped first when shrinking it."""
+    if is_annotation(unit, annotation_props):
+        return True
+    return len(unit.triples) == 1 and unit.triples[0][1] == RDF.type and unit.triples[0][2] in _DECLARATIONS
 
 
 # -- the entailment oracle -------------------------------------------------------------------
@@ -149,23 +166,29 @@ class Oracle:
     """The reasoner asked one question: does this set of units entail the triple?
 
     It is the build's own (rules.Closure, owlrl's closure; tests check every justification
-    with plain owlrl as well), fast enough that a justification takes a few hundred checks."""
+    with plain owlrl as well). Each question is asked of `given` plus the units, either afresh
+    or, with `over`, as a trial extension of a closure computed once (the whole ontology's,
+    while the facts are chosen), which costs only the facts' own consequences."""
 
-    def __init__(self, triple):
+    def __init__(self, triple, given=(), over: Closure | None = None):
         self.triple = triple
         self.target = tuple(_to_ox(x) for x in triple)
         self.checks = 0
-        self._converted: dict = {}
-
-    def _ox(self, unit: Unit) -> list:
-        if unit not in self._converted:
-            self._converted[unit] = [tuple(_to_ox(x) for x in t) for t in unit.triples]
-        return self._converted[unit]
+        self.given = list(given)
+        self.over = over
 
     def __call__(self, units) -> bool:
         self.checks += 1
-        triples = {t for u in units for t in self._ox(u)}
-        return self.target in triples or self.target in Closure(triples)
+        triples = {t for u in [*self.given, *units] for t in u.ox}
+        if self.target in triples:
+            return True
+        if self.over is None:
+            return self.target in Closure(triples)
+        self.over.extend(triples)
+        try:
+            return self.target in self.over
+        finally:
+            self.over.undo()
 
 
 # -- the search ------------------------------------------------------------------------------
@@ -174,7 +197,7 @@ def rings(units: list[Unit], start: set) -> list[list[Unit]]:
     """Units by distance from the start terms: ring 0 mentions one of them, ring k+1 shares a
     term with ring k."""
     by_term = defaultdict(list)
-    unit_terms = [terms(u) for u in units]
+    unit_terms = [u.terms for u in units]
     for i, ts in enumerate(unit_terms):
         for t in ts:
             by_term[t].append(i)
@@ -194,13 +217,31 @@ def rings(units: list[Unit], start: set) -> list[list[Unit]]:
     return out
 
 
-def expand(units: list[Unit], start: set, entails: Oracle) -> list[Unit]:
-    chosen: list[Unit] = []
-    for ring in rings(units, start):
-        chosen += ring
-        if entails(chosen):
-            return chosen
-    raise NotEntailedError(f"the graph does not entail {' '.join(x.n3() for x in entails.triple)}")
+def expand(units: list[Unit], start: set, entails: Oracle, annotation_props: set = frozenset(),
+           first: list[Unit] = ()) -> list[Unit]:
+    """The shortest prefix that entails, of the units ordered ring by ring (inert units last,
+    `first` before all): found by doubling the prefix, then halving the last step, so that the
+    checks stay small and the module handed to shrink() is a few dozen units, not the graph."""
+    ahead = [u for u in dict.fromkeys(first) if u in set(units)]
+    ordered = ahead + sorted((u for ring in rings(units, start) for u in ring if u not in set(ahead)),
+                             key=lambda u: is_inert(u, annotation_props))
+    if entails([]):
+        return []
+    size = 1
+    while size < len(ordered) and not entails(ordered[:size]):
+        size *= 2
+    if size >= len(ordered):
+        size = len(ordered)
+        if not entails(ordered):
+            raise NotEntailedError(f"the graph does not entail {' '.join(x.n3() for x in entails.triple)}")
+    low, high = size // 2, size  # the prefix of length high entails, of length low does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if entails(ordered[:middle]):
+            high = middle
+        else:
+            low = middle
+    return ordered[:high]
 
 
 def shrink(units: list[Unit], entails: Oracle, window: int | None = None) -> list[Unit]:
@@ -246,33 +287,48 @@ class Justifier:
         self.graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
         self.annotation_props = {a for g in self.graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
         # a stable order, so that the same inputs give the same justification every run
-        self.units = sorted((u for kind, g in self.graphs.items() for u in units_of(g, kind)), key=_canonical)
+        units = sorted((u for kind, g in self.graphs.items() for u in units_of(g, kind)), key=_canonical)
+        self.facts = [u for u in units if u.kind != "ontology"]
+        self.axioms = [u for u in units if u.kind == "ontology"]
         self.described = rdflib.Graph()
         for g in self.graphs.values():
             self.described += g
         self.index = _fact_index(store)
+        self._found: dict[tuple, list[Unit]] = {}
 
-    def __call__(self, triple) -> Justification:
-        return self._justify(triple)
+    def __call__(self, triple, lemmas=()) -> Justification:
+        """The justification of triple; lemmas are triples justified before by this Justifier
+        from which it may follow (a verdict from its requirements): their units are tried first."""
+        first = [u for lemma in lemmas for u in self._found.get(tuple(_term(x) for x in lemma), ())]
+        return self._justify(triple, first)
 
-    def _justify(self, triple) -> Justification:
+    @cached_property
+    def ontology_closure(self) -> Closure:
+        """The closure of every ontology axiom: the facts are chosen as trial extensions of it."""
+        return Closure({t for u in self.axioms for t in u.ox})
+
+    def _justify(self, triple, first: list[Unit]) -> Justification:
         start_time = time.perf_counter()
-        store, units, described, index = self.store, self.units, self.described, self.index
+        store, described, index = self.store, self.described, self.index
         s, p, o = (_term(x) for x in triple)
         if not _possibly_entailed(store, (s, p, o)):
             raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
         start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
-        # annotations first, as one window: they never take part in an OWL 2 RL derivation here,
-        # and dropping them early makes every later check smaller
-        order = lambda found: sorted(found, key=lambda u: not is_annotation(u, self.annotation_props))  # noqa: E731
-        judge = Oracle((s, p, o))
-        module = expand(units, start, judge)
-        kept = shrink(order(module), judge)
+        facts_judge = Oracle((s, p, o), over=self.ontology_closure)
+        facts = shrink(expand(self.facts, start, facts_judge, self.annotation_props, first), facts_judge)
+        judge = Oracle((s, p, o), given=facts)
+        module = expand(self.axioms, start, judge, self.annotation_props, first)
+        inert = [u for u in module if is_inert(u, self.annotation_props)]
+        if inert and judge([u for u in module if u not in inert]):
+            module = [u for u in module if u not in inert]  # one check that spares one per unit
+        axioms = shrink(module, judge)
+        kept = facts + axioms
+        self._found[(s, p, o)] = kept
         result = Justification(
             triple=(s.n3(), p.n3(), o.n3()),
             label=_statement(described, (s, p, o)),
-            module_size=len(module),
-            checks=judge.checks,
+            module_size=len(facts) + len(module),
+            checks=facts_judge.checks + judge.checks,
         )
         for unit in sorted(kept, key=lambda u: (u.kind == "ontology", _sort_key(u))):
             result.axioms.append(_describe(unit, described, index))
@@ -453,8 +509,9 @@ def _unit_label(unit: Unit, graph: rdflib.Graph) -> str:
     local = bound(rdflib.Graph())
     for t in unit.triples:
         local.add(t)
-    for t in graph.triples((None, RDFS.label, None)):
-        local.add(t)
+    for term in {x for t in unit.triples for x in t if isinstance(x, URIRef)}:
+        for label in graph.objects(term, RDFS.label):
+            local.add((term, RDFS.label, label))
     if p in _AXIOM_WORDS:
         return f"{_class(local, s)} {_AXIOM_WORDS[p]} {_class(local, o)}"
     if p == RDF.type and o in _CHARACTERISTICS:

@@ -75,7 +75,7 @@ class Reasoner:
             if self.closure.errors:
                 messages = self._readable(self.closure.errors)
                 if before is None:
-                    self.closure.undo(set())
+                    self.closure.undo()
                 else:
                     self.closure = Closure(before)
                 raise InconsistencyError(messages)

@@ -236,6 +236,7 @@ class Closure:
         self.fixed: set = set()  # what owlrl adds once, at the start: never retracted
         self.errors: set[str] = set()
         self._journal: list | None = None
+        self._before: tuple = ()
         self._datatypes_used: set = set()
         self.tables: Tables | None = None
         self._run(self._seed() + self._add_base(triples), schema_changed=True)
@@ -275,6 +276,9 @@ class Closure:
 
         Raise nothing: inconsistencies land in `errors`; `undo()` takes the addition back."""
         self._journal = []
+        triples = [t for t in dict.fromkeys(triples) if t not in self.base]
+        self._before = (triples, set(self.errors), set(self._datatypes_used), set(self.fixed), self._equality,
+                        self.tables)
         new = self._add_base(triples)
         schema = any(is_schema(t) for t in new)
         self._run(new, schema_changed=schema)
@@ -293,7 +297,7 @@ class Closure:
         over, queue = set(gone), list(gone)
         while queue:
             for d in list(self._fact_rules(queue.pop())):
-                if d in self.triples and d not in over and d not in self.fixed and d not in self.base - gone:
+                if d in self.triples and d not in over and d not in self.fixed and (d not in self.base or d in gone):
                     over.add(d)
                     queue.append(d)
         if any(is_schema(t) for t in over):
@@ -311,14 +315,13 @@ class Closure:
         self._journal = None
         return touched
 
-    def undo(self, errors_before: set[str]) -> None:
-        """Take back the last extend()."""
+    def undo(self) -> None:
+        """Take back the last extend(), leaving the closure as it was before it."""
         for t in self._journal or ():
             self._remove(t)
-            self.base.discard(t)
+        added, self.errors, self._datatypes_used, self.fixed, self._equality, self.tables = self._before
+        self.base.difference_update(added)
         self._journal = None
-        self.errors = set(errors_before)
-        self.tables = Tables(self)
 
     def _add_base(self, triples) -> list:
         new = []
