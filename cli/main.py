@@ -72,22 +72,48 @@ def list_queries():
 @click.option("--status", type=click.Choice(["observer", "partner"]), help="One status; both by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--why", is_flag=True, help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
+@click.option("--assume", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="What if the facts in FILE (RDF) held? The verdict with them, and what they change.")
 @build_options
 @fails_cleanly
-def explain(state, status, fmt, why, data, no_implied, no_linked, store):
+def explain(state, status, fmt, why, assume, data, no_implied, no_linked, store):
     """Eligibility of STATE (a name, an IRI or a Wikidata id) with each requirement and its evidence."""
     import json
 
     from csto_kg.graph import explain as explain_state
+    from csto_kg.graph import what_if
 
     from .output import explanation_text
 
     kg = build_from(data, no_implied, no_linked, store)
-    verdicts = [explain_state(kg, state, s, why=why) for s in ([status] if status else ["observer", "partner"])]
+    facts = (_read_bytes(assume), _rdf_format(assume)) if assume is not None else None
+
+    def verdict(status):
+        if facts is None:
+            return explain_state(kg, state, status, why=why)
+        return what_if(kg, state, facts[0], status, why=why, fmt=facts[1], where=str(assume))
+
+    verdicts = [verdict(s) for s in ([status] if status else ["observer", "partner"])]
     if fmt == "json":
         click.echo(json.dumps(verdicts[0] if status else verdicts, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(explanation_text(v) for v in verdicts), nl=False)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise click.BadParameter(f"{path}: {e.strerror}", param_hint="--assume") from None
+
+
+def _rdf_format(path: Path):
+    from csto_kg.graph.load import FORMATS
+
+    if path.suffix.lower() not in FORMATS:
+        raise click.BadParameter(f"{path}: unknown RDF file extension (known: {', '.join(sorted(FORMATS))})",
+                                 param_hint="--assume")
+    return FORMATS[path.suffix.lower()]
 
 
 @cli.command("build")

@@ -64,6 +64,12 @@ _VERDICT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT (not enough
 def explanation_text(v: dict) -> str:
     out = io.StringIO()
     out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
+    if "what_if" in v:
+        w = v["what_if"]
+        was = _VERDICT[w["eligible_before"]] if w["known_before"] else "not in the graph"
+        out.write(f"  with {w['assumed_triples']} assumed triples; without them: {was}\n")
+        for c in w["changed"]:
+            out.write(f"    {c['label']}: {c['before']} → {c['after']}\n")
     if "why" in v:
         out.write(justification_text(v["why"], indent="  "))
     for r in v["requirements"]:

@@ -8,7 +8,7 @@ The pipeline, one way:
               graph/axioms.py   the member-dependent axioms, written from the member facts
     store     graph/store.py    Oxigraph: SPARQL over the named graphs, default = union
               graph/stores.py   the same on disk or in a remote SPARQL 1.1 store (--store)
-    explain   graph/explain.py  verdicts per requirement with the article's words
+    explain   graph/explain.py  verdicts per requirement with the article's words; what-if verdicts
               graph/justify.py  minimal sets of facts and axioms behind an entailment
 
 Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/export.py
@@ -24,7 +24,7 @@ Nothing here prints or exits; the CLI and the server do.
 """
 
 from .build import build
-from .explain import explain
+from .explain import explain, what_if
 from .store import KnowledgeGraph
 
-__all__ = ["build", "explain", "KnowledgeGraph"]
+__all__ = ["build", "explain", "what_if", "KnowledgeGraph"]

@@ -14,11 +14,12 @@ import difflib
 import pyoxigraph as ox
 
 from .errors import CstoKgError, UnknownStateError
-from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, USER, WD
+from .namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
+from .load import parse_quads
 from .store import KnowledgeGraph
 
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
-GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked"}
+GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked", ASSUMED: "assumed"}
 
 _AGENTS = """
 SELECT DISTINCT ?agent ?label WHERE {
@@ -47,7 +48,7 @@ _EVIDENCE = """
 SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHERE {
   { GRAPH ?g { %(agent)s ?p ?o } BIND(%(agent)s AS ?s) }
   UNION { GRAPH ?g { ?s ?p %(agent)s } BIND(%(agent)s AS ?o) }
-  FILTER(?g IN (%(asserted)s, %(implied)s, %(user)s, %(linked)s))
+  FILTER(?g IN (%(graphs)s))
   OPTIONAL {
     GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o }
     OPTIONAL { ?ax csto:fact ?fact . ?fact dcterms:identifier ?id .
@@ -140,6 +141,37 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     return verdict
 
 
+def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, why: bool = False,
+            fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, where: str = "the assumed facts") -> dict:
+    """The verdict on state if facts (Turtle, or fmt) were added, kg left as it is.
+
+    The verdict is explain()'s over the graph plus the facts, which are evidence of kind
+    "assumed"; `what_if` says how it differs from the served graph's: the verdict before and
+    after, and each requirement whose result changed. The state may be one the facts introduce.
+    Raises InputError for facts that do not parse, InconsistencyError for facts that clash.
+    """
+    data = facts.encode("utf-8") if isinstance(facts, str) else bytes(facts)
+    graph = ox.NamedNode(ASSUMED)
+    assumed = [ox.Quad(q.subject, q.predicate, q.object, graph)
+               for q in parse_quads(data, fmt, where=where)]
+    after = explain(kg.assuming(assumed), state, status, why=why)
+    try:
+        before = explain(kg, after["iri"], status)
+    except UnknownStateError:
+        before = None  # a state the facts introduce: nothing was known of it
+    results = {r["id"]: r["result"] for r in before["requirements"]} if before else {}
+    after["what_if"] = {
+        "assumed_triples": len(set(assumed)),
+        "known_before": before is not None,
+        "eligible_before": before["eligible"] if before else None,
+        "verdict_changed": (before["eligible"] if before else None) != after["eligible"],
+        "changed": [{"id": r["id"], "label": r["label"], "before": results.get(r["id"], "unknown"),
+                     "after": r["result"]}
+                    for r in after["requirements"] if results.get(r["id"], "unknown") != r["result"]],
+    }
+    return after
+
+
 def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode) -> None:
     from .justify import Justifier
 
@@ -158,9 +190,8 @@ def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode)
 
 def _asserted_about(kg: KnowledgeGraph, agent: ox.NamedNode) -> list:
     """Every asserted triple about agent, with the fact, words and source behind it."""
-    graphs = {name: ox.NamedNode(iri) for name, iri in
-              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
-    return list(kg.query(_sparql(_EVIDENCE, agent=agent, **graphs)))
+    graphs = ", ".join(str(ox.NamedNode(iri)) for iri in GRAPH_NAMES)
+    return list(kg.query(_sparql(_EVIDENCE, agent=agent, graphs=graphs)))
 
 
 def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> list[dict]:

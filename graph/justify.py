@@ -34,12 +34,13 @@ from rdflib.namespace import SKOS
 
 from .errors import CstoKgError
 from .load import Sources
-from .namespaces import ASSERTED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
+from .namespaces import ASSERTED, ASSUMED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
 from .bridge import to_rdflib
 from .rules import Closure
 from .store import KnowledgeGraph
 
-_GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED}
+_GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED,
+           "assumed": ASSUMED}
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 # Predicates that state an axiom about their (blank) subject rather than describe it.
 _AXIOM_PREDICATES = {RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf,
@@ -57,7 +58,7 @@ class NotEntailedError(CstoKgError):
 class Axiom:
     """One member of a justification: an asserted fact or an ontology axiom."""
 
-    kind: str                 # ontology | asserted | implied | user | linked
+    kind: str                 # ontology | asserted | implied | user | linked | assumed
     label: str                # in words, with the entities' labels
     turtle: str               # the unit's triples as Turtle (prefixes as in PREFIXES)
     ntriples: str             # the same as N-Triples

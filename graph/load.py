@@ -77,10 +77,15 @@ def read_quads(path: Path) -> list[ox.Quad]:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    return parse_quads(data, fmt, where=str(path), base_iri=path.resolve().as_uri())
+
+
+def parse_quads(data: bytes, fmt: ox.RdfFormat, where: str, base_iri: str | None = None) -> list[ox.Quad]:
+    """Parse RDF; InputError names where it comes from, with the line and column."""
     try:
-        return list(ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True))
+        return list(ox.parse(input=data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as e:
-        raise InputError(f"{path}: {e}") from None
+        raise InputError(f"{where}: {e}") from None
 
 
 def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad]:

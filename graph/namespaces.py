@@ -18,6 +18,8 @@ IMPLIED = GRAPH_BASE + "implied"
 USER = GRAPH_BASE + "user"
 LINKED = GRAPH_BASE + "linked"
 INFERRED = GRAPH_BASE + "inferred"
+# Facts a what-if question assumes (graph/explain.py what_if): never part of a build.
+ASSUMED = GRAPH_BASE + "assumed"
 # Open-data facts kept beside the reasoning graph, never reasoned over (e.g. Wikidata's P530).
 OUTSIDE = GRAPH_BASE + "outside"
 GRAPHS = {
@@ -48,5 +50,5 @@ PREFIXES = {
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_IRI", "GRAPHS", "PREFIXES",
-    "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE",
+    "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

@@ -49,6 +49,12 @@ class Reasoner:
         self.closure._term_index()
         return self
 
+    def copy(self) -> "Reasoner":
+        """An independent reasoner in the same state: changing one leaves the other as it was."""
+        other = Reasoner.__new__(Reasoner)
+        other.closure, other.inferred = self.closure.copy(), set(self.inferred)
+        return other
+
     @property
     def inputs(self) -> set:
         return self.closure.base

@@ -241,6 +241,20 @@ class Closure:
         self.tables: Tables | None = None
         self._run(self._seed() + self._add_base(triples), schema_changed=True)
 
+    def copy(self) -> "Closure":
+        """An independent closure with the same triples (the compiled tables, never changed in
+        place, are shared)."""
+        other = Closure.__new__(Closure)
+        other.__dict__.update(self.__dict__)
+        other.base, other.triples = set(self.base), set(self.triples)
+        for name in ("_sp", "_po", "_p", "_by_s", "_by_o"):
+            index = getattr(self, name)
+            if index is not None:
+                setattr(other, name, defaultdict(set, {k: set(v) for k, v in index.items()}))
+        other.fixed, other.errors, other._datatypes_used = set(self.fixed), set(self.errors), set(self._datatypes_used)
+        other._journal, other._before = None, ()
+        return other
+
     # -- reading ------------------------------------------------------------------------------
 
     def __contains__(self, t) -> bool:

@@ -113,6 +113,18 @@ class KnowledgeGraph:
             raise
         return Change(added=quads - before, removed=before - quads)
 
+    def assuming(self, quads) -> "KnowledgeGraph":
+        """A copy in memory with quads added and reasoned over, this graph left as it was: the
+        graph a what-if question is asked of. Raises InconsistencyError when the quads clash
+        with the graph."""
+        store = ox.Store()
+        store.bulk_extend(self.quads())
+        other = KnowledgeGraph(store, reasoner=self.reasoner.copy())
+        before = set(other.quads())
+        store.extend(quads)
+        other._follow(other.reasoner, before, set(other.quads()))
+        return other
+
     def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
         """The member axioms and inferences for the data in quads; returns the quads after."""
         add, remove = set(), set()

@@ -29,7 +29,6 @@ DEFAULTS = {
     "WORKERS": min(4, max(2, os.cpu_count() or 2)),
     "QUEUE_TIMEOUT": None,         # seconds to wait for a free worker; default TIMEOUT
     "NAMED_QUERIES": None,         # callable giving NamedQuery objects; default csto_kg.queries
-    "EXPLAIN": None,               # explain(kg, state, status=...); default csto_kg.graph.explain
 }
 
 
@@ -78,7 +77,6 @@ def create_app(kg, config: dict | None = None) -> Flask:
         kg=kg,
         max_rows=int(settings["MAX_ROWS"]),
         allowed_services=tuple(settings["ALLOWED_SERVICES"] or ()),
-        explain=settings["EXPLAIN"],
     )
     counts = jobs.graph_counts(context)
     if token is not None and not getattr(kg, "shared", False):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pyoxigraph as ox
 from csto_kg.graph.errors import (
@@ -54,8 +53,6 @@ class WorkerContext:
     kg: object  # csto_kg.graph.store.KnowledgeGraph, or graph.stores.RemoteKnowledgeGraph
     max_rows: int = 100_000
     allowed_services: tuple[str, ...] = ()
-    explain: Callable | None = None
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -168,17 +165,21 @@ def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
 # -- Explanations ---------------------------------------------------------------------------
 
 
-def explain_state(ctx: WorkerContext, state: str, status: str) -> bytes:
-    explain = ctx.explain
-    if explain is None:
-        try:
-            from csto_kg.graph.explain import explain
-        except ImportError:
-            raise Refused(501, "explanations are not available in this build") from None
+def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | None = None,
+                  fmt: str = "turtle") -> bytes:
+    """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts."""
+    from csto_kg.graph.explain import explain, what_if
+
     try:
-        verdict = explain(ctx.kg, state, status=status)
+        if facts is None:
+            verdict = explain(ctx.kg, state, status=status)
+        else:
+            rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "n-triples" else ox.RdfFormat.TURTLE
+            verdict = what_if(ctx.kg, state, facts, status=status, fmt=rdf_format)
     except UnknownStateError as e:
         raise Refused(404, str(e), {"suggestions": list(e.suggestions)}) from None
+    except InconsistencyError as e:
+        raise Refused(409, f"the assumed facts contradict the graph: {e}") from None
     except StoreError as e:
         raise Refused(502, str(e)) from None
     except CstoKgError as e:

@@ -56,11 +56,34 @@ def health():
     return body, (200 if workers["alive"] else 503)
 
 
+# The media types a what-if body may have; N-Triples is read as such, the rest as Turtle.
+FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/plain": "turtle",
+              "application/n-triples": "n-triples"}
+
+
 @bp.get("/explain/<path:name>")
 def explain(name: str):
+    body = state().pool.run(jobs.explain_state, timeout=state().timeout, state=name, status=_status())
+    return Response(body, 200, mimetype="application/json")
+
+
+@bp.post("/explain/<path:name>")
+def what_if(name: str):
+    """The verdict if the facts in the body (Turtle) held: nothing is written to the graph."""
+    media = (request.mimetype or "text/turtle").lower()
+    if media not in FACT_TYPES:
+        raise Refused(415, f"send the facts to assume as Turtle (Content-Type: text/turtle), not {media}")
+    facts = request.get_data(cache=False)
+    if not facts.strip():
+        raise Refused(400, "the request body is empty: send the facts to assume, as Turtle")
+    st = state()
+    body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=_status(), facts=facts,
+                       fmt=FACT_TYPES[media])
+    return Response(body, 200, mimetype="application/json")
+
+
+def _status() -> str:
     status = request.args.get("status", "observer")
     if status not in STATUSES:
         raise Refused(400, f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    st = state()
-    body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=status)
-    return Response(body, 200, mimetype="application/json")
+    return status
