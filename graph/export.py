@@ -6,9 +6,9 @@
     user.ttl        the user's --data files, if any; imports asserted
     linked.ttl      open-data facts from `csto-kg link`, if any; imports asserted
     inputs.ttl      no axioms of its own: imports every input above. Open it and run HermiT.
-    inferred.ttl    what owlrl entails and no input asserts: memberships in named classes and
+    inferred.ttl    what the OWL 2 RL rules entail and no input asserts: memberships in named classes and
                     property assertions between named individuals, each annotated
-                    `csto:inferredBy "owlrl OWL 2 RL"`; imports inputs
+                    `csto:inferredBy` naming the reasoner; imports inputs
     merged.ttl      all of the above in one ontology, for tools that do not follow imports
     catalog-v001.xml  maps every ontology IRI and version IRI above to its file, so Protégé
                     resolves owl:imports with no network (../shared/design/reasoning.md §4)
@@ -38,7 +38,7 @@ from .namespaces import (
 from .bridge import to_rdflib
 from .store import KnowledgeGraph
 
-INFERRED_BY = "owlrl OWL 2 RL"
+INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"
 CATALOG = "catalog-v001.xml"
 
 _BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -92,7 +92,7 @@ _TITLES = {
     "user": "CSTO eligibility: the user's data",
     "linked": "CSTO eligibility: facts linked from open data",
     "inputs": "CSTO eligibility: every input of the build (open this and run HermiT)",
-    "inferred": "CSTO eligibility: what owlrl (OWL 2 RL) infers",
+    "inferred": "CSTO eligibility: what the OWL 2 RL rules infer",
     "merged": "CSTO eligibility: ontology, facts and inferences in one file",
 }
 
@@ -334,7 +334,7 @@ def header_comment(name: str) -> str:
     lines = {
         "csto": "The CSTO eligibility ontology, with the member-dependent axioms of this build.",
         "inputs": "Imports every input of the build. Open this file in Protégé and run HermiT.",
-        "inferred": "Inferred assertions, each annotated csto:inferredBy \"owlrl OWL 2 RL\".",
+        "inferred": "Inferred assertions, each annotated csto:inferredBy with the reasoner that entailed it.",
         "merged": "Ontology, inputs and inferred assertions (annotated csto:inferredBy) in one file.",
     }
     text = lines.get(name, _TITLES.get(name, ""))
