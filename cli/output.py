@@ -63,7 +63,13 @@ _VERDICT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT (not enough
 
 def explanation_text(v: dict) -> str:
     out = io.StringIO()
-    out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
+    if v["candidate"]:
+        out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
+    else:
+        out.write(f"{v['state']} — {v['status']} status: NO VERDICT (not a candidate: it seeks no status)\n")
+    for held in v["holds"]:
+        source = f" ({held['fact']})" if held["fact"] else ""
+        out.write(f"  holds {held['status']} status already{source}\n")
     if "what_if" in v:
         w = v["what_if"]
         was = _VERDICT[w["eligible_before"]] if w["known_before"] else "not in the graph"
@@ -85,7 +91,9 @@ def explanation_text(v: dict) -> str:
         if r["result"] == "unknown" and not r["evidence"]:
             out.write("            nothing in the graph says either way\n")
         for s in r["stated_by"]:
-            by = ", ".join(x for x in (s["speaker"], s["date"]) if x)
+            date = s["date"] and (f"{s['date']}, date implied ({s['date_fact']})"
+                                  if (s["date_fact"] or "").startswith("I") else s["date"])
+            by = ", ".join(x for x in (s["speaker"], date) if x)
             out.write(f"            required by {s['fact']} ({by}): “{s['quote']}”\n")
     return out.getvalue()
 

@@ -46,8 +46,7 @@ SELECT DISTINCT ?p ?value ?cls WHERE {
 
 _EVIDENCE = """
 SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHERE {
-  { GRAPH ?g { %(agent)s ?p ?o } BIND(%(agent)s AS ?s) }
-  UNION { GRAPH ?g { ?s ?p %(agent)s } BIND(%(agent)s AS ?o) }
+  GRAPH ?g { %(agent)s ?p ?o } BIND(%(agent)s AS ?s)
   FILTER(?g IN (%(graphs)s))
   OPTIONAL {
     GRAPH ?g { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o }
@@ -65,13 +64,23 @@ SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHER
   BIND(COALESCE(?quote, ?note) AS ?words)
 } ORDER BY ?id ?s ?p ?o"""
 
+# The statuses the agent holds already (a member state's is inferred), with the fact that says so.
+_HOLDS = """
+SELECT DISTINCT ?status ?label ?id WHERE {
+  %(agent)s csto:hasStatus ?status . ?status rdfs:label ?label .
+  OPTIONAL { ?ax owl:annotatedSource %(agent)s ; owl:annotatedProperty csto:hasStatus ; owl:annotatedTarget ?status ;
+                 csto:fact/dcterms:identifier ?id }
+} ORDER BY ?label"""
+
 _STATED_BY = """
-SELECT DISTINCT ?id ?quote ?who ?date WHERE {
+SELECT DISTINCT ?id ?quote ?who ?date ?dateFact WHERE {
   %(r)s csto:statedIn ?statement .
   ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
   ?fact dcterms:identifier ?id ; csto:quote ?quote .
   OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?who }
-  OPTIONAL { ?statement dcterms:date ?date }
+  OPTIONAL { ?statement dcterms:date ?date
+    OPTIONAL { ?dateAxiom owl:annotatedSource ?statement ; owl:annotatedProperty dcterms:date ;
+                          owl:annotatedTarget ?date ; csto:fact/dcterms:identifier ?dateFact } }
 } ORDER BY ?id ?who"""
 
 
@@ -134,6 +143,9 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
         "iri": iri,
         "status": status,
         "eligible": eligible,
+        "candidate": bool(kg.query(_sparql("ASK { %(a)s a csto:Candidate }", a=agent))),
+        "holds": [{"status": row["label"].value, "iri": row["status"].value, "fact": _value(row["id"])}
+                  for row in kg.query(_sparql(_HOLDS, agent=agent))],
         "requirements": requirements,
     }
     if why:
@@ -230,7 +242,8 @@ def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode) -> list[dict]:
     statements: dict[str, dict] = {}
     for row in kg.query(_sparql(_STATED_BY, r=requirement)):
         entry = statements.setdefault(row["id"].value, {
-            "fact": row["id"].value, "quote": row["quote"].value, "speaker": None, "date": _value(row["date"])})
+            "fact": row["id"].value, "quote": row["quote"].value, "speaker": None, "date": _value(row["date"]),
+            "date_fact": _value(row["dateFact"])})
         who = _value(row["who"])
         if who and who not in (entry["speaker"] or "").split(", "):
             entry["speaker"] = f"{entry['speaker']}, {who}" if entry["speaker"] else who

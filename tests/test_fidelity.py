@@ -1,0 +1,53 @@
+"""The graph says what the article says: verdicts only for candidates, evidence about the state
+explained, statuses it holds, and what the article leaves implied shown as implied."""
+
+from csto_kg.graph import explain
+from csto_kg.graph.namespaces import KG
+
+VERDICTS = "SELECT DISTINCT ?s WHERE { { ?s csto:eligibleFor ?status } UNION { ?s csto:ineligibleFor ?status } }"
+MEMBERS = ("Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan")
+
+
+def test_only_the_candidate_gets_a_verdict_without_filtering_on_candidate(kg):
+    # the member states are listed as members (F19–F25); only Azerbaijan seeks a status (F30)
+    assert {row["s"].value for row in kg.query(VERDICTS)} == {KG + "Azerbaijan"}
+
+
+def test_without_the_implied_facts_nobody_gets_a_verdict(kg_stated_only):
+    assert list(kg_stated_only.query(VERDICTS)) == []
+
+
+def test_a_member_state_is_no_candidate_and_holds_member_status(kg):
+    for member in MEMBERS:
+        for status in ("observer", "partner"):
+            verdict = explain(kg, member, status)
+            assert verdict["candidate"] is False and verdict["eligible"] is None, member
+            assert [h["status"] for h in verdict["holds"]] == ["member"], member
+
+
+def test_evidence_is_about_the_state_explained(kg):
+    verdict = explain(kg, "Armenia", "observer")
+    evidence = [e for r in verdict["requirements"] for e in r["evidence"]]
+    assert evidence and all(e["triple"][0] == KG + "Armenia" for e in evidence)
+    assert not any("Azerbaijan" in e["text"] for e in evidence)
+
+
+def test_serbia_holds_observer_status_already_as_the_article_says(kg):
+    # "while Afghanistan and Serbia have an observer status in the organization"
+    for state, fact in (("Serbia", "F27"), ("Afghanistan", "F26")):
+        verdict = explain(kg, state, "observer")
+        assert verdict["holds"] == [{"status": "observer", "iri": verdict["holds"][0]["iri"], "fact": fact}]
+        assert verdict["candidate"] is False and verdict["eligible"] is None
+
+
+def test_the_ratification_is_stated_to_be_under_way(kg):
+    # "CSTO countries are now undergoing the appropriate procedures to ratify the document"
+    ask = f"ASK {{ GRAPH <https://w3id.org/csto-kg/graph/asserted> {{ <{KG}StatusRatification> csto:underWay true }} }}"
+    assert kg.query(ask)
+
+
+def test_an_implied_date_shows_as_implied_in_explain(kg):
+    verdict = explain(kg, "Azerbaijan", "observer")
+    stated = {s["fact"]: s for r in verdict["requirements"] for s in r["stated_by"]}
+    assert stated["F73"]["date"] == "2019-07-04" and stated["F73"]["date_fact"] == "I10"  # "Semerikov also added"
+    assert stated["F69"]["date_fact"] is not None and stated["F69"]["date_fact"].startswith("F")
