@@ -320,6 +320,7 @@ class Closure:
         self._term_index()
         for t in over:
             self._remove(t)
+        over |= self._forget_literals({x for t in gone for x in (t[0], t[2]) if isinstance(x, ox.Literal)})
         terms = {x for s, _, o in over for x in (s, o)}
         again = [(x, p, o) for x in terms for p, o in self._by_s.get(x, ())]
         again += [(s, p, x) for x in terms for s, p in self._by_o.get(x, ())]
@@ -328,6 +329,20 @@ class Closure:
         touched = over | set(self._journal)
         self._journal = None
         return touched
+
+    def _forget_literals(self, literals) -> set:
+        """The datatype facts of literals no triple mentions any more, taken out as a fresh
+        closure would lack them."""
+        out = set()
+        for term in literals:
+            if any(True for _ in self._by_o.get(term, ())):
+                continue
+            for p, o in list(self._by_s.get(term, ())):
+                if (term, p, o) in self.fixed:
+                    self._remove((term, p, o))
+                    self.fixed.discard((term, p, o))
+                    out.add((term, p, o))
+        return out
 
     def undo(self) -> None:
         """Take back the last extend(), leaving the closure as it was before it."""

@@ -51,3 +51,13 @@ def test_an_implied_date_shows_as_implied_in_explain(kg):
     stated = {s["fact"]: s for r in verdict["requirements"] for s in r["stated_by"]}
     assert stated["F73"]["date"] == "2019-07-04" and stated["F73"]["date_fact"] == "I10"  # "Semerikov also added"
     assert stated["F69"]["date_fact"] is not None and stated["F69"]["date_fact"].startswith("F")
+
+
+def test_each_status_states_its_requirements_once_and_the_definition_agrees(kg):
+    # requirementOf on each requirement, and the EligibleFor* intersection: the same set
+    for status in ("ObserverStatus", "PartnerStatus"):
+        listed = {row["r"].value for row in kg.query(f"SELECT ?r WHERE {{ ?r csto:requirementOf csto:{status} }}")}
+        defined = {row["r"].value for row in kg.query(f"""
+            SELECT ?r WHERE {{ csto:EligibleFor{status} owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?m .
+                               ?m owl:onProperty csto:meets ; owl:hasValue ?r }}""")}
+        assert listed and listed == defined, status

@@ -110,8 +110,10 @@ def test_hypothetical_eligibility(hypothetical):
     j = justify(kg, triple)
     assert_minimal_and_sufficient(j, triple)
     user = [a for a in j.axioms if a.kind == "user"]
-    # every requirement rests on the user's facts: 2 + 6 + 6 + 2 flags + UN + not CSTO
-    assert len(user) == 17, [a.label for a in user]
+    # every requirement rests on the user's facts: 2 + 6 + 6 + 2 flags + UN + not CSTO, and
+    # seeking the status, which makes Utopia a candidate
+    assert len(user) == 18, [a.label for a in user]
+    assert any("seeks" in a.label for a in user)
     assert all(a.fact is None for a in user)  # the user's own data has no article quote
     json.dumps(j.to_dict())
     print(f"{j.seconds:.2f} s, {j.checks} checks, {len(j.axioms)} axioms")
