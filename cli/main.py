@@ -6,6 +6,7 @@ an option). Errors go to stderr as one message, never a traceback.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -34,7 +35,10 @@ def query(query, fmt, allow_service, data, no_implied, no_linked, store):
     text = query_text(query)
     kg = build_from(data, no_implied, no_linked, store)
     result = kg.query(text, allowed_services=allow_service or (WIKIDATA,))
-    text = render(result, fmt)
+    try:
+        text = render(result, fmt)  # results are lazy: a SERVICE is called only now
+    except OSError as e:
+        raise CstoKgError(f"the query could not be answered: {e} (is the SERVICE endpoint up and allowed?)") from None
     click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -150,4 +154,14 @@ _register_faces()
 
 
 def main(argv=None):
-    cli.main(args=argv, prog_name="csto-kg")
+    """The csto-kg command; Ctrl+C ends it with 130, as shells expect, not click's 1."""
+    try:
+        cli.main(args=argv, prog_name="csto-kg", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pyoxigraph as ox
+from csto_kg.graph.errors import CstoKgError
 
 from csto_kg.graph.namespaces import PREFIXES
 
@@ -21,7 +22,8 @@ def render(result, fmt: str) -> str:
         if fmt in ("table", "json"):
             fmt = "turtle" if fmt == "table" else "jsonld"
         if fmt not in _GRAPHS:
-            raise ValueError(f"a graph result cannot be written as {fmt}")
+            raise CstoKgError(f"a CONSTRUCT or DESCRIBE query gives a graph, which cannot be written as {fmt}: "
+                              f"choose --format {', '.join(sorted(_GRAPHS))} (or table, json)")
         prefixes = PREFIXES if fmt == "turtle" else None
         return ox.serialize(result, format=_GRAPHS[fmt], prefixes=prefixes).decode("utf-8")
     if fmt in _RESULTS:

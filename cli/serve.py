@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from csto_kg.graph.errors import CstoKgError
+
 from .common import WIKIDATA, build_from, build_options, fails_cleanly
 
 
@@ -83,8 +85,13 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
     # The app forks its query workers now, before waitress starts any thread.
     app = create_app(kg, config)
     state = app.extensions["csto_kg"]
-    server = make_server(app, host, port, threads=state.pool.size + 4,
-                         max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
+    try:
+        server = make_server(app, host, port, threads=state.pool.size + 4,
+                             max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
+    except OSError as e:
+        state.pool.close()
+        raise CstoKgError(f"cannot listen on {host}:{port}: {e.strerror or e}. Choose another --port "
+                          "(0 picks a free one), or stop what is using it.") from None
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())
     click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C stops",

@@ -246,7 +246,10 @@ def _description(kg, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
 def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
                       html: bool = False) -> Answer | dict:
     kg = ctx.kg
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as e:
+        raise Refused(400, f"not an IRI: {iri!r} ({e})") from None
     known = next(iter(kg.quads(node, None, None, None)), None) or next(
         iter(kg.quads(None, None, node, None)), None
     ) or next(iter(kg.quads(None, node, None, None)), None)

@@ -227,3 +227,9 @@ def test_ontology_page_without_generated_documentation_lists_terms(server, monke
     r = server.get("/ontology", accept="text/html")
     assert r.status == 200
     assert 'id="State"' in r.text and 'href="/resource?iri=' in r.text
+
+
+@pytest.mark.parametrize("path", ["/id/%FF", "/id/a%20b", "/id/%3C"])
+def test_an_entity_path_that_is_no_iri_is_a_bad_request(server, path):
+    r = server.get(path, accept="text/turtle")
+    assert r.status == 400 and "not an IRI" in r.text

@@ -1,0 +1,58 @@
+"""Every failure of a command is a message and a documented exit code, never a traceback."""
+
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+COMMAND = [str(Path(sys.executable).parent / "csto-kg")]
+
+
+def run(*args):
+    return subprocess.run(COMMAND + list(args), capture_output=True, text=True, timeout=300)
+
+
+def test_serving_on_a_port_in_use_says_so():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run("serve", "--port", str(port))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+
+
+def test_a_graph_result_in_a_table_format_names_the_formats_that_fit():
+    done = run("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "--format", "csv")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "turtle" in done.stderr
+
+
+def test_an_unreachable_service_is_an_error_not_a_crash():
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"  # nothing listens
+    done = run("query", f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}", "--allow-service", endpoint)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "could not be answered" in done.stderr
+
+
+def test_ctrl_c_exits_130():
+    # `link` against an endpoint that never answers waits until interrupted
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+        process = subprocess.Popen(COMMAND + ["link", "--endpoint", endpoint, "--out", "/dev/null"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            import time
+
+            time.sleep(3)
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
