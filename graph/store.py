@@ -102,6 +102,7 @@ class KnowledgeGraph:
         InconsistencyError; a malformed one raises SyntaxError, OSError or ValueError as
         Oxigraph does. Returns the quads it added and removed, the inferences included.
         """
+        check_nesting(text)
         reasoner = self.reasoner
         before = set(self.quads())
         self._run_update(text)
@@ -198,6 +199,7 @@ class KnowledgeGraph:
         A SERVICE clause may only name an endpoint in allowed_services.
         Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
         """
+        check_nesting(text)
         if keyword_present(text, "SERVICE"):
             check_services(text, allowed_services)
         options: dict = {"prefixes": PREFIXES}
@@ -217,6 +219,46 @@ class KnowledgeGraph:
             raise QueryError(f"malformed query: {_shorten(str(e))}") from None
         except OSError as e:
             raise QueryError(f"query failed: {e}") from None
+
+
+MAX_NESTING = 500
+_OPEN, _CLOSE = "{([", "})]"
+
+
+def check_nesting(text: str) -> None:
+    """Refuse a query nested deeper than MAX_NESTING braces, parentheses and brackets: the
+    parser recurses per level and a few thousand levels overflow the process's stack, which
+    would take a query worker (or the command) down instead of answering 400."""
+    if sum(text.count(c) for c in _OPEN) <= MAX_NESTING:
+        return
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":  # a string: skip to its end (long strings too)
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            end = text.find(quote, i + len(quote))
+            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
+                end = text.find(quote, end + 1)
+            i = n if end < 0 else end + len(quote)
+            continue
+        if c == "#":  # a comment (a # inside an IRI is skipped with the IRI below)
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c == "<":  # an IRI, if it closes before any space; otherwise the operator
+            end = text.find(">", i)
+            if end > 0 and not any(ch.isspace() for ch in text[i:end]):
+                i = end + 1
+                continue
+        if c in _OPEN:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in _CLOSE:
+            depth -= 1
+        i += 1
+    if deepest > MAX_NESTING:
+        raise QueryError(f"malformed query: nested {deepest} levels deep; at most {MAX_NESTING} are allowed")
 
 
 def _shorten(message: str, limit: int = 300) -> str:

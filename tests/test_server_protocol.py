@@ -289,6 +289,17 @@ def test_malformed_query_is_400_with_the_parser_message(server):
     assert "error at 1:" in r.text and "Traceback" not in r.text
 
 
+@pytest.mark.parametrize("opening,closing", [("{", "}"), ("(", ")")])
+def test_a_query_nested_thousands_deep_is_400_and_the_workers_live_on(server, opening, closing):
+    depth = 3000
+    inner = " ?s ?p ?o " if opening == "{" else "1"
+    text = "SELECT * WHERE " + (opening * depth + inner + closing * depth if opening == "{"
+                                else "{ FILTER(" + opening * depth + inner + closing * depth + ") }")
+    r = server.query(text)
+    assert r.status == 400 and "nested 3" in r.text
+    assert server.query("ASK { ?s ?p ?o }").status == 200
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_wrong_method_is_405(server, method):
     r = server.request(method, "/sparql", body=b"ASK {}")
