@@ -8,6 +8,7 @@ from (Protégé shows it beside the assertion).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -82,10 +83,36 @@ def read_quads(path: Path) -> list[ox.Quad]:
 
 def parse_quads(data: bytes, fmt: ox.RdfFormat, where: str, base_iri: str | None = None) -> list[ox.Quad]:
     """Parse RDF; InputError names where it comes from, with the line and column."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_entities(data, where)
     try:
         return list(ox.parse(input=data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as e:
         raise InputError(f"{where}: {e}") from None
+    except MemoryError:
+        raise InputError(f"{where}: a term or line is too large for the parser (a literal of tens of "
+                         "megabytes?); split the data or shorten it") from None
+
+
+MAX_EXPANSION = 16 << 20  # bytes that XML entity references may add to an RDF/XML file
+_ENTITY = re.compile(rb"<!ENTITY\s+([^\s%]+)\s+(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def check_entities(data: bytes, where: str) -> None:
+    """Refuse the XML entity tricks ("billion laughs"): an entity that refers to another, or
+    references that would add more than MAX_EXPANSION bytes. Flat entities, as Protégé writes
+    for namespaces, are fine."""
+    if b"<!ENTITY" not in data:
+        return
+    entities = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ENTITY.finditer(data)}
+    for name, value in entities.items():
+        if b"&" in value and any(b"&" + other + b";" in value for other in entities):
+            raise InputError(f"{where}: the XML entity {name.decode(errors='replace')!r} refers to another entity; "
+                             "nested entities are refused (they can expand to gigabytes)")
+    added = sum(len(value) * data.count(b"&" + name + b";") for name, value in entities.items())
+    if added > MAX_EXPANSION:
+        raise InputError(f"{where}: its XML entities would expand it by {added >> 20} MiB; "
+                         f"at most {MAX_EXPANSION >> 20} MiB are allowed")
 
 
 def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad]:
