@@ -218,14 +218,14 @@ def rings(units: list[Unit], start: set) -> list[list[Unit]]:
     return out
 
 
-def expand(units: list[Unit], start: set, entails: Oracle, annotation_props: set = frozenset(),
+def expand(units: list[Unit], start: set, entails: Oracle, inert: set = frozenset(),
            first: list[Unit] = ()) -> list[Unit]:
     """The shortest prefix that entails, of the units ordered ring by ring (inert units last,
     `first` before all): found by doubling the prefix, then halving the last step, so that the
     checks stay small and the module handed to shrink() is a few dozen units, not the graph."""
     ahead = [u for u in dict.fromkeys(first) if u in set(units)]
     ordered = ahead + sorted((u for ring in rings(units, start) for u in ring if u not in set(ahead)),
-                             key=lambda u: is_inert(u, annotation_props))
+                             key=lambda u: u in inert)
     if entails([]):
         return []
     size = 1
@@ -296,6 +296,8 @@ class Justifier:
             self.described += g
         self.index = _fact_index(store)
         self._found: dict[tuple, list[Unit]] = {}
+        self._axioms: dict[Unit, Axiom] = {}
+        self.inert = {u for u in units if is_inert(u, self.annotation_props)}
 
     def __call__(self, triple, lemmas=()) -> Justification:
         """The justification of triple; lemmas are triples justified before by this Justifier
@@ -316,10 +318,10 @@ class Justifier:
             raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
         start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
         facts_judge = Oracle((s, p, o), over=self.ontology_closure)
-        facts = shrink(expand(self.facts, start, facts_judge, self.annotation_props, first), facts_judge)
+        facts = shrink(expand(self.facts, start, facts_judge, self.inert, first), facts_judge)
         judge = Oracle((s, p, o), given=facts)
-        module = expand(self.axioms, start, judge, self.annotation_props, first)
-        inert = [u for u in module if is_inert(u, self.annotation_props)]
+        module = expand(self.axioms, start, judge, self.inert, first)
+        inert = [u for u in module if u in self.inert]
         if inert and judge([u for u in module if u not in inert]):
             module = [u for u in module if u not in inert]  # one check that spares one per unit
         axioms = shrink(module, judge)
@@ -332,7 +334,9 @@ class Justifier:
             checks=facts_judge.checks + judge.checks,
         )
         for unit in sorted(kept, key=lambda u: (u.kind == "ontology", _sort_key(u))):
-            result.axioms.append(_describe(unit, described, index))
+            if unit not in self._axioms:
+                self._axioms[unit] = _describe(unit, described, index)
+            result.axioms.append(self._axioms[unit])
         result.seconds = time.perf_counter() - start_time
         return result
 

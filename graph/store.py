@@ -61,6 +61,7 @@ class KnowledgeGraph:
         self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         self.location = location  # the on-disk store this reads, if any
         self.persist_to = persist_to  # the on-disk store updates are also written to, if any
+        self.changes = 0  # updates run so far: what was computed from the graph is stale once it moves
 
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> "KnowledgeGraph":
@@ -105,6 +106,7 @@ class KnowledgeGraph:
         check_nesting(text)
         reasoner = self.reasoner
         before = set(self.quads())
+        self.changes += 1
         self._run_update(text)
         quads = set(self.quads())
         try:

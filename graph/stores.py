@@ -127,6 +127,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         self.timeout = timeout
         self.location = None
         self.persist_to = None
+        self.changes = 0
         self._reasoner = None
         self._snapshot: ox.Store | None = None
 

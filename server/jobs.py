@@ -166,13 +166,13 @@ def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
 
 
 def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | None = None,
-                  fmt: str = "turtle") -> bytes:
+                  fmt: str = "turtle", why: bool = False) -> bytes:
     """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts."""
     from csto_kg.graph.explain import explain, what_if
 
     try:
         if facts is None:
-            verdict = explain(ctx.kg, state, status=status)
+            verdict = explain(ctx.kg, state, status=status, why=why)
         else:
             rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "n-triples" else ox.RdfFormat.TURTLE
             verdict = what_if(ctx.kg, state, facts, status=status, fmt=rdf_format)

@@ -63,7 +63,9 @@ FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/p
 
 @bp.get("/explain/<path:name>")
 def explain(name: str):
-    body = state().pool.run(jobs.explain_state, timeout=state().timeout, state=name, status=_status())
+    """The verdict; ?why=1 adds the minimal justification of each conclusion."""
+    why = request.args.get("why", "0").lower() in ("1", "true", "yes")
+    body = state().pool.run(jobs.explain_state, timeout=state().timeout, state=name, status=_status(), why=why)
     return Response(body, 200, mimetype="application/json")
 
 

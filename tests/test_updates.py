@@ -101,3 +101,12 @@ def test_the_endpoint_serves_the_verdict_of_each_update_on_the_next_query():
             assert json.load(reply)["eligible"] is True
     finally:
         assert stop_serve(process) == 0
+
+
+def test_justifications_follow_an_update():
+    kg = build([RURITANIA], cache=False)
+    assert "eligible for" in explain(kg, "Ruritania", "partner", why=True)["why"]["label"]
+    kg.update(OBJECT)
+    after = explain(kg, "Ruritania", "partner", why=True)
+    assert after["eligible"] is False and "ineligible for" in after["why"]["label"]
+    assert any("withheld" in a["label"] for a in after["why"]["axioms"])

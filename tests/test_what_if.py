@@ -102,6 +102,10 @@ def test_the_endpoint_answers_what_if_without_writing(undecided):
 
         status, verdict = post(CONSENT)
         assert status == 200 and verdict["eligible"] is True and verdict["what_if"]["verdict_changed"] is True
+        with urllib.request.urlopen(f"{url}explain/Ruritania?status=partner&why=1", timeout=60) as reply:
+            served = json.load(reply)
+        met = [r for r in served["requirements"] if r["result"] == "met"]
+        assert met and all(r["why"]["axioms"] for r in met) and "why" not in served  # no verdict yet
         sparql = SPARQLWrapper(url + "sparql")
         sparql.setQuery(f"PREFIX csto: <https://w3id.org/csto-kg/ontology#> "
                         f"ASK {{ {STATE} csto:eligibleFor ?status }}")
