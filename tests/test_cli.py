@@ -22,7 +22,7 @@ def test_explain_prints_each_requirement_with_the_articles_words():
     assert r.returncode == 0, r.stderr
     assert "observer status: INELIGIBLE" in r.stdout
     assert "Nagorno-Karabakh" in r.stdout
-    assert "unknown UN membership" in " ".join(r.stdout.split())
+    assert "unknown must be UN members" in " ".join(r.stdout.split())
 
 
 def test_explain_json_follows_the_contract():

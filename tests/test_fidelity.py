@@ -1,10 +1,18 @@
 """The graph says what the article says: verdicts only for candidates, evidence about the state
 explained, statuses it holds, and what the article leaves implied shown as implied."""
 
+from importlib.resources import files
+
+import pytest
 from csto_kg.graph import explain
 from csto_kg.graph.namespaces import KG
 
 VERDICTS = "SELECT DISTINCT ?s WHERE { { ?s csto:eligibleFor ?status } UNION { ?s csto:ineligibleFor ?status } }"
+@pytest.fixture(scope="module")
+def article_text():
+    return files("csto_kg.graph.facts").joinpath("article.txt").read_text(encoding="utf-8")
+
+
 MEMBERS = ("Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan")
 
 
@@ -61,3 +69,21 @@ def test_each_status_states_its_requirements_once_and_the_definition_agrees(kg):
             SELECT ?r WHERE {{ csto:EligibleFor{status} owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?m .
                                ?m owl:onProperty csto:meets ; owl:hasValue ?r }}""")}
         assert listed and listed == defined, status
+
+
+def test_requirement_labels_are_the_articles_words(kg, article_text):
+    article = " ".join(article_text.replace("’", "'").split())
+    rows = kg.query("SELECT ?r ?label ?alt WHERE { ?r a csto:Requirement ; rdfs:label ?label . "
+                    "OPTIONAL { ?r skos:altLabel ?alt } }")
+    labels = {row["r"].value.rsplit("#")[-1]: (row["label"].value, row["alt"]) for row in rows}
+    for name, (label, alt) in labels.items():
+        if name == "NonMembershipRequirement":
+            continue  # the article never states it (implied by the whole article)
+        assert label in article, name
+        assert alt is not None, f"{name} keeps its paraphrase as skos:altLabel"
+
+
+def test_every_statement_and_event_has_an_english_label(kg):
+    unlabelled = kg.query("""SELECT DISTINCT ?x WHERE { { ?x a csto:Statement } UNION { ?x a csto:Event }
+        FILTER NOT EXISTS { ?x rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) } }""")
+    assert [row["x"].value for row in unlabelled] == []

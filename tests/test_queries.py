@@ -113,10 +113,10 @@ def test_candidates_and_verdicts(kg):
             assert v[state, status]["verdict"] == "unknown"
         assert v[state, "observer"]["holds"] == "observer"
     observer_failed = set(v["Azerbaijan", "observer"]["failed"].split(", "))
-    assert observer_failed == {"no conflict on its territory", "diplomatic relations with all member states",
-                               "consensus of the member states"}
+    assert observer_failed == {"should not have conflicts on their territories", "must have diplomatic relations with all the member states of the CSTO",
+                               "adopted by consensus"}
     partner_failed = set(v["Azerbaijan", "partner"]["failed"].split(", "))
-    assert partner_failed == {"no conflict on its territory", "consensus of the member states"}
+    assert partner_failed == {"should not have conflicts on their territories", "adopted by consensus"}
 
 
 def test_candidates_and_verdicts_without_implied_facts(kg_stated_only):
@@ -247,9 +247,9 @@ def test_partner_vs_observer(kg):
         assert r["quote"] in ARTICLE
         assert r["definedBy"] == "Valery Semerikov" and r["date"] == "2019-07-04"
         assert r["definition"]
-    assert "diplomatic relations with all member states" in rows["observer"]["requirements"]
-    assert "diplomatic relations with all member states" not in rows["partner"]["requirements"]
-    assert "undertakes commitments to practical activities" in rows["partner"]["requirements"]
+    assert "must have diplomatic relations with all the member states of the CSTO" in rows["observer"]["requirements"]
+    assert "must have diplomatic relations with all the member states of the CSTO" not in rows["partner"]["requirements"]
+    assert "undertakes commitments to participate in practical activities of the CSTO" in rows["partner"]["requirements"]
 
 
 def test_nagorno_karabakh(kg):
