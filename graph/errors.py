@@ -28,6 +28,9 @@ class UnknownStateError(CstoKgError):
         self.name = name
         self.suggestions = suggestions
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        qid = name.strip().upper()
+        if qid.startswith("Q") and qid[1:].isdigit():
+            hint += f" To add it from Wikidata: csto-kg link --states {qid}"
         super().__init__(f"unknown state {name!r}.{hint}")
 
 

@@ -142,6 +142,11 @@ def test_unknown_state_suggests_close_matches():
     assert "Traceback" not in r.stderr
 
 
+def test_an_unlinked_wikidata_id_gets_the_command_that_links_it():
+    r = run("explain", "Q191", "--no-linked")
+    assert r.returncode == 2 and "csto-kg link --states Q191" in r.stderr
+
+
 def test_malformed_query_shows_the_parsers_message_and_position():
     r = run("query", "SELECT ?s WHERE { ?s ?p ")
     assert r.returncode == 2
