@@ -86,38 +86,23 @@ def explain(state, status, fmt, why, assume, data, no_implied, no_linked, store)
 
     from csto_kg.graph import explain as explain_state
     from csto_kg.graph import what_if
+    from csto_kg.graph.load import read_quads
 
     from .output import explanation_text
 
     kg = build_from(data, no_implied, no_linked, store)
-    facts = (_read_bytes(assume), _rdf_format(assume)) if assume is not None else None
+    facts = read_quads(assume) if assume is not None else None
 
     def verdict(status):
         if facts is None:
             return explain_state(kg, state, status, why=why)
-        return what_if(kg, state, facts[0], status, why=why, fmt=facts[1], where=str(assume))
+        return what_if(kg, state, facts, status, why=why)
 
     verdicts = [verdict(s) for s in ([status] if status else ["observer", "partner"])]
     if fmt == "json":
         click.echo(json.dumps(verdicts[0] if status else verdicts, indent=2, ensure_ascii=False))
     else:
         click.echo("\n".join(explanation_text(v) for v in verdicts), nl=False)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise click.BadParameter(f"{path}: {e.strerror}", param_hint="--assume") from None
-
-
-def _rdf_format(path: Path):
-    from csto_kg.graph.load import FORMATS
-
-    if path.suffix.lower() not in FORMATS:
-        raise click.BadParameter(f"{path}: unknown RDF file extension (known: {', '.join(sorted(FORMATS))})",
-                                 param_hint="--assume")
-    return FORMATS[path.suffix.lower()]
 
 
 @cli.command("build")

@@ -156,17 +156,18 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
 
 def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, why: bool = False,
             fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, where: str = "the assumed facts") -> dict:
-    """The verdict on state if facts (Turtle, or fmt) were added, kg left as it is.
+    """The verdict on state if facts (Turtle text, or fmt, or quads already read) were added,
+    kg left as it is.
 
     The verdict is explain()'s over the graph plus the facts, which are evidence of kind
     "assumed"; `what_if` says how it differs from the served graph's: the verdict before and
     after, and each requirement whose result changed. The state may be one the facts introduce.
     Raises InputError for facts that do not parse, InconsistencyError for facts that clash.
     """
-    data = facts.encode("utf-8") if isinstance(facts, str) else bytes(facts)
+    if isinstance(facts, (str, bytes)):
+        facts = parse_quads(facts.encode("utf-8") if isinstance(facts, str) else facts, fmt, where=where)
     graph = ox.NamedNode(ASSUMED)
-    assumed = [ox.Quad(q.subject, q.predicate, q.object, graph)
-               for q in parse_quads(data, fmt, where=where)]
+    assumed = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in facts]
     after = explain(kg.assuming(assumed), state, status, why=why)
     try:
         before = explain(kg, after["iri"], status)

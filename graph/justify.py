@@ -223,8 +223,10 @@ def expand(units: list[Unit], start: set, entails: Oracle, inert: set = frozense
     """The shortest prefix that entails, of the units ordered ring by ring (inert units last,
     `first` before all): found by doubling the prefix, then halving the last step, so that the
     checks stay small and the module handed to shrink() is a few dozen units, not the graph."""
-    ahead = [u for u in dict.fromkeys(first) if u in set(units)]
-    ordered = ahead + sorted((u for ring in rings(units, start) for u in ring if u not in set(ahead)),
+    among = set(units)
+    ahead = [u for u in dict.fromkeys(first) if u in among]
+    placed = set(ahead)
+    ordered = ahead + sorted((u for ring in rings(units, start) for u in ring if u not in placed),
                              key=lambda u: u in inert)
     if entails([]):
         return []
