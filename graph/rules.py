@@ -492,12 +492,7 @@ class Closure:
                 yield from ((s, SPO, s), (s, EQP, s))
         elif p == SCO:
             if s != o:
-                for c3 in self.objects(o, SCO):
-                    if s != c3:
-                        yield (s, SCO, c3)
-                for c0 in self.subjects(SCO, s):
-                    if c0 != s and c0 != o:
-                        yield (c0, SCO, o)
+                yield from self._hierarchy(s, o, SCO)
                 for pp in self.subjects(DOMAIN, s):
                     yield (pp, DOMAIN, o)
                 for pp in self.subjects(RANGE, s):
@@ -509,12 +504,7 @@ class Closure:
             yield (s, SCO, o)
             yield (o, SCO, s)
         elif p == SPO and s != o:
-            for p3 in self.objects(o, SPO):
-                if s != p3:
-                    yield (s, SPO, p3)
-            for p0 in self.subjects(SPO, s):
-                if p0 != s and p0 != o:
-                    yield (p0, SPO, o)
+            yield from self._hierarchy(s, o, SPO)
             for c in self.objects(o, DOMAIN):
                 yield (s, DOMAIN, c)
             for c in self.objects(o, RANGE):
@@ -532,6 +522,15 @@ class Closure:
             for p1 in self.subjects(SPO, s):
                 if p1 != s:
                     yield (p1, p, o)
+
+    def _hierarchy(self, s, o, sub):
+        """scm-sco / scm-spo: s sub o joined with what o is under and what is under s."""
+        for above in self.objects(o, sub):
+            if above != s:
+                yield (s, sub, above)
+        for below in self.subjects(sub, s):
+            if below != s and below != o:
+                yield (below, sub, o)
 
     def _schema_joins(self):
         """scm-hv, scm-svf1/2, scm-avf1/2, scm-int, scm-uni and cls-oo: rules over several
