@@ -95,7 +95,7 @@ def explanation_text(v: dict) -> str:
         for s in r["stated_by"]:
             date = s["date"] and (f"{s['date']}, date implied ({s['date_fact']})"
                                   if (s["date_fact"] or "").startswith("I") else s["date"])
-            by = ", ".join(x for x in (s["speaker"], date) if x)
+            by = ", ".join(x for x in (s["speaker"], date, s["kind"] == "implied" and "implied") if x)
             out.write(f"            required by {s['fact']} ({by}): “{s['quote']}”\n")
     return out.getvalue()
 

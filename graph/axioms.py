@@ -1,15 +1,24 @@
-"""Axioms that depend on the member list, written from the member facts at build time.
+"""Axioms written from the facts at build time: the ontology's generated module.
 
-"Diplomatic relations with all member states" and "consent of all member states" are, in
-OWL 2 RL, intersections of one hasValue restriction per member (cls-int1 over cls-hv2).
-Writing them from the facts keeps them right when a user's data adds a member.
+Two kinds of definition depend on facts a user's data may change, so they are written from
+the facts rather than by hand:
+- "diplomatic relations with all member states" and "consent of all member states" are, in
+  OWL 2 RL, intersections of one hasValue restriction per member (cls-int1 over cls-hv2),
+  written from the membership facts;
+- "eligible for a status" is the intersection of Candidate with "meets R" for every
+  requirement R that is `requirementOf` the status, written from the requirement facts, so
+  that each status's requirement list is stated once (by the facts) and a build without the
+  implied facts does not use the implied non-membership requirement.
+The eligibility classes are those the ontology makes subclasses of "eligibleFor value S".
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pyoxigraph as ox
 
-from .namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE
+from .namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE, OWL, RDFS
 
 _PREFIXES = """
 @prefix csto: <https://w3id.org/csto-kg/ontology#> .
@@ -17,12 +26,49 @@ _PREFIXES = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 """
 
-
 _MEMBERSHIP = (
     (ox.NamedNode(str(CSTO.memberOf)), ox.NamedNode(str(KG.CSTO))),
     (ox.NamedNode(str(CSTO.hasStatus)), ox.NamedNode(str(CSTO.MemberStatus))),
 )
+_REQUIREMENT_OF = ox.NamedNode(str(CSTO.requirementOf))
+_ELIGIBLE_FOR = ox.NamedNode(str(CSTO.eligibleFor))
+_ON_PROPERTY = ox.NamedNode(str(OWL.onProperty))
+_HAS_VALUE = ox.NamedNode(str(OWL.hasValue))
+_SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
+_ONTOLOGY = ox.NamedNode(ONTOLOGY)
 _NOT_FACTS = {ox.NamedNode(g) for g in (ONTOLOGY, INFERRED, OUTSIDE)}
+
+
+class Inputs:
+    """What the generated axioms are written from, gathered in one pass over the quads."""
+
+    def __init__(self, quads):
+        members, requirements = set(), defaultdict(set)
+        on_eligible, values, subclasses = set(), {}, []
+        for q in quads:
+            if q.graph_name == _ONTOLOGY:
+                if q.predicate == _ON_PROPERTY and q.object == _ELIGIBLE_FOR:
+                    on_eligible.add(q.subject)
+                elif q.predicate == _HAS_VALUE:
+                    values[q.subject] = q.object
+                elif q.predicate == _SUBCLASS_OF and isinstance(q.subject, ox.NamedNode):
+                    subclasses.append((q.subject, q.object))
+            elif q.graph_name in _NOT_FACTS or not isinstance(q.subject, ox.NamedNode):
+                continue
+            elif (q.predicate, q.object) in _MEMBERSHIP:
+                members.add(q.subject)
+            elif q.predicate == _REQUIREMENT_OF and isinstance(q.object, ox.NamedNode):
+                requirements[q.object].add(q.subject)
+        self.members = sorted(members, key=lambda m: m.value)
+        self.eligibility = sorted(
+            ((cls, values[r]) for cls, r in subclasses if r in on_eligible and r in values),
+            key=lambda pair: pair[0].value)
+        self.requirements = {s: sorted(rs, key=lambda r: r.value) for s, rs in requirements.items()}
+
+    def key(self) -> tuple:
+        """Equal keys, equal axioms: an update that leaves the key alone needs no rewrite."""
+        return (tuple(self.members), tuple(self.eligibility),
+                tuple((cls, tuple(self.requirements.get(s, ()))) for cls, s in self.eligibility))
 
 
 def member_states(store: ox.Store) -> list[ox.NamedNode]:
@@ -31,42 +77,46 @@ def member_states(store: ox.Store) -> list[ox.NamedNode]:
 
 
 def members_among(quads) -> list[ox.NamedNode]:
-    members = {
-        q.subject for q in quads
-        if (q.predicate, q.object) in _MEMBERSHIP and q.graph_name not in _NOT_FACTS
-        and isinstance(q.subject, ox.NamedNode)
-    }
-    return sorted(members, key=lambda m: m.value)
+    return Inputs(quads).members
 
 
-def _all_members(cls: str, prop: str, members: list[ox.NamedNode]) -> str:
-    restrictions = "\n        ".join(
-        f"[ a owl:Restriction ; owl:onProperty csto:{prop} ; owl:hasValue <{m.value}> ]" for m in members
-    )
-    return f"""csto:{cls} owl:equivalentClass [ a owl:Class ; owl:intersectionOf (
-        {restrictions} ) ] .
+def _intersection(cls: str, parts: list[str]) -> str:
+    joined = "\n        ".join(parts)
+    return f"""<{cls}> owl:equivalentClass [ a owl:Class ; owl:intersectionOf (
+        {joined} ) ] .
 """
 
 
-def member_axioms(members: list[ox.NamedNode]) -> list[ox.Quad]:
-    """The member-dependent definitions, as quads in the ontology graph."""
-    if not members:
-        return []
+def _has_value(prop: str, value: str) -> str:
+    return f"[ a owl:Restriction ; owl:onProperty csto:{prop} ; owl:hasValue <{value}> ]"
+
+
+def generated_axioms(quads) -> list[ox.Quad]:
+    """The axioms written from the facts in quads, as quads in the ontology graph."""
+    return axioms_for(Inputs(quads))
+
+
+def axioms_for(inputs: Inputs) -> list[ox.Quad]:
     text = _PREFIXES
-    text += _all_members("DiplomaticRelationsWithAllMembers", "hasDiplomaticRelationsWith", members)
-    text += _all_members("ConsentOfAllMembers", "consentGivenBy", members)
-    for m in members:
-        text += (f"csto:Candidate rdfs:subClassOf [ a owl:Restriction ; "
-                 f"owl:onProperty csto:requiresConsentOf ; owl:hasValue <{m.value}> ] .\n")
-    graph = ox.NamedNode(ONTOLOGY)
-    # Blank nodes named by their order, so the same members always give the same quads and an
-    # update that changes the members can take the old axioms out again.
+    members = [m.value for m in inputs.members]
+    if members:
+        text += _intersection(str(CSTO.DiplomaticRelationsWithAllMembers),
+                              [_has_value("hasDiplomaticRelationsWith", m) for m in members])
+        text += _intersection(str(CSTO.ConsentOfAllMembers), [_has_value("consentGivenBy", m) for m in members])
+        for m in members:
+            text += f"csto:Candidate rdfs:subClassOf {_has_value('requiresConsentOf', m)} .\n"
+    for cls, status in inputs.eligibility:
+        requirements = inputs.requirements.get(status)
+        if requirements:
+            text += _intersection(cls.value, ["csto:Candidate"] + [_has_value("meets", r.value) for r in requirements])
+    # Blank nodes named by their order, so the same inputs always give the same quads and an
+    # update that changes the inputs can take the old axioms out again.
     names: dict = {}
 
     def stable(term):
         if isinstance(term, ox.BlankNode):
-            return names.setdefault(term, ox.BlankNode(f"csto-members-{len(names)}"))
+            return names.setdefault(term, ox.BlankNode(f"csto-generated-{len(names)}"))
         return term
 
     parsed = ox.parse(input=text.encode(), format=ox.RdfFormat.TURTLE)
-    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), graph) for t in parsed]
+    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), _ONTOLOGY) for t in parsed]

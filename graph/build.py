@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .axioms import member_axioms, member_states
+from .axioms import generated_axioms
 from .errors import InputError
 from .load import Sources, builtin_sources, read, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
@@ -38,7 +38,7 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
     Args:
         data: the user's own RDF files (Turtle, TriG, N-Triples, RDF/XML, JSON-LD), read into
             the user graph and reasoned over with the rest.
-        implied: include the facts the article implies (I01–I16); without them the reasoner
+        implied: include the facts the article implies (I01–I17); without them the reasoner
             can conclude no verdict on Azerbaijan.
         linked: include the open-data facts `csto-kg link` fetched, if any.
         cache: reuse (and write) the cached result for the same inputs.
@@ -93,7 +93,7 @@ def assemble(sources: Sources) -> ox.Store:
             store.extend(quads)
     for path in sources.linked:
         store.extend(read_linked(path))
-    store.extend(member_axioms(member_states(store)))
+    store.extend(generated_axioms(store))
     return store
 
 

@@ -51,15 +51,15 @@ def ontology_html() -> str:
 
 
 def ontology_graph() -> tuple[rdflib.Graph, set]:
-    """The ontology as a build has it, and the triples the build wrote from the member facts."""
-    from .axioms import member_axioms, member_states
+    """The ontology as a default build has it, and the triples the build wrote from the facts."""
+    from .axioms import generated_axioms
     from .build import assemble
     from .load import builtin_sources
     from .bridge import to_rdflib
 
-    store = assemble(builtin_sources(implied=False))
+    store = assemble(builtin_sources())
     graph = to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY)))
-    built = to_rdflib(member_axioms(member_states(store)))
+    built = to_rdflib(generated_axioms(store))
     roots = {(s, p) for s, p, _ in built if not isinstance(s, BNode)}
     built_triples = {(s, p, o) for s, p, o in graph if (s, p) in roots and isinstance(o, BNode)}
     return graph, built_triples
@@ -163,7 +163,7 @@ def render(graph: rdflib.Graph, built: set) -> str:
         out.append(f"<p>{html.escape(str(description))}</p>")
     out.append("<p>Other formats: <code>GET /ontology</code> with <code>Accept: text/turtle</code>. "
                "Terms marked <span class=\"built\">written at build time</span> are defined from the "
-               "member facts, so they follow the member list.</p>")
+               "facts (the member list, each status's requirements), so they follow the data.</p>")
     out.append("<nav><h2>Contents</h2><ul>")
     for key, heading, terms in sections:
         out.append(f'<li><a href="#{key}">{heading}</a> ({len(terms)})</li>')
@@ -229,7 +229,7 @@ def entry(r: _Renderer, term, heading: str) -> str:
 
 def mark(r: _Renderer, term, value) -> str:
     if any(t[0] == term and t[2] == value for t in r.built):
-        return ' <span class="built">written at build time from the member facts</span>'
+        return ' <span class="built">written at build time from the facts</span>'
     return ""
 
 

@@ -30,7 +30,8 @@ SELECT DISTINCT ?agent ?label WHERE {
 
 _REQUIREMENTS = """
 SELECT DISTINCT ?r ?label ?meets ?fails WHERE {
-  ?r csto:requirementOf %(status)s ; rdfs:label ?label .
+  ?r csto:requirementOf %(status)s .
+  OPTIONAL { ?r rdfs:label ?label }
   BIND(EXISTS { %(agent)s csto:meets ?r } AS ?meets)
   BIND(EXISTS { %(agent)s csto:fails ?r } AS ?fails)
 } ORDER BY ?label"""
@@ -74,15 +75,26 @@ SELECT DISTINCT ?status ?label ?id WHERE {
 } ORDER BY ?label"""
 
 _STATED_BY = """
-SELECT DISTINCT ?id ?quote ?who ?date ?dateFact WHERE {
+SELECT DISTINCT ?id ?kind ?quote ?who ?date ?dateFact WHERE {
   %(r)s csto:statedIn ?statement .
   ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
   ?fact dcterms:identifier ?id ; csto:quote ?quote .
+  OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
   OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?who }
   OPTIONAL { ?statement dcterms:date ?date
     OPTIONAL { ?dateAxiom owl:annotatedSource ?statement ; owl:annotatedProperty dcterms:date ;
                           owl:annotatedTarget ?date ; csto:fact/dcterms:identifier ?dateFact } }
 } ORDER BY ?id ?who"""
+
+
+# The facts that make the requirement one of the status's (an implied one among them: I17).
+_REQUIRED_BY = """
+SELECT DISTINCT ?id ?quote ?kind WHERE {
+  ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:requirementOf ; owl:annotatedTarget %(status)s ;
+      csto:fact ?fact .
+  ?fact dcterms:identifier ?id ; csto:quote ?quote .
+  OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
+} ORDER BY ?id"""
 
 
 def _sparql(template: str, **terms) -> str:
@@ -132,10 +144,10 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
         result = "met" if row["meets"].value == "true" else "failed" if row["fails"].value == "true" else "unknown"
         requirements.append({
             "id": row["r"].value,
-            "label": row["label"].value,
+            "label": row["label"].value if row["label"] else label_of(kg, row["r"]),
             "result": result,
             "evidence": _evidence(kg, about, row["r"]),
-            "stated_by": _stated_by(kg, row["r"]),
+            "stated_by": _stated_by(kg, row["r"], status_node),
         })
     order = {"failed": 0, "met": 1, "unknown": 2}
     requirements.sort(key=lambda r: (order[r["result"]], r["label"]))
@@ -250,17 +262,22 @@ def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> lis
     return evidence
 
 
-def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode) -> list[dict]:
-    """The statements that state a requirement, one per fact, every speaker named in order."""
+def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode, status: ox.NamedNode) -> list[dict]:
+    """The facts that state a requirement (one per fact, every speaker named in order), and
+    those that make it a requirement of status without naming a statement, such as I17."""
     statements: dict[str, dict] = {}
     for row in kg.query(_sparql(_STATED_BY, r=requirement)):
         entry = statements.setdefault(row["id"].value, {
-            "fact": row["id"].value, "quote": row["quote"].value, "speaker": None, "date": _value(row["date"]),
-            "date_fact": _value(row["dateFact"])})
+            "fact": row["id"].value, "kind": _value(row["kind"]), "quote": row["quote"].value, "speaker": None,
+            "date": _value(row["date"]), "date_fact": _value(row["dateFact"])})
         who = _value(row["who"])
         if who and who not in (entry["speaker"] or "").split(", "):
             entry["speaker"] = f"{entry['speaker']}, {who}" if entry["speaker"] else who
-    return list(statements.values())
+    for row in kg.query(_sparql(_REQUIRED_BY, r=requirement, status=status)):
+        statements.setdefault(row["id"].value, {
+            "fact": row["id"].value, "kind": _value(row["kind"]), "quote": row["quote"].value, "speaker": None,
+            "date": None, "date_fact": None})
+    return sorted(statements.values(), key=lambda s: s["fact"])
 
 
 def _value(term) -> str | None:

@@ -1,10 +1,12 @@
 """Export: a built graph as a Protégé bundle of Turtle ontologies that import each other offline.
 
-    csto.ttl        the ontology, with the member-dependent axioms of this build
+    csto.ttl        the ontology as written by hand: every term declared, labelled, defined
     asserted.ttl    the article's facts, each triple annotated with its fact and quote; imports csto
     implied.ttl     the facts the article implies (absent with --no-implied); imports asserted
     user.ttl        the user's --data files, if any; imports asserted
     linked.ttl      open-data facts from `csto-kg link`, if any; imports asserted
+    generated.ttl   the axioms this build wrote from the facts (graph/axioms.py): the member-dependent
+                    classes and each status's eligibility class; imports asserted
     inputs.ttl      no axioms of its own: imports every input above. Open it and run HermiT.
     inferred.ttl    what the OWL 2 RL rules entail and no input asserts: memberships in named classes and
                     property assertions between named individuals, each annotated
@@ -35,6 +37,7 @@ from .namespaces import (
     ASSERTED, CSTO, GRAPH_BASE, IMPLIED, INFERRED, LINKED, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF,
     RDFS, USER, XSD,
 )
+from .axioms import generated_axioms
 from .bridge import to_rdflib
 from .store import KnowledgeGraph
 
@@ -91,6 +94,7 @@ _TITLES = {
     "implied": "CSTO eligibility: the facts the article implies",
     "user": "CSTO eligibility: the user's data",
     "linked": "CSTO eligibility: facts linked from open data",
+    "generated": "CSTO eligibility: the axioms this build wrote from the facts (members, requirement lists)",
     "inputs": "CSTO eligibility: every input of the build (open this and run HermiT)",
     "inferred": "CSTO eligibility: what the OWL 2 RL rules infer",
     "merged": "CSTO eligibility: ontology, facts and inferences in one file",
@@ -123,9 +127,13 @@ def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
 
 def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     graphs = {name: graph_of(kg, iri) for name, iri in
-              (("csto", ONTOLOGY), ("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+    generated = set(generated_axioms(kg.quads()))
+    ontology = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))
+    graphs["csto"] = to_rdflib(q for q in ontology if q not in generated)
+    graphs["generated"] = to_rdflib(generated)
     version = ontology_version(graphs["csto"])
-    inputs = ["asserted"] + [n for n in ("implied", "user", "linked") if len(graphs[n])]
+    inputs = ["asserted"] + [n for n in ("implied", "user", "linked", "generated") if len(graphs[n])]
     union = rdflib.Graph()
     for g in graphs.values():
         union += g
@@ -332,7 +340,9 @@ def bound(graph: rdflib.Graph) -> rdflib.Graph:
 
 def header_comment(name: str) -> str:
     lines = {
-        "csto": "The CSTO eligibility ontology, with the member-dependent axioms of this build.",
+        "csto": "The CSTO eligibility ontology, as written by hand (generated.ttl adds what the facts define).",
+        "generated": "Written from this build's facts by graph/axioms.py: the member-dependent classes and\n"
+                     "# the eligibility classes, one intersection over each status's requirements.",
         "inputs": "Imports every input of the build. Open this file in Protégé and run HermiT.",
         "inferred": "Inferred assertions, each annotated csto:inferredBy with the reasoner that entailed it.",
         "merged": "Ontology, inputs and inferred assertions (annotated csto:inferredBy) in one file.",

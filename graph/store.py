@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .axioms import member_axioms, members_among
+from .axioms import Inputs, axioms_for
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .reason import Reasoner, reasoned_triples
@@ -95,7 +95,7 @@ class KnowledgeGraph:
         return self._reasoner
 
     def update(self, text: str) -> Change:
-        """Run a SPARQL 1.1 Update, then bring the member axioms and the inferred graph in line
+        """Run a SPARQL 1.1 Update, then bring the generated axioms and the inferred graph in line
         with the new data, before anyone reads it: inferences are added and retracted, and the
         inferred graph is again the closure a fresh build would compute.
 
@@ -129,11 +129,11 @@ class KnowledgeGraph:
         return other
 
     def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
-        """The member axioms and inferences for the data in quads; returns the quads after."""
+        """The generated axioms and inferences for the data in quads; returns the quads after."""
         add, remove = set(), set()
-        old, new = members_among(before), members_among(quads)
-        if old != new:
-            was, now = set(member_axioms(old)), set(member_axioms(new))
+        old, new = Inputs(before), Inputs(quads)
+        if old.key() != new.key():
+            was, now = set(axioms_for(old)), set(axioms_for(new))
             remove |= (was & quads) - now
             add |= now - quads
         inputs = reasoned_triples((quads - remove) | add)

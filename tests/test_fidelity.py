@@ -69,6 +69,20 @@ def test_each_status_states_its_requirements_once_and_the_definition_agrees(kg):
             SELECT ?r WHERE {{ csto:EligibleFor{status} owl:equivalentClass/owl:intersectionOf/rdf:rest*/rdf:first ?m .
                                ?m owl:onProperty csto:meets ; owl:hasValue ?r }}""")}
         assert listed and listed == defined, status
+    ontology = "ASK { GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?r csto:requirementOf ?status } }"
+    assert not kg.query(ontology), "the facts state the requirement lists; the ontology does not repeat them"
+
+
+def test_the_implied_non_membership_requirement_is_unused_without_the_implied_facts(kg, kg_stated_only):
+    # the article never states that a candidate must not be a member (I17)
+    verdict = explain(kg, "Azerbaijan", "observer")
+    (non_member,) = [r for r in verdict["requirements"] if r["id"].endswith("NonMembershipRequirement")]
+    assert [(s["fact"], s["kind"]) for s in non_member["stated_by"]] == [("I17", "implied")]
+    ids = {r["id"] for r in explain(kg_stated_only, "Azerbaijan", "observer")["requirements"]}
+    assert ids and not any(i.endswith("NonMembershipRequirement") for i in ids)
+    defined = kg_stated_only.query("""ASK { csto:EligibleForObserverStatus owl:equivalentClass/owl:intersectionOf/
+        rdf:rest*/rdf:first/owl:hasValue csto:NonMembershipRequirement }""")
+    assert not defined
 
 
 def test_requirement_labels_are_the_articles_words(kg, article_text):

@@ -60,8 +60,9 @@ def test_the_member_axioms_are_among_those_checked(ontology_graph):
     plain = rdflib.Graph().parse(str(builtin_sources().ontology[0]), format="turtle")
     with_members = len(horned(graph).get_axioms())
     without = len(horned(plain).get_axioms())
-    # two intersections over the members and one Candidate ⊑ requiresConsentOf value m each
-    assert with_members - without == 2 + len(members)
+    # two intersections over the members, one Candidate ⊑ requiresConsentOf value m each, and
+    # the two eligibility classes' intersections over their requirements
+    assert with_members - without == 2 + len(members) + 2
 
 
 def test_whole_bundle_is_owl2_rl(tmp_path):

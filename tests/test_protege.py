@@ -9,7 +9,7 @@ import rdflib
 from csto_kg.graph.build import build
 from csto_kg.graph.export import INFERRED_BY, export_bundle
 from csto_kg.graph.hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
-from csto_kg.graph.namespaces import CSTO, KG, OWL, RDF, RDFS
+from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
 from rdflib import BNode, Literal, URIRef
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -71,7 +71,7 @@ def test_catalog_is_well_formed_and_maps_every_import_to_a_local_file(bundle, gr
 
 def test_import_chain_reaches_every_input_from_inputs_and_inferred(bundle):
     closure = [p.name for _, p, _ in import_closure(bundle.files["inferred"])]
-    assert closure == ["csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl"]
+    assert closure == ["csto.ttl", "asserted.ttl", "generated.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl"]
     assert [p.name for _, p, _ in import_closure(bundle.files["asserted"])] == ["csto.ttl", "asserted.ttl"]
 
 
@@ -83,15 +83,23 @@ def test_an_import_the_catalog_does_not_map_is_reported(bundle, tmp_path):
         import_closure(broken, read_catalog(bundle.catalog))
 
 
-def test_ontology_file_carries_the_member_axioms_of_the_build(graphs):
-    g = graphs["csto"]
+def test_generated_module_carries_the_axioms_written_from_the_facts(graphs):
+    g, plain = graphs["generated"], graphs["csto"]
     for cls, prop in ((CSTO.DiplomaticRelationsWithAllMembers, CSTO.hasDiplomaticRelationsWith),
                       (CSTO.ConsentOfAllMembers, CSTO.consentGivenBy)):
         (eq,) = list(g.objects(cls, OWL.equivalentClass))
         members = rdflib.collection.Collection(g, g.value(eq, OWL.intersectionOf))
         values = {g.value(r, OWL.hasValue) for r in members if g.value(r, OWL.onProperty) == prop}
         assert values == {KG[m] for m in ("Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan")}
-    assert (KG.Armenia, RDF.type, OWL.NamedIndividual) in g
+        assert not list(plain.objects(cls, OWL.equivalentClass)), "csto.ttl is the hand-written ontology"
+    (eq,) = list(g.objects(CSTO.EligibleForObserverStatus, OWL.equivalentClass))
+    parts = list(rdflib.collection.Collection(g, g.value(eq, OWL.intersectionOf)))
+    assert CSTO.Candidate in parts
+    assert {g.value(r, OWL.hasValue) for r in parts if g.value(r, OWL.onProperty) == CSTO.meets} == {
+        CSTO[r + "Requirement"] for r in ("StateOrOrganization", "NonMembership", "UNMembership", "NoConflict",
+                                          "DiplomaticRelations", "Consensus", "StudyInterest")}
+    assert (URIRef(GRAPH_BASE + "generated"), OWL.imports, URIRef(GRAPH_BASE + "asserted")) in g
+    assert (CSTO.EligibleForObserverStatus, RDFS.label, None) in plain
 
 
 def test_merged_file_declares_every_entity_it_uses(graphs):
@@ -176,7 +184,7 @@ def test_bundle_without_implied_facts_and_with_user_data(tmp_path):
     bundle = export_bundle(kg, tmp_path / "b")
     assert "implied" not in bundle.files and (tmp_path / "b" / "user.ttl").is_file()
     closure = [p.name for _, p, _ in import_closure(bundle.files["inputs"])]
-    assert closure == ["csto.ttl", "asserted.ttl", "user.ttl", "inputs.ttl"]
+    assert closure == ["csto.ttl", "asserted.ttl", "generated.ttl", "user.ttl", "inputs.ttl"]
     user = rdflib.Graph().parse(bundle.files["user"], format="turtle")
     assert list(user.subjects(RDF.type, OWL.Ontology)) == [URIRef(bundle.iris["user"])]
     ex = rdflib.Namespace("https://example.org/")
@@ -243,7 +251,8 @@ def test_a_new_bundle_replaces_the_old_one_whole(tmp_path):
     export_bundle(build(), out)
     assert not (out / "user.ttl").exists(), "a part the new build lacks must not linger"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl", "catalog-v001.xml"])
+        ["csto.ttl", "asserted.ttl", "implied.ttl", "generated.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl",
+             "catalog-v001.xml"])
 
 
 def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypatch):

@@ -225,8 +225,10 @@ def test_who_can_block_is_every_member_state(kg):
     assert set(column(rows, "decisionRule")) == {"consensus"}
 
 
-def test_who_can_block_needs_the_implied_veto(kg_stated_only):
-    assert run(kg_stated_only, "who_can_block") == []
+def test_who_can_block_is_stated(kg_stated_only):
+    # "If one of the member states is against the decision, it will not be adopted." (F50)
+    assert set(column(run(kg_stated_only, "who_can_block"), "label")) == {
+        "Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
 
 
 def test_consent_necessary_is_armenias(kg):
@@ -268,10 +270,13 @@ def test_nagorno_karabakh_without_implied_facts(kg_stated_only):
     assert "F46" in column(rows, "factId")
 
 
+IMPLIED_IDS = {f"I{n:02d}" for n in range(1, 18)} - {"I13"}  # I13 retired: the veto rule is stated (F50)
+
+
 def test_fact_provenance_covers_every_fact(kg):
     rows = run(kg, "fact_provenance")
     ids = set(column(rows, "factId"))
-    assert ids == {f"F{n:02d}" for n in range(1, 76)} | {f"I{n:02d}" for n in range(1, 17)}
+    assert ids == {f"F{n:02d}" for n in range(1, 76)} | IMPLIED_IDS
     assert all(r["quote"] in ARTICLE for r in rows)
 
 
@@ -314,7 +319,7 @@ def test_people_and_positions(kg):
 
 def test_implied_facts(kg, kg_stated_only):
     rows = run(kg, "implied_facts")
-    assert set(column(rows, "factId")) == {f"I{n:02d}" for n in range(1, 17)}
+    assert set(column(rows, "factId")) == IMPLIED_IDS
     assert all(r["reason"] and r["quote"] in ARTICLE for r in rows)
     assert run(kg_stated_only, "implied_facts") == []
 

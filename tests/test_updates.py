@@ -49,6 +49,23 @@ def test_an_objection_makes_an_eligible_state_ineligible_and_its_withdrawal_rest
     assert inferred(kg) == inferred(build([RURITANIA], cache=False))
 
 
+def test_a_new_requirement_enters_the_eligibility_definition_and_leaves_with_it(tmp_path):
+    # each status's requirements are stated once, by requirementOf facts; the definition follows
+    kg = build([RURITANIA], cache=False)
+    requirement = "<https://example.org/NoNuclearWeapons> a csto:Requirement ; csto:requirementOf csto:ObserverStatus"
+    kg.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {requirement} }} }}")
+    verdict = explain(kg, "Ruritania", "observer")
+    assert verdict["eligible"] is None
+    assert {r["id"]: r["result"] for r in verdict["requirements"]}["https://example.org/NoNuclearWeapons"] == "unknown"
+    assert explain(kg, "Ruritania", "partner")["eligible"] is True
+    fresh = rebuilt(tmp_path, RURITANIA.read_text() + "\n<https://example.org/NoNuclearWeapons> a csto:Requirement ; "
+                    "csto:requirementOf csto:ObserverStatus .\n")
+    assert inferred(kg) == inferred(fresh)
+    kg.update(f"DELETE DATA {{ GRAPH <{USER}> {{ {requirement} }} }}")
+    assert explain(kg, "Ruritania", "observer")["eligible"] is True
+    assert inferred(kg) == inferred(build([RURITANIA], cache=False))
+
+
 def test_an_update_that_makes_the_graph_inconsistent_is_refused_and_changes_nothing():
     kg = build([RURITANIA], cache=False)
     before = set(kg.quads())
@@ -68,7 +85,7 @@ def test_a_new_member_rewrites_the_member_axioms_and_the_verdicts(tmp_path):
     ontology = ox.NamedNode("https://w3id.org/csto-kg/graph/ontology")
 
     def member_axioms(graph):
-        return {q for q in graph.quads(None, None, None, ontology) if "csto-members" in str(q)}
+        return {q for q in graph.quads(None, None, None, ontology) if "csto-generated" in str(q)}
 
     assert member_axioms(kg) == member_axioms(fresh) and "Freedonia" in str(member_axioms(kg))
     assert kg.counts()["ontology"] == fresh.counts()["ontology"]
