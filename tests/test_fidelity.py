@@ -101,3 +101,61 @@ def test_every_statement_and_event_has_an_english_label(kg):
     unlabelled = kg.query("""SELECT DISTINCT ?x WHERE { { ?x a csto:Statement } UNION { ?x a csto:Event }
         FILTER NOT EXISTS { ?x rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) } }""")
     assert [row["x"].value for row in unlabelled] == []
+
+
+# -- every claim is data a query can select ------------------------------------------------
+
+def claims(kg, speaker):
+    from csto_kg.queries import get
+    rows = kg.query(get("claims").text)
+    return {(r["subject"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], r["relation"].value.rsplit("#", 1)[-1],
+             r["object"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], r["factId"].value)
+            for r in rows if r["speaker"].value == speaker}
+
+
+def test_borisov_welcomes_the_former_republics_not_the_ussr(kg):
+    # "The CSTO will always welcome cooperation with all the former republics of the USSR."
+    assert ("CSTO", "welcomesCooperationWith", "FormerSovietRepublics", "F41") in claims(kg, "Yuri Borisov")
+    about = {r["o"].value for r in kg.query("SELECT ?o WHERE { kg:BorisovOnFormerRepublics csto:about ?o }")}
+    assert KG + "SovietUnion" not in about and KG + "FormerSovietRepublics" in about
+    label = kg.query('ASK { kg:FormerSovietRepublics rdfs:label "all the former republics of the USSR"@en }')
+    assert label
+    # a state the graph counts among the former republics is in the group Borisov welcomes
+    assert kg.query("ASK { kg:Azerbaijan csto:inGroup kg:FormerSovietRepublics }")  # I06, implied
+
+
+def test_the_balanced_policy_is_with_all_csto_countries_and_azerbaijan(kg):
+    # "a very balanced and thoughtful policy regarding military-technical cooperation with all
+    # CSTO countries and Azerbaijan, in particular"
+    found = {o for s, p, o, f in claims(kg, "Yuri Borisov") if p == "balancedMilitaryTechnicalPolicyWith"}
+    assert found == {"CSTOMemberStates", "Azerbaijan"}
+    group = {r["s"].value.rsplit("/", 1)[-1] for r in kg.query("SELECT ?s WHERE { ?s csto:inGroup kg:CSTOMemberStates }")}
+    assert group == set(MEMBERS)
+
+
+def test_the_veto_rule_is_data_with_its_words(kg_stated_only):
+    # "If one of the member states is against the decision, it will not be adopted."
+    assert ("Consensus", "vetoHeldByEachOf", "CSTOMemberStates", "F50") in claims(kg_stated_only, "Valery Semerikov")
+    rows = kg_stated_only.query("""SELECT ?state WHERE { kg:CSTO csto:decidesBy ?rule .
+        ?rule csto:vetoHeldByEachOf ?group . ?state csto:inGroup ?group }""")
+    assert {r["state"].value.rsplit("/", 1)[-1] for r in rows} == set(MEMBERS)
+
+
+def test_huseynlis_benefits_are_benefits_and_his_conflict_claim_is_apart(kg, article_text):
+    rows = kg.query("""SELECT ?label WHERE { ?st prov:wasAttributedTo kg:AliHuseynli ; csto:claimsOutcome ?b .
+        ?b a csto:EconomicBenefit ; rdfs:label ?label ; csto:outcomeFor kg:Azerbaijan }""")
+    labels = {r["label"].value for r in rows}
+    assert labels == {"preferential prices for the purchase of arms of the member countries of this organisation",
+                      "training of military specialists in the leading specialised educational institutions of the CSTO partners"}
+    assert all(label in article_text for label in labels)
+    conflict = kg.query("""SELECT ?o WHERE { kg:HuseynliOnConflictResolution csto:claimsOutcome ?o .
+        ?o csto:affectsConflict kg:NagornoKarabakhConflict FILTER NOT EXISTS { ?o a csto:EconomicBenefit } }""")
+    assert len(list(conflict)) == 1
+
+
+def test_the_statuses_defining_feature_is_data(kg):
+    # partner: "undertakes commitments to participate in practical activities of the CSTO";
+    # observer: "without undertaking commitments to participate in practical activities"
+    rows = kg.query("SELECT ?s ?v WHERE { ?s csto:entailsPracticalCommitments ?v }")
+    assert {r["s"].value.rsplit("#", 1)[-1]: r["v"].value for r in rows} == {
+        "PartnerStatus": "true", "ObserverStatus": "false"}

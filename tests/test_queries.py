@@ -14,7 +14,7 @@ CSTO = "https://w3id.org/csto-kg/ontology#"
 REQUIRED = [
     "member_states", "observers", "partners", "candidates_and_verdicts", "requirements_by_status",
     "statements_by_person", "timeline", "who_can_block", "consent_necessary", "partner_vs_observer",
-    "nagorno_karabakh", "fact_provenance", "asserted_vs_inferred", "requirement_results",
+    "nagorno_karabakh", "fact_provenance", "asserted_vs_inferred", "requirement_results", "claims",
 ]
 
 
