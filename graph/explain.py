@@ -58,7 +58,7 @@ SELECT DISTINCT ?g ?s ?p ?o ?id ?kind ?words ?reason ?source ?speaker ?date WHER
       OPTIONAL { ?fact csto:reason ?reason }
       OPTIONAL { ?fact prov:wasDerivedFrom ?factSource } }
     OPTIONAL { ?ax csto:note ?note }
-    OPTIONAL { ?ax prov:wasDerivedFrom ?axiomSource }
+    OPTIONAL { ?ax csto:readFrom ?axiomSource }
     BIND(COALESCE(?factSource, ?axiomSource) AS ?source)
     OPTIONAL { ?source prov:wasAttributedTo/rdfs:label ?speaker }
     OPTIONAL { ?source dcterms:date ?date }

@@ -159,3 +159,11 @@ def test_the_statuses_defining_feature_is_data(kg):
     rows = kg.query("SELECT ?s ?v WHERE { ?s csto:entailsPracticalCommitments ?v }")
     assert {r["s"].value.rsplit("#", 1)[-1]: r["v"].value for r in rows} == {
         "PartnerStatus": "true", "ObserverStatus": "false"}
+
+
+def test_committees_and_friendship_groups_are_units_not_formal_organizations(kg):
+    for body in ("AzerbaijaniLegalCommittee", "AzerbaijanRussiaFriendshipGroup", "ArmenianMFA"):
+        assert kg.query(f"ASK {{ kg:{body} a org:OrganizationalUnit }}"), body
+        assert not kg.query(f"ASK {{ kg:{body} a org:FormalOrganization }}"), body
+    assert kg.query("ASK { kg:AzerbaijaniLegalCommittee org:unitOf kg:Azerbaijan }")  # bodyOf ⊑ unitOf
+    assert kg.query("ASK { kg:CSTO a org:FormalOrganization }")

@@ -148,7 +148,7 @@ def test_azerbaijan_becomes_a_un_member_with_provenance(result, endpoint):
     assert triple in linked
     assert triple not in outside
     [axiom] = annotations(linked, triple)
-    statement = linked.value(axiom, PROV.wasDerivedFrom)
+    statement = linked.value(axiom, CSTO.readFrom)
     # derived from the Wikidata statement, which OUTSIDE keeps in Wikidata's own terms
     assert str(statement).startswith("http://www.wikidata.org/entity/statement/Q227-")
     assert (WD.Q227, URIRef(P + "P463"), statement) in outside

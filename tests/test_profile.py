@@ -13,7 +13,7 @@ from csto_kg.graph.axioms import member_states
 from csto_kg.graph.build import assemble, build
 from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
-from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDFS
+from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
 from csto_kg.graph.bridge import to_rdflib
 from pyhornedowl.profile import check_profile
 
@@ -102,3 +102,34 @@ def test_bundle_with_linked_open_data_is_owl2_rl(linked_home, tmp_path, monkeypa
     assert "linked" in bundle.files
     graph = rdflib.Graph().parse(bundle.files["merged"], format="turtle")
     assert rl_violations(graph) == []
+
+
+# The kinds PROV-O (W3C Recommendation, 2013) and SKOS (2009) give the terms the ontology reuses:
+# typing them otherwise would make the ontology and the vocabulary it cites clash when imported.
+REUSED_KINDS = {
+    "http://www.w3.org/ns/prov#wasDerivedFrom": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#wasAttributedTo": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#wasAssociatedWith": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#actedOnBehalfOf": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#wasGeneratedBy": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#wasStartedBy": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#used": OWL.ObjectProperty,
+    "http://www.w3.org/ns/prov#startedAtTime": OWL.DatatypeProperty,
+    "http://www.w3.org/ns/prov#endedAtTime": OWL.DatatypeProperty,
+    "http://www.w3.org/ns/prov#value": OWL.DatatypeProperty,
+    "http://www.w3.org/2004/02/skos/core#definition": OWL.AnnotationProperty,
+    "http://www.w3.org/2004/02/skos/core#altLabel": OWL.AnnotationProperty,
+    "http://www.w3.org/2004/02/skos/core#exactMatch": OWL.ObjectProperty,
+    "http://www.w3.org/2004/02/skos/core#member": OWL.ObjectProperty,
+}
+
+
+def test_reused_terms_keep_the_kind_their_vocabulary_gives_them(ontology_graph):
+    graph, _ = ontology_graph
+    kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    for term, kind in REUSED_KINDS.items():
+        declared = {k for k in kinds if (rdflib.URIRef(term), RDF.type, k) in graph}
+        assert declared == {kind}, term
+    reused = {s for s, k in graph.subject_objects(RDF.type) if k in kinds
+              and str(s).startswith(("http://www.w3.org/ns/prov#", "http://www.w3.org/2004/02/skos/core#"))}
+    assert {str(s) for s in reused} <= set(REUSED_KINDS), "a reused term the table above does not check"

@@ -34,10 +34,10 @@ sent (a `prov:Entity` whose `prov:value` is the query text), with `prov:startedA
 same form the build gives article facts:
     [] a owl:Axiom ; owl:annotatedSource s ; owl:annotatedProperty p ; owl:annotatedTarget o ;
        csto:retrievedBy <activity> ;
-       prov:wasDerivedFrom <the Wikidata statement (wds:…) or item the fact comes from> ;
+       csto:readFrom <the Wikidata statement (wds:…) or item the fact comes from> ;
        csto:note "what Wikidata says, in words" .
 The activity and the annotations live in LINKED beside the facts they describe; OUTSIDE holds
-the statements `prov:wasDerivedFrom` points to.
+the statements `csto:readFrom` points to.
 
 Endpoint etiquette: a User-Agent naming csto-kg, its version and a contact URL; VALUES
 batches of QIDs; one request at a time; retries with exponential backoff on 429 and 5xx,

@@ -175,7 +175,7 @@ class _Linker:
         for triple in ((axiom, RDF.type, OWL.Axiom), (axiom, OWL.annotatedSource, s),
                        (axiom, OWL.annotatedProperty, p), (axiom, OWL.annotatedTarget, o),
                        (axiom, CSTO.retrievedBy, self.activity),
-                       (axiom, PROV.wasDerivedFrom, source), (axiom, CSTO.note, Literal(note))):
+                       (axiom, CSTO.readFrom, source), (axiom, CSTO.note, Literal(note))):
             self.linked.add(triple)
         qid = self.article.qid_of(s) or next((q for q, i in self.iri.items() if i == s), str(s))
         self.added[qid].append(f"{self.dataset.namespace_manager.normalizeUri(p)} "
