@@ -12,7 +12,7 @@ The pipeline, one way:
               graph/justify.py  minimal sets of facts and axioms behind an entailment
 
 Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/export.py
-writes the Protégé bundle, graph/hermit.py runs HermiT on it, graph/docs.py documents the
+writes the Protégé bundle (tests/hermit.py runs HermiT on it), graph/docs.py documents the
 ontology; graph/bridge.py is the one crossing between Oxigraph's terms and rdflib's.
 
     >>> from csto_kg.graph import build, explain

@@ -29,7 +29,7 @@ _TYPE = ox.NamedNode(str(RDF.type))
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
 _BUILD_CODE = ("build.py", "load.py", "axioms.py", "reason.py", "rules.py", "namespaces.py")
 # ... and the libraries: a new version may parse or serialise differently.
-_BUILD_LIBRARIES = ("pyoxigraph", "owlrl")
+_BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
 
 def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True) -> KnowledgeGraph:

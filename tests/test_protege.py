@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from csto_kg.graph.build import build
 from csto_kg.graph.export import INFERRED_BY, export_bundle
-from csto_kg.graph.hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
+from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
 from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
 from rdflib import BNode, Literal, URIRef
 

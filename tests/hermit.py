@@ -18,7 +18,7 @@ from pathlib import Path
 import rdflib
 from rdflib import URIRef
 
-from .namespaces import OWL, RDF
+from csto_kg.graph.namespaces import OWL, RDF
 
 CATALOG_NS = "urn:oasis:names:tc:entity:xmlns:xml:catalog"
 _BUILTIN = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
@@ -128,8 +128,8 @@ def run_hermit(files: list[tuple[str, Path, rdflib.Graph]] | Path) -> HermitResu
 def owlrl_entailments(kg) -> HermitResult:
     """owlrl's view in HermitResult's terms: named-class memberships and object property
     assertions between named individuals, asserted or inferred, from a built graph."""
-    from .export import Vocabulary, graph_of, property_kind
-    from .namespaces import GRAPHS
+    from csto_kg.graph.export import Vocabulary, graph_of, property_kind
+    from csto_kg.graph.namespaces import GRAPHS
 
     graph = rdflib.Graph()
     for name in ("ontology", "asserted", "implied", "user", "linked", "inferred"):
