@@ -36,7 +36,7 @@ def build_options(command):
                            help="Keep the graph in a SPARQL 1.1 store (http://host:7878, Oxigraph's layout) "
                                 "or an on-disk store (a folder) instead of memory.")(command)
     command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
-    command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I17).")(command)
+    command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I22).")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                            help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
     return command

@@ -38,7 +38,7 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
     Args:
         data: the user's own RDF files (Turtle, TriG, N-Triples, RDF/XML, JSON-LD), read into
             the user graph and reasoned over with the rest.
-        implied: include the facts the article implies (I01–I17); without them the reasoner
+        implied: include the facts the article implies (I01–I22); without them the reasoner
             can conclude no verdict on Azerbaijan.
         linked: include the open-data facts `csto-kg link` fetched, if any.
         cache: reuse (and write) the cached result for the same inputs.

@@ -123,7 +123,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
 
 
 def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bool = False) -> dict:
-    """The verdict on state for status, in the JSON contract of architecture.md.
+    """The verdict on state for status, in the JSON contract the README documents.
 
     With why, the verdict and each met or failed requirement also carry a justification: a
     minimal set of asserted facts and ontology axioms that entails them (graph/justify.py).

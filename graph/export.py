@@ -13,7 +13,7 @@
                     `csto:inferredBy` naming the reasoner; imports inputs
     merged.ttl      all of the above in one ontology, for tools that do not follow imports
     catalog-v001.xml  maps every ontology IRI and version IRI above to its file, so Protégé
-                    resolves owl:imports with no network (../shared/design/reasoning.md §4)
+                    resolves owl:imports with no network (docs/decisions/0006)
 
 Every file has its owl:Ontology header with a version IRI, and declares the entities it uses
 that its imports do not (owl:NamedIndividual, owl:Class, properties), so Protégé does not

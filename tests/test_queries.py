@@ -270,7 +270,7 @@ def test_nagorno_karabakh_without_implied_facts(kg_stated_only):
     assert "F46" in column(rows, "factId")
 
 
-IMPLIED_IDS = {f"I{n:02d}" for n in range(1, 18)} - {"I13"}  # I13 retired: the veto rule is stated (F50)
+IMPLIED_IDS = {f"I{n:02d}" for n in range(1, 23)} - {"I05", "I13"}  # retired: they follow from stated facts
 
 
 def test_fact_provenance_covers_every_fact(kg):
@@ -337,7 +337,7 @@ def test_facts_by_evidence_kind(kg):
     rows = run(kg, "facts_by_evidence_kind")
     count = {(r["graph"], r["evidenceKind"]): int(r["facts"]) for r in rows}
     assert sum(n for (g, _), n in count.items() if g == "asserted") == 75
-    assert count == {**{k: v for k, v in count.items() if k[0] == "asserted"}, ("implied", "implied"): 16}
+    assert count == {**{k: v for k, v in count.items() if k[0] == "asserted"}, ("implied", "implied"): len(IMPLIED_IDS)}
 
 
 def test_why_requirements_fail(kg, kg_stated_only):

@@ -19,7 +19,7 @@ OUTSIDE (served, never reasoned over)
     they are CSTO members, P530 "diplomatic relation" between the states of the run, P31.
     Because it keeps Wikidata's vocabulary, nothing in it can be read as an article fact:
     Armenia's P530 listing Azerbaijan stays `wd:Q399 p:P530 [ps:P530 wd:Q227]`, never
-    `csto:hasDiplomaticRelationsWith` (domain.md §3d, pitfall 1).
+    `csto:hasDiplomaticRelationsWith` (docs/decisions/0008).
 
 Open data never overrides the article. Where they disagree, `link()` reports it
 (`LinkResult.report["discrepancies"]`): Wikidata's P530 against the article's implied lack of
