@@ -167,3 +167,10 @@ def test_committees_and_friendship_groups_are_units_not_formal_organizations(kg)
         assert not kg.query(f"ASK {{ kg:{body} a org:FormalOrganization }}"), body
     assert kg.query("ASK { kg:AzerbaijaniLegalCommittee org:unitOf kg:Azerbaijan }")  # bodyOf ⊑ unitOf
     assert kg.query("ASK { kg:CSTO a org:FormalOrganization }")
+
+
+def test_the_restrictions_are_registered_in_the_normative_documents(kg):
+    # "there are certain restrictions registered in the normative documents"
+    rows = kg.query("SELECT ?s WHERE { kg:CSTONormativeDocuments csto:registersRestrictionsOn ?s }")
+    assert {r["s"].value.rsplit("#", 1)[-1] for r in rows} == {"ObserverStatus", "PartnerStatus"}
+    assert ("CSTONormativeDocuments", "registersRestrictionsOn", "ObserverStatus", "F52") in claims(kg, "Valery Semerikov")
