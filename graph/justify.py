@@ -34,6 +34,7 @@ from rdflib.namespace import SKOS
 
 from .errors import CstoKgError
 from .load import Sources
+from .manchester import class_expression
 from .namespaces import ASSERTED, ASSUMED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
 from .bridge import to_rdflib
 from .rules import Closure
@@ -477,26 +478,7 @@ def _statement(graph: rdflib.Graph, triple) -> str:
 
 def _class(graph: rdflib.Graph, node) -> str:
     """A class expression in Manchester syntax, with labels."""
-    if not isinstance(node, BNode):
-        return _name(graph, node)
-    prop = graph.value(node, OWL.onProperty)
-    if prop is not None:
-        for key, word in ((OWL.hasValue, "value"), (OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only")):
-            value = graph.value(node, key)
-            if value is not None:
-                inner = _name(graph, value) if key == OWL.hasValue else _class(graph, value)
-                return f"({_name(graph, prop)} {word} {inner})"
-    for key, word in ((OWL.intersectionOf, " and "), (OWL.unionOf, " or ")):
-        head = graph.value(node, key)
-        if head is not None:
-            return "(" + word.join(_class(graph, m) for m in rdflib.collection.Collection(graph, head)) + ")"
-    members = graph.value(node, OWL.oneOf)
-    if members is not None:
-        return "{" + ", ".join(_name(graph, m) for m in rdflib.collection.Collection(graph, members)) + "}"
-    complement = graph.value(node, OWL.complementOf)
-    if complement is not None:
-        return f"(not {_class(graph, complement)})"
-    return "[]"
+    return class_expression(graph, node, lambda term: _name(graph, term))
 
 
 _AXIOM_WORDS = {

@@ -18,6 +18,7 @@ from csto_kg.graph.errors import (
     ServiceNotAllowedError,
     UnknownStateError,
 )
+from csto_kg.graph.docs import ontology_document
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
 from csto_kg.graph.store import keyword_present
 from csto_kg.graph.stores import StoreError
@@ -313,15 +314,6 @@ def _resource_page_data(kg, node: ox.NamedNode, max_rows: int) -> dict:
     }
 
 
-ONTOLOGY_KINDS = (
-    ("Classes", "http://www.w3.org/2002/07/owl#Class"),
-    ("Object properties", "http://www.w3.org/2002/07/owl#ObjectProperty"),
-    ("Datatype properties", "http://www.w3.org/2002/07/owl#DatatypeProperty"),
-    ("Annotation properties", "http://www.w3.org/2002/07/owl#AnnotationProperty"),
-    ("Individuals", "http://www.w3.org/2002/07/owl#NamedIndividual"),
-)
-
-
 def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -> Answer | dict:
     kg = ctx.kg
     graph = ox.NamedNode(ONTOLOGY)
@@ -332,25 +324,4 @@ def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -
             return Answer(200, content_type(fmt.media_type), serialize_triples(triples, fmt))
         except CannotWrite as e:
             raise Refused(406, str(e)) from None
-    sections = []
-    listed: set[str] = set()
-    for title, kind in ONTOLOGY_KINDS:
-        terms = []
-        for quad in kg.quads(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind), graph):
-            if not isinstance(quad.subject, ox.NamedNode) or quad.subject.value in listed:
-                continue
-            listed.add(quad.subject.value)
-            terms.append({
-                "iri": quad.subject.value,
-                "label": _first_literal(kg, quad.subject, LABELS),
-                "comment": _first_literal(kg, quad.subject, COMMENTS),
-            })
-        terms.sort(key=lambda t: (t["label"] or t["iri"]).lower())
-        sections.append({"title": title, "terms": terms})
-    header = ox.NamedNode("https://w3id.org/csto-kg/ontology")
-    return {
-        "title": _first_literal(kg, header, ("http://purl.org/dc/terms/title",) + LABELS),
-        "description": _first_literal(kg, header, COMMENTS),
-        "sections": sections,
-        "triples": kg.triples_in(graph),
-    }
+    return ontology_document(kg)

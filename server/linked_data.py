@@ -62,30 +62,13 @@ def any_resource():
 @bp.get("/ontology")
 def ontology():
     html, negotiation = wants_html()
-    if html:
-        page = generated_documentation()
-        if page is not None:
-            response = Response(page, mimetype="text/html")
-            response.vary.add("Accept")
-            return response
     st = state()
     result = st.pool.run(jobs.ontology, timeout=st.timeout, negotiation=negotiation, html=html)
     if not html:
         return answer(result)
-    response = Response(render_template("ontology.html", o=result, iri=ONTOLOGY_IRI,
-                                        downloads=downloads("/ontology")))
+    response = Response(render_template("ontology.html", doc=result, downloads=downloads("/ontology")))
     response.vary.add("Accept")
     return response
-
-
-def generated_documentation() -> str | None:
-    """The ontology's documentation page from csto_kg.graph.docs (cached there), if present;
-    otherwise the route falls back to its own list of terms."""
-    try:
-        from csto_kg.graph.docs import ontology_html
-    except ImportError:
-        return None
-    return ontology_html()
 
 
 @bp.app_template_filter("curie")

@@ -4,6 +4,7 @@ import io
 import os
 import sys
 import urllib.parse
+import urllib.request
 
 import pytest
 import rdflib
@@ -13,6 +14,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from csto_kg import queries  # noqa: E402
 from csto_kg.graph.namespaces import GRAPHS  # noqa: E402
 from csto_kg.queries import NamedQuery  # noqa: E402
+from helpers import start_serve, stop_serve  # noqa: E402
 from server_fixtures import running_server, toy_graph  # noqa: E402
 
 KG = rdflib.Namespace("https://w3id.org/csto-kg/id/")
@@ -213,20 +215,21 @@ def test_unknown_named_query_is_404(toy_server):
     assert toy_server.get("/queries/" + urllib.parse.quote("../etc/passwd", safe="")).status == 404
 
 
-def test_ontology_page_is_the_generated_documentation(server):
-    from csto_kg.graph.docs import ontology_html
-
-    r = server.get("/ontology", accept="text/html")
-    assert r.status == 200 and r.text == ontology_html()
-
-
-def test_ontology_page_without_generated_documentation_lists_terms(server, monkeypatch):
-    from csto_kg.server import linked_data
-
-    monkeypatch.setattr(linked_data, "generated_documentation", lambda: None)
-    r = server.get("/ontology", accept="text/html")
-    assert r.status == 200
-    assert 'id="State"' in r.text and 'href="/resource?iri=' in r.text
+def test_ontology_page_shows_the_served_graphs_generated_axioms(tmp_path):
+    # a --data file that adds a member shows in the definitions written from the members
+    data = tmp_path / "member.ttl"
+    data.write_text("@prefix csto: <https://w3id.org/csto-kg/ontology#> .\n"
+                    "<https://example.org/Freedonia> a csto:State ; csto:memberOf <https://w3id.org/csto-kg/id/CSTO> ;"
+                    ' <http://www.w3.org/2000/01/rdf-schema#label> "Freedonia"@en .\n')
+    process, base = start_serve("--data", str(data))
+    try:
+        with urllib.request.urlopen(urllib.request.Request(base + "/ontology", headers={"Accept": "text/html"})) as r:
+            page = r.read().decode()
+    finally:
+        stop_serve(process)
+    entry = page[page.index('id="ConsentOfAllMembers"'):]
+    entry = entry[:entry.index('class="term"', 10)]
+    assert "Freedonia" in entry and "written at build time" in entry
 
 
 @pytest.mark.parametrize("path", ["/id/%FF", "/id/a%20b", "/id/%3C"])
