@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from csto_kg.graph.errors import CstoKgError, InconsistencyError
+from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
-WIKIDATA = "https://query.wikidata.org/sparql"
+WIKIDATA = WIKIDATA_SPARQL
 
 
 def fails_cleanly(command):

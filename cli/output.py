@@ -7,7 +7,7 @@ import io
 import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError
 
-from csto_kg.graph.namespaces import PREFIXES
+from csto_kg.graph.namespaces import PREFIXES, curie
 
 FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"]
 _RESULTS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
@@ -37,10 +37,7 @@ def compact(term) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.value.startswith(ns) and term.value[len(ns):].replace("-", "").replace("_", "").isalnum():
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return curie(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, SKOS
 from .axioms import generated_axioms
 from .bridge import to_rdflib
 from .manchester import class_expression
-from .namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, XSD
+from .namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie
 from .store import KnowledgeGraph
 
 _KINDS = [
@@ -76,16 +76,11 @@ class _Renderer:
     def __init__(self, graph: rdflib.Graph, built: set):
         self.g = graph
         self.built = built
-        self.prefixes = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
         self.documented: set = set()
         self.gcis: list = []
 
     def qname(self, term) -> str:
-        text = str(term)
-        for ns, prefix in self.prefixes:
-            if text.startswith(ns):
-                return f"{prefix}:{text[len(ns):]}"
-        return text
+        return curie(str(term)) or str(term)
 
     def label(self, term) -> str:
         value = self.g.value(term, RDFS.label)

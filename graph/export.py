@@ -34,6 +34,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from .namespaces import (
+    BUILTIN, bind_prefixes,
     ASSERTED, CSTO, GRAPH_BASE, IMPLIED, INFERRED, LINKED, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF,
     RDFS, USER, XSD,
 )
@@ -44,7 +45,6 @@ from .store import KnowledgeGraph
 INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"
 CATALOG = "catalog-v001.xml"
 
-_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _ENTITY_TYPES = {
     OWL.Class: "class", RDFS.Datatype: "datatype",
     OWL.ObjectProperty: "object", OWL.DatatypeProperty: "data", OWL.AnnotationProperty: "annotation",
@@ -223,7 +223,7 @@ def merge_kinds(into: dict, other: dict) -> dict:
 
 
 def builtin(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(_BUILTIN)
+    return isinstance(term, URIRef) and str(term).startswith(BUILTIN)
 
 
 def inferred_assertions(inferred: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
@@ -304,7 +304,7 @@ def property_kind(p, value, known: Vocabulary) -> URIRef:
 
 
 def ontology_document(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
-    doc = bound(rdflib.Graph())
+    doc = bind_prefixes(rdflib.Graph())
     doc += graph
     doc += declarations(graph, known, visible)
     return doc
@@ -314,7 +314,7 @@ def data_document(graph, part: Part, version_iri: str, version: str, known: Voca
                   key: str) -> rdflib.Graph:
     """A data graph as an ontology: its header (any header of its own dropped), its imports,
     its triples, its declarations."""
-    doc = bound(rdflib.Graph())
+    doc = bind_prefixes(rdflib.Graph())
     headers = set(graph.subjects(RDF.type, OWL.Ontology))
     for t in graph:
         if t[0] not in headers:
@@ -330,12 +330,6 @@ def data_document(graph, part: Part, version_iri: str, version: str, known: Voca
     for imported in part.imports:
         doc.add((iri, OWL.imports, URIRef(imported)))
     return doc
-
-
-def bound(graph: rdflib.Graph) -> rdflib.Graph:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
-    return graph
 
 
 def header_comment(name: str) -> str:

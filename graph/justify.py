@@ -35,14 +35,15 @@ from rdflib.namespace import SKOS
 from .errors import CstoKgError
 from .load import Sources
 from .manchester import class_expression
-from .namespaces import ASSERTED, ASSUMED, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD
+from .namespaces import (
+    ASSERTED, ASSUMED, BUILTIN, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD, bind_prefixes,
+)
 from .bridge import to_rdflib
 from .rules import Closure
 from .store import KnowledgeGraph
 
 _GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED,
            "assumed": ASSUMED}
-_BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
 # Predicates that state an axiom about their (blank) subject rather than describe it.
 _AXIOM_PREDICATES = {RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf,
                      OWL.equivalentProperty, OWL.propertyDisjointWith, OWL.inverseOf, RDFS.domain, RDFS.range}
@@ -108,7 +109,7 @@ class Unit:
     def terms(self) -> frozenset:
         """The IRIs and literals the unit mentions, outside the RDF/RDFS/OWL vocabulary."""
         return frozenset(x for t in self.triples for x in t
-                         if isinstance(x, Literal) or (isinstance(x, URIRef) and not str(x).startswith(_BUILTIN)))
+                         if isinstance(x, Literal) or (isinstance(x, URIRef) and not str(x).startswith(BUILTIN)))
 
 
 def units_of(graph: rdflib.Graph, kind: str) -> list[Unit]:
@@ -319,7 +320,7 @@ class Justifier:
         s, p, o = (_term(x) for x in triple)
         if not _possibly_entailed(store, (s, p, o)):
             raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
-        start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(_BUILTIN))}
+        start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(BUILTIN))}
         facts_judge = Oracle((s, p, o), over=self.ontology_closure)
         facts = shrink(expand(self.facts, start, facts_judge, self.inert, first), facts_judge)
         judge = Oracle((s, p, o), given=facts)
@@ -436,7 +437,7 @@ def _sort_key(unit: Unit) -> str:
 
 
 def _describe(unit: Unit, graph: rdflib.Graph, index: dict) -> Axiom:
-    snippet = bound(rdflib.Graph())
+    snippet = bind_prefixes(rdflib.Graph())
     for t in unit.triples:
         snippet.add(t)
     turtle = "\n".join(line for line in snippet.serialize(format="turtle").splitlines()
@@ -448,12 +449,6 @@ def _describe(unit: Unit, graph: rdflib.Graph, index: dict) -> Axiom:
         if found:
             axiom.fact, axiom.fact_id, axiom.quote, axiom.source = found
     return axiom
-
-
-def bound(graph: rdflib.Graph) -> rdflib.Graph:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
-    return graph
 
 
 # -- words -----------------------------------------------------------------------------------
@@ -495,7 +490,7 @@ _CHARACTERISTICS = {
 
 def _unit_label(unit: Unit, graph: rdflib.Graph) -> str:
     s, p, o = unit.triples[0]
-    local = bound(rdflib.Graph())
+    local = bind_prefixes(rdflib.Graph())
     for t in unit.triples:
         local.add(t)
     for term in {x for t in unit.triples for x in t if isinstance(x, URIRef)}:

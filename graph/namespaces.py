@@ -1,5 +1,7 @@
 """The IRIs csto-kg mints: its ontology, its entities, its named graphs."""
 
+import re
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -47,8 +49,33 @@ PREFIXES = {
     "dbr": str(DBR),
 }
 
+# The vocabularies OWL itself is written in: terms in them are never the graph's own.
+BUILTIN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+
+WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?\Z")
+
+
+def curie(iri: str) -> str | None:
+    """kg:Azerbaijan for https://w3id.org/csto-kg/id/Azerbaijan: the longest namespace that
+    leaves a valid local name; None when no prefix fits."""
+    for prefix, namespace in _BY_LENGTH:
+        if iri.startswith(namespace) and _LOCAL_NAME.match(iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
+
+
+def bind_prefixes(graph):
+    """An rdflib graph with csto-kg's prefixes bound (for the Turtle it writes)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, Namespace(namespace), override=True, replace=True)
+    return graph
+
+
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "PREFIXES",
+    "ONTOLOGY_IRI", "GRAPHS", "PREFIXES", "BUILTIN", "WIKIDATA_SPARQL", "curie", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

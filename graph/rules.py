@@ -26,6 +26,8 @@ from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
 
+from .namespaces import BUILTIN
+
 _R = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _S = "http://www.w3.org/2000/01/rdf-schema#"
 _O = "http://www.w3.org/2002/07/owl#"
@@ -757,7 +759,6 @@ class Closure:
                 yield (a, big, b)
 
 
-_BUILTIN = (_R, _S, _O, _X)
 _REFLEXIVE_TRIVIAL = frozenset({SCO, EQC, SPO, EQP, SAME})
 
 
@@ -767,7 +768,7 @@ def readable(t) -> bool:
     s, p, o = t
     if not isinstance(s, ox.NamedNode) or not isinstance(p, ox.NamedNode) or isinstance(o, ox.BlankNode):
         return False
-    if s.value.startswith(_BUILTIN):
+    if s.value.startswith(BUILTIN):
         return False
     if p == TYPE and o in (THING, RESOURCE):
         return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from csto_kg.graph.namespaces import KG, ONTOLOGY_IRI, PREFIXES
+from csto_kg.graph.namespaces import KG, ONTOLOGY_IRI, curie
 from flask import Blueprint, Response, render_template, request
 
 from . import jobs
@@ -72,17 +72,9 @@ def ontology():
 
 
 @bp.app_template_filter("curie")
-def curie(iri: str) -> str:
+def curie_or_iri(iri: str) -> str:
     """kg:Azerbaijan for https://w3id.org/csto-kg/id/Azerbaijan; the IRI when no prefix fits."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(best_ns(best)):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
-
-
-def best_ns(prefix: str) -> str:
-    return PREFIXES.get(prefix, "") if prefix else ""
+    return curie(iri) or iri
 
 
 @bp.app_template_filter("resource_url")

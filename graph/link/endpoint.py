@@ -25,8 +25,9 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from ..errors import CstoKgError
+from ..namespaces import WIKIDATA_SPARQL
 
-WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
+WIKIDATA_ENDPOINT = WIKIDATA_SPARQL
 CONTACT_URL = "https://w3id.org/csto-kg/"
 
 
