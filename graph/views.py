@@ -1,0 +1,49 @@
+"""Views of a served graph without some of its sources: the server's `?implied=0` and
+`?linked=0`, which answer as `--no-implied` and `--no-linked` builds would.
+
+The left-out graphs' triples go, the member axioms are rewritten for the members that remain,
+and what is left is reasoned afresh; the served graph is not touched.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .axioms import member_axioms, members_among
+from .namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
+from .reason import reason
+from .store import KnowledgeGraph
+
+_cache: dict = {}
+
+
+def left_out(implied: bool, linked: bool) -> frozenset[str]:
+    """The graphs a view without the implied facts and/or the linked data leaves out."""
+    graphs = set()
+    if not implied:
+        graphs.add(IMPLIED)
+    if not linked:
+        graphs |= {LINKED, OUTSIDE}
+    return frozenset(graphs)
+
+
+def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> KnowledgeGraph:
+    """kg itself when nothing is left out; otherwise a reasoned copy without those graphs."""
+    dropped = left_out(implied, linked)
+    if not dropped:
+        return kg
+    key = (id(kg), kg.changes, dropped)
+    if not kg.shared and key in _cache:
+        return _cache[key]
+    quads = [q for q in kg.quads()
+             if isinstance(q.graph_name, ox.DefaultGraph) or q.graph_name.value not in dropped | {INFERRED}]
+    before = set(member_axioms(members_among(kg.quads())))
+    after = set(member_axioms(members_among(quads)))
+    store = ox.Store()
+    store.bulk_extend([q for q in quads if q not in before or q in after])
+    store.extend(after)
+    result = KnowledgeGraph(store, reasoner=reason(store))
+    if not kg.shared:
+        _cache.clear()
+        _cache[key] = result
+    return result

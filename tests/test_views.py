@@ -1,0 +1,30 @@
+"""graph/views.py: the served graph without the implied facts or the linked data, reasoned
+afresh, is what a --no-implied (or --no-linked) build gives."""
+
+import pyoxigraph as ox
+from csto_kg.graph import explain
+from csto_kg.graph.views import view
+
+
+def named_quads(kg):
+    """Quads without blank nodes, whose labels differ from build to build."""
+    return {q for q in kg.quads()
+            if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+
+def test_without_the_implied_facts_the_view_is_the_no_implied_build(kg, kg_stated_only):
+    stated = view(kg, implied=False)
+    assert stated.counts() == kg_stated_only.counts()
+    assert named_quads(stated) == named_quads(kg_stated_only)
+    assert explain(kg, "Azerbaijan")["eligible"] is False
+    assert explain(stated, "Azerbaijan")["eligible"] is None
+
+
+def test_nothing_left_out_is_the_served_graph_itself(kg):
+    assert view(kg) is kg
+
+
+def test_a_view_leaves_the_served_graph_as_it_was(kg):
+    before = kg.counts()
+    view(kg, implied=False, linked=False)
+    assert kg.counts() == before and before["implied"] > 0
