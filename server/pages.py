@@ -39,7 +39,7 @@ def index():
     }
     # No "<" at all, so nothing in a query text can close or confuse the script element.
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    return render_template("index.html", config=blob, queries=config["queries"])
+    return render_template("index.html", config=blob, queries=config["queries"], switch=views.switches())
 
 
 @bp.get("/health")

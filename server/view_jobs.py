@@ -346,3 +346,41 @@ def _date_words(date: ox.Literal) -> str:
     except (ValueError, IndexError):
         pass
     return date.value
+
+
+# -- Search ---------------------------------------------------------------------------------
+
+_NAMED = """
+SELECT DISTINCT ?x ?label ?kind WHERE {
+  { ?x a csto:State BIND("state" AS ?kind) } UNION { ?x a csto:InternationalOrganization BIND("organization" AS ?kind) }
+  UNION { ?x a csto:Person BIND("person" AS ?kind) }
+  UNION { GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?x a ?type } FILTER(isIRI(?x))
+          FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty, owl:NamedIndividual))
+          BIND("term" AS ?kind) }
+  OPTIONAL { ?x rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
+}"""
+SEARCH_LIMIT = 50
+
+
+def search(ctx, q: str, implied: bool = True, linked: bool = True) -> dict:
+    """States, organizations, people and ontology terms whose label or name holds q."""
+    kg = _graph(ctx, implied, linked)
+    wanted = q.strip().casefold()
+    found: dict[str, dict] = {}
+    for row in _rows(kg, _NAMED):
+        iri = row["x"].value
+        label = _v(row["label"])
+        entry = found.setdefault(iri, {"iri": iri, "label": label or short_name(iri), "kinds": set()})
+        if label and entry["label"] == short_name(iri):
+            entry["label"] = label
+        entry["kinds"].add(row["kind"].value)
+    hits = [e for e in found.values()
+            if wanted and (wanted in e["label"].casefold() or wanted in short_name(e["iri"]).casefold())]
+    hits.sort(key=lambda e: (not e["label"].casefold().startswith(wanted), e["label"].casefold()))
+    groups = {"agents": [], "terms": []}
+    for e in hits:
+        kinds = sorted(e["kinds"])
+        group = "terms" if kinds == ["term"] else "agents"
+        groups[group].append({**e, "kinds": kinds, "verdict": bool({"state", "organization"} & e["kinds"])})
+    return {"q": q, "agents": groups["agents"][:SEARCH_LIMIT], "terms": groups["terms"][:SEARCH_LIMIT],
+            "more": max(0, len(groups["agents"]) - SEARCH_LIMIT) + max(0, len(groups["terms"]) - SEARCH_LIMIT)}

@@ -17,7 +17,7 @@ from .sparql import state
 bp = Blueprint("views", __name__)
 
 OFF = ("0", "false", "no", "off")
-HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline")
+HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline", "/search")
 
 
 def switches() -> dict[str, bool]:
@@ -102,3 +102,11 @@ def article():
 @bp.get("/timeline")
 def timeline():
     return page("timeline.html", t=run(view_jobs.timeline))
+
+
+@bp.get("/search")
+def search():
+    q = request.args.get("q", "")
+    if len(q) > 200:
+        raise Refused(400, "the search text is longer than 200 characters")
+    return page("search.html", s=run(view_jobs.search, q=q) if q.strip() else None, q=q)

@@ -204,3 +204,47 @@ def test_an_unknown_state_gets_a_page_saying_so(page):
     screenshot(page, "not-found")
     page.click("a[href='/explain/Azerbaijan']")
     expect(page.locator("#status-observer h2 .badge.verdict")).to_have_text("ineligible")
+
+
+def test_query_results_read_as_labels_and_badges(page):
+    page.goto(page.base + "/")
+    page.click("button.named-query[data-name='candidates_and_verdicts']")
+    rows = page.locator("#results-table tbody tr")
+    expect(rows).to_have_count(6)
+    azerbaijan = rows.filter(has_text="ineligible").first
+    expect(azerbaijan.locator("td").nth(0)).to_have_text("Azerbaijan")  # the label, not kg:Azerbaijan
+    expect(azerbaijan.locator("td").nth(1)).to_have_text("Azerbaijan")  # no @en
+    expect(azerbaijan.locator(".badge.verdict-ineligible")).to_have_text("ineligible")
+    assert style(azerbaijan.locator(".badge.verdict-ineligible"), "backgroundColor") == RED
+    expect(azerbaijan.locator(".badge.boolean-true")).to_have_text("true")  # ?seeks
+    screenshot(page, "query")
+    page.check("#raw-terms")
+    expect(rows.first.locator("td").nth(0)).to_have_text("kg:Afghanistan")
+    expect(rows.first.locator("td .lang").first).to_have_text("@en")
+
+
+def test_the_implied_switch_applies_to_queries_too(page):
+    query = "SELECT ?status WHERE { kg:Azerbaijan csto:ineligibleFor ?status }"
+    page.goto(page.base + "/")
+    page.locator("#query").fill(query)
+    page.click("#run")
+    expect(page.locator("#status")).to_contain_text("2 rows")
+    page.click("#switch-implied")
+    expect(page.locator("#switch-implied")).to_have_attribute("aria-checked", "false")
+    page.locator("#query").fill(query)
+    page.click("#run")
+    expect(page.locator("#status")).to_contain_text("0 rows")
+    assert "implied=0" in page.locator("#downloads a[data-format='csv']").get_attribute("href")
+
+
+def test_search_for_a_state_and_a_term(page):
+    page.goto(page.base + "/matrix")
+    page.fill("#search", "azer")
+    page.press("#search", "Enter")
+    expect(page.locator("#agent-hits li").first).to_contain_text("Azerbaijan")
+    page.locator("#agent-hits li").first.locator("a.to-verdict").click()
+    expect(page.locator("#status-observer h2 .badge.verdict")).to_have_text("ineligible")
+    page.goto(page.base + "/search?q=withheld")
+    expect(page.locator("#term-hits")).to_contain_text("consent withheld by")
+    page.goto(page.base + "/search?q=nothing-is-called-this")
+    expect(page.locator("#no-hits")).to_be_visible()
