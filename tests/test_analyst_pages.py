@@ -133,3 +133,18 @@ def test_the_linked_switch_leaves_out_the_linked_data(linked_server):
     assert cell(matrix, "Azerbaijan", "UNMembershipRequirement") == "met"  # Wikidata says so
     without = linked_server.get("/matrix?linked=0", accept=HTML).text
     assert cell(without, "Azerbaijan", "UNMembershipRequirement") == "unknown"
+
+
+def test_sparql_and_named_queries_take_the_switches(server):
+    ask = "ASK { kg:Azerbaijan csto:ineligibleFor csto:ObserverStatus }"
+    json = "application/sparql-results+json"
+    assert server.query(ask, accept=json).json()["boolean"] is True
+    assert server.query(ask, accept=json, implied="0").json()["boolean"] is False
+    rows = server.get("/queries/candidates_and_verdicts?implied=0", accept=json).json()["results"]["bindings"]
+    assert {r["verdict"]["value"] for r in rows if r["label"]["value"] == "Azerbaijan"} == {"unknown"}
+
+
+def test_search_finds_a_data_files_state_and_refuses_a_huge_query(server):
+    page = server.get("/search?q=rurit", accept=HTML)
+    assert page.status == 200 and 'href="/explain/Ruritania"' in page.text
+    assert server.get("/search?q=" + "x" * 201, accept=HTML).status == 400
