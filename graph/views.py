@@ -7,6 +7,8 @@ and what is left is reasoned afresh; the served graph is not touched.
 
 from __future__ import annotations
 
+import weakref
+
 import pyoxigraph as ox
 
 from .axioms import member_axioms, members_among
@@ -14,7 +16,8 @@ from .namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
 from .reason import reason
 from .store import KnowledgeGraph
 
-_cache: dict = {}
+# The last view asked of each graph, while the graph does not change.
+_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def left_out(implied: bool, linked: bool) -> frozenset[str]:
@@ -32,9 +35,10 @@ def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> Kn
     dropped = left_out(implied, linked)
     if not dropped:
         return kg
-    key = (id(kg), kg.changes, dropped)
-    if not kg.shared and key in _cache:
-        return _cache[key]
+    key = (kg.changes, dropped)
+    cached = None if kg.shared else _cache.get(kg)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     quads = [q for q in kg.quads()
              if isinstance(q.graph_name, ox.DefaultGraph) or q.graph_name.value not in dropped | {INFERRED}]
     before = set(member_axioms(members_among(kg.quads())))
@@ -44,6 +48,5 @@ def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> Kn
     store.extend(after)
     result = KnowledgeGraph(store, reasoner=reason(store))
     if not kg.shared:
-        _cache.clear()
-        _cache[key] = result
+        _cache[kg] = (key, result)
     return result

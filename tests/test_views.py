@@ -28,3 +28,13 @@ def test_a_view_leaves_the_served_graph_as_it_was(kg):
     before = kg.counts()
     view(kg, implied=False, linked=False)
     assert kg.counts() == before and before["implied"] > 0
+
+
+def test_a_view_follows_its_graphs_updates(tmp_path):
+    from csto_kg.graph import build
+
+    kg = build()
+    assert explain(view(kg, implied=False), "Azerbaijan")["eligible"] is None
+    kg.update("INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> { "
+              "kg:Azerbaijan csto:consentWithheldBy kg:Belarus } }")
+    assert explain(view(kg, implied=False), "Azerbaijan")["eligible"] is False
