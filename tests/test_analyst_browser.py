@@ -5,6 +5,7 @@ the README's tour shows copies of them (docs/screenshots/).
 Nothing may come from the network: every request must go to the server on 127.0.0.1.
 """
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -59,6 +60,14 @@ def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def type_query(page, text):
+    page.click("#editor-cm .CodeMirror-lines")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")
 
 
 def style(locator, prop):
@@ -226,12 +235,12 @@ def test_query_results_read_as_labels_and_badges(page):
 def test_the_implied_switch_applies_to_queries_too(page):
     query = "SELECT ?status WHERE { kg:Azerbaijan csto:ineligibleFor ?status }"
     page.goto(page.base + "/")
-    page.locator("#query").fill(query)
+    type_query(page, query)
     page.click("#run")
     expect(page.locator("#status")).to_contain_text("2 rows")
     page.click("#switch-implied")
     expect(page.locator("#switch-implied")).to_have_attribute("aria-checked", "false")
-    page.locator("#query").fill(query)
+    type_query(page, query)
     page.click("#run")
     expect(page.locator("#status")).to_contain_text("0 rows")
     assert "implied=0" in page.locator("#downloads a[data-format='csv']").get_attribute("href")
@@ -248,3 +257,44 @@ def test_search_for_a_state_and_a_term(page):
     expect(page.locator("#term-hits")).to_contain_text("consent withheld by")
     page.goto(page.base + "/search?q=nothing-is-called-this")
     expect(page.locator("#no-hits")).to_be_visible()
+
+
+def test_the_editor_completes_prefixes_and_the_ontologys_terms(page):
+    page.goto(page.base + "/")
+    expect(page.locator("#editor")).not_to_have_attribute("data-names", "0")
+    expect(page.locator("#editor")).to_have_attribute("data-names", re.compile(r"^[1-9]\d+$"))
+    type_query(page, "SELECT ?s WHERE { ?s csto:consentWith")
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li")
+    expect(hints.first).to_contain_text("csto:consentWithheldBy")
+    expect(hints.first).to_contain_text("consent withheld by")
+    page.keyboard.press("Enter")
+    assert page.locator("#query").input_value() == "SELECT ?s WHERE { ?s csto:consentWithheldBy"
+    page.keyboard.type(" kg:Arm")
+    page.keyboard.press("Control+Space")
+    expect(hints.first).to_have_text(re.compile(r"^kg:Armenia"))
+    page.keyboard.press("Escape")
+    type_query(page, "PREFIX cs")
+    page.keyboard.press("Control+Space")
+    expect(hints.first).to_have_text("csto: <https://w3id.org/csto-kg/ontology#>")
+    screenshot(page, "editor-completion")
+
+
+def test_the_editor_marks_the_parsers_error_where_it_is(page):
+    page.goto(page.base + "/")
+    type_query(page, "SELECT ?x WHERE {")
+    page.keyboard.press("Enter")
+    page.keyboard.type("?x csto:memberOf ?y .")
+    page.keyboard.press("Enter")
+    page.keyboard.type("FILTER( }")
+    page.keyboard.press("Escape")
+    page.click("#run")
+    expect(page.locator("#error")).to_contain_text("error at 3:")
+    line = page.locator("#editor-cm .CodeMirror-code > div").nth(2)
+    expect(line.locator(".syntax-error")).to_have_count(1)
+    expect(line.locator(".error-marker")).to_have_count(1)
+    expect(page.locator("#editor-cm .syntax-error")).to_have_count(1)
+    screenshot(page, "editor-error")
+    page.click("#editor-cm .CodeMirror-lines")
+    page.keyboard.type(" ")                                   # editing clears the mark
+    expect(page.locator("#editor-cm .syntax-error")).to_have_count(0)

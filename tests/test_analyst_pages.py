@@ -77,7 +77,8 @@ def test_a_data_files_state_is_in_the_matrix_and_the_picture(server):
 def test_the_implied_switch_leaves_out_the_implied_facts_on_every_page(server):
     page = server.get("/explain/Azerbaijan?implied=0", accept=HTML).text
     assert verdicts(page) == ["no verdict", "no verdict"]
-    assert 'aria-checked="false"' in page and "implied facts: left out" in page
+    assert 'id="switch-implied" role="switch" aria-checked="false"' in page and "implied facts<span" in page
+    assert ": left out</span>" in page  # said to screen readers
     matrix = server.get("/matrix?implied=0", accept=HTML).text
     assert cell(matrix, "Azerbaijan", "ConsensusRequirement") == "unknown"
     assert cell(matrix, "Ruritania", "ConsensusRequirement") == "met"  # its facts are stated

@@ -8,8 +8,7 @@
   var errorEl = document.getElementById("error");
   var resultsEl = document.getElementById("results");
   var downloadsEl = document.getElementById("downloads");
-  var editor = new window.SparqlEditor(
-    document.getElementById("query"), document.getElementById("highlight"), run);
+  var editor = new window.SparqlEditor(document.getElementById("query"), run, config.prefixes);
   editor.set(config.initialQuery);
 
   var prefixes = Object.keys(config.prefixes).map(function (p) {
@@ -36,17 +35,6 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-
-  // The page's implied/linked switches (?implied=0, ?linked=0) go with every query it sends.
-  var pageParams = new URLSearchParams(location.search);
-  var switches = {};
-  ["implied", "linked"].forEach(function (name) {
-    var value = (pageParams.get(name) || "").trim().toLowerCase();
-    if (["0", "false", "no", "off"].indexOf(value) >= 0) switches[name] = "0";
-  });
-  function switchQuery() {
-    return Object.keys(switches).map(function (k) { return "&" + k + "=0"; }).join("");
   }
 
   var showRaw = false;
@@ -100,6 +88,37 @@
       return true;
     }).catch(function () { return false; });
   }
+
+  // The page's implied/linked switches (?implied=0, ?linked=0) go with every query it sends.
+  var pageParams = new URLSearchParams(location.search);
+  var switches = {};
+  ["implied", "linked"].forEach(function (name) {
+    var value = (pageParams.get(name) || "").trim().toLowerCase();
+    if (["0", "false", "no", "off"].indexOf(value) >= 0) switches[name] = "0";
+  });
+  function switchQuery() {
+    return Object.keys(switches).map(function (k) { return "&" + k + "=0"; }).join("");
+  }
+
+  // The names the editor completes: the served ontology's terms and the graph's entities.
+  var NAMES = "SELECT ?t (SAMPLE(?l) AS ?label) WHERE { " +
+    "{ GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?t a ?kind } } UNION " +
+    "{ ?t rdfs:label ?any FILTER(STRSTARTS(STR(?t), \"" + config.localBase + "id/\")) } " +
+    "FILTER(isIRI(?t)) OPTIONAL { ?t rdfs:label ?l FILTER(LANG(?l) IN (\"en\", \"\")) } } GROUP BY ?t LIMIT 5000";
+  fetch("/sparql", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+    body: new URLSearchParams(Object.assign({ query: NAMES }, switches))
+  }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+    if (!data) return;
+    var found = {};
+    data.results.bindings.forEach(function (b) {
+      var name = compact(b.t.value);
+      if (name !== b.t.value && /^[\w-]*:[\w.-]+$/.test(name)) found[name] = b.label ? b.label.value : "";
+    });
+    editor.addNames(found);
+    document.getElementById("editor").dataset.names = String(Object.keys(found).length);
+  }).catch(function () {});
 
   var NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsigned\w+)$/;
 
@@ -268,6 +287,8 @@
           statusEl.textContent = "";
           errorEl.textContent = response.status + " " + response.statusText + ": " + body;
           errorEl.hidden = false;
+          var at = /error at (\d+):(\d+)/.exec(body);
+          if (at) editor.markError(parseInt(at[1], 10), parseInt(at[2], 10), body.trim());
           return;
         }
         var type = response.headers.get("Content-Type") || "";
