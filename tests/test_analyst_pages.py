@@ -149,3 +149,31 @@ def test_search_finds_a_data_files_state_and_refuses_a_huge_query(server):
     page = server.get("/search?q=rurit", accept=HTML)
     assert page.status == 200 and 'href="/explain/Ruritania"' in page.text
     assert server.get("/search?q=" + "x" * 201, accept=HTML).status == 400
+
+
+def test_the_pages_show_a_remote_stores_graph(tmp_path):
+    """`csto-kg serve --store URL --data F`: the pages read the remote store, switches included."""
+    import urllib.request
+
+    from helpers import free_port, start_oxigraph, start_serve, stop_serve
+
+    oxigraph, base = start_oxigraph("serve", tmp_path / "oxigraph", free_port())
+    try:
+        serve, url = start_serve("--store", base, "--data", str(RURITANIA))
+        try:
+            def page(path):
+                request = urllib.request.Request(url.rstrip("/") + path, headers={"Accept": HTML})
+                with urllib.request.urlopen(request, timeout=60) as reply:
+                    return reply.read().decode("utf-8")
+
+            matrix = page("/matrix")
+            assert cell(matrix, "Ruritania", "UNMembershipRequirement") == "met"
+            assert cell(matrix, "Azerbaijan", "ConsensusRequirement") == "failed"
+            assert cell(page("/matrix?implied=0"), "Azerbaijan", "ConsensusRequirement") == "unknown"
+            assert 'data-label="Ruritania" data-role="candidate"' in page("/organization")
+            assert 'id="fact-I04"' in page("/article")
+        finally:
+            assert stop_serve(serve) == 0
+    finally:
+        oxigraph.terminate()
+        oxigraph.wait(10)
