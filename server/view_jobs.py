@@ -155,7 +155,8 @@ _ORGANIZATION = """
 SELECT DISTINCT ?org ?label WHERE {
   ?member csto:memberOf ?org . ?org a csto:InternationalOrganization .
   OPTIONAL { ?org skos:altLabel ?label FILTER(LANG(?label) IN ("en", "")) }
-} ORDER BY ?org LIMIT 1"""
+  BIND(?org = kg:CSTO AS ?csto)
+} ORDER BY DESC(?csto) ?org LIMIT 1"""
 
 _ROLES = """
 SELECT DISTINCT ?agent ?role WHERE {
