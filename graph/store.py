@@ -66,7 +66,9 @@ class KnowledgeGraph:
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> "KnowledgeGraph":
         store = ox.Store()
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        # parse() keeps the blank nodes' names (Store.load renames them): the member axioms'
+        # stable names are how an update that changes the members finds the old ones.
+        store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
         return cls(store, key)
 
     def counts(self) -> dict[str, int]:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from flask import Flask
 
-from . import cors, errors, jobs, linked_data, pages, sparql
+from . import cors, errors, jobs, linked_data, pages, sparql, views
 from .workers import WorkerPool
 
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -106,4 +106,5 @@ def create_app(kg, config: dict | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)
+    app.register_blueprint(views.bp)
     return app

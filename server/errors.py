@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("csto_kg.server")
@@ -42,7 +42,14 @@ def _wants_json() -> bool:
 
 def error_response(status: int, message: str, extra: dict | None = None,
                    headers: dict | None = None) -> Response:
-    if _wants_json():
+    from .views import wants_html_page
+
+    if wants_html_page():
+        response = Response(render_template("error.html", status=status, message=message,
+                                            suggestions=(extra or {}).get("suggestions", [])),
+                            status, mimetype="text/html")
+        response.vary.add("Accept")
+    elif _wants_json():
         body = json.dumps({"status": status, "message": message, **(extra or {})},
                           ensure_ascii=False)
         response = Response(body, status, mimetype="application/json")

@@ -73,9 +73,14 @@ def content_type(media_type: str) -> str:
 
 def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
               default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> Answer:
+              named_graphs: list[str] | None = None,
+              implied: bool = True, linked: bool = True) -> Answer:
+    """The query's answer, from the served graph or (implied/linked False) a view without those
+    sources, reasoned afresh."""
+    from csto_kg.graph.views import view
+
     try:
-        result = ctx.kg.query(
+        result = view(ctx.kg, implied=implied, linked=linked).query(
             text,
             default_graph_uris=default_graphs or None,
             named_graph_uris=named_graphs or None,

@@ -7,7 +7,7 @@ import json
 from csto_kg.graph.namespaces import PREFIXES
 from flask import Blueprint, Response, render_template, request
 
-from . import jobs
+from . import jobs, views
 from .errors import Refused
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .sparql import state
@@ -39,7 +39,7 @@ def index():
     }
     # No "<" at all, so nothing in a query text can close or confuse the script element.
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    return render_template("index.html", config=blob, queries=config["queries"])
+    return render_template("index.html", config=blob, queries=config["queries"], switch=views.switches())
 
 
 @bp.get("/health")
@@ -65,8 +65,12 @@ FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/p
 def explain(name: str):
     """The verdict; ?why=1 adds the minimal justification of each conclusion."""
     why = request.args.get("why", "0").lower() in ("1", "true", "yes")
+    if views.prefers_html():
+        return views.verdict_html(name, why)
     body = state().pool.run(jobs.explain_state, timeout=state().timeout, state=name, status=_status(), why=why)
-    return Response(body, 200, mimetype="application/json")
+    response = Response(body, 200, mimetype="application/json")
+    response.vary.add("Accept")
+    return response
 
 
 @bp.post("/explain/<path:name>")

@@ -31,6 +31,8 @@ class SparqlRequest:
     named_graphs: list[str] = field(default_factory=list)
     negotiation: Negotiation = field(default_factory=Negotiation)
     timeout: float | None = None
+    implied: bool = True  # False: answer from the graph without the implied facts (?implied=0)
+    linked: bool = True   # False: ... without the linked data (?linked=0)
 
 
 def decode_params(raw: bytes, where: str) -> list[tuple[str, str]]:
@@ -80,6 +82,12 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
     return seconds
 
 
+def read_switch(params: list[tuple[str, str]], name: str) -> bool:
+    """implied=0 / linked=0 (or false, no, off) leave those sources out; anything else keeps them."""
+    value = _one(params, name)
+    return value is None or value.strip().lower() not in ("0", "false", "no", "off")
+
+
 def negotiation_from(request: Request, params: list[tuple[str, str]]) -> Negotiation:
     formats = tuple(v for k, v in params if k in ("format", "output") and v)
     negotiation = Negotiation(request.headers.get("Accept", ""), formats)
@@ -118,6 +126,8 @@ def read_sparql_request(request: Request) -> SparqlRequest:
         named_graphs=_iris(params, "named-graph-uri"),
         negotiation=negotiation_from(request, params),
         timeout=read_timeout(params),
+        implied=read_switch(params, "implied"),
+        linked=read_switch(params, "linked"),
     )
     if body_text:
         setattr(sparql, body_text[0], body_text[1])

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from . import jobs
 from .errors import Refused
 from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
-from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_timeout
+from .protocol import (SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch,
+                       read_timeout)
 from .results import serialize_triples
 from .service_description import service_description
 
@@ -50,6 +51,8 @@ def run_query(sparql: SparqlRequest) -> Response:
         negotiation=negotiation,
         default_graphs=sparql.default_graphs,
         named_graphs=sparql.named_graphs,
+        implied=sparql.implied,
+        linked=sparql.linked,
     ))
 
 
@@ -120,4 +123,6 @@ def named_query(name: str):
         query=found.text,
         negotiation=negotiation_from(request, params),
         timeout=read_timeout(params),
+        implied=read_switch(params, "implied"),
+        linked=read_switch(params, "linked"),
     ))

@@ -385,3 +385,8 @@ def test_armenias_consent_said_necessary_twice(kg):
 def test_facts_do_not_say_what_the_article_does_not(kg, pattern):
     for graph in ("asserted", "implied"):
         assert not kg.query(f"ASK {{ GRAPH <{GRAPH}{graph}> {{ {pattern} }} }}"), (graph, pattern)
+
+
+def test_the_graph_holds_the_article_text_the_quotes_come_from(kg):
+    rows = list(kg.query("SELECT ?text WHERE { kg:article csto:text ?text }"))
+    assert [row["text"].value for row in rows] == [ARTICLE]

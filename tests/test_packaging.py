@@ -30,6 +30,10 @@ def test_the_wheel_ships_one_package_with_its_data(wheel):
         assert needed in names
     assert len([n for n in names if n.startswith("csto_kg/queries/") and n.endswith(".rq")]) >= 15
     assert any(n.startswith("csto_kg/server/static/") for n in names)
+    for page in ("verdict.html", "matrix.html", "organization.html", "article.html", "timeline.html"):
+        assert f"csto_kg/server/templates/{page}" in names
+    for vendored in ("codemirror.js", "sparql.js", "show-hint.js", "LICENSE"):  # the editor, served locally
+        assert f"csto_kg/server/static/vendor/codemirror/{vendored}" in names
 
 
 def test_installed_in_a_fresh_venv_it_works_from_any_folder(wheel, tmp_path):

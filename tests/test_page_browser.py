@@ -63,9 +63,12 @@ def page(browser, server):
 
 
 def type_query(page, text):
-    editor = page.locator("#query")
-    editor.fill("")
-    editor.type(text)
+    """Type into the editor as a person does: select all, type over it, close any completions."""
+    page.click("#editor-cm .CodeMirror-lines")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")
 
 
 def column(page, index):
@@ -76,17 +79,22 @@ def test_editor_starts_with_prefixes_and_highlights(page):
     text = page.locator("#query").input_value()
     assert "PREFIX csto: <https://w3id.org/csto-kg/ontology#>" in text
     assert "PREFIX kg: <https://w3id.org/csto-kg/id/>" in text
-    expect(page.locator("#highlight .tok-kw").first).to_have_text("PREFIX")
+    expect(page.locator("#editor-cm .cm-keyword").first).to_have_text("PREFIX")
     type_query(page, "SELECT ?x WHERE { ?x a csto:State }")
-    expect(page.locator("#highlight .tok-var").first).to_have_text("?x")
-    expect(page.locator("#highlight .tok-pname").first).to_have_text("csto:State")
+    expect(page.locator("#editor-cm .cm-variable-2").first).to_have_text("?x")
+    expect(page.locator("#editor-cm .cm-atom", has_text="csto:State")).to_have_count(1)
+    assert page.locator("#query").input_value() == "SELECT ?x WHERE { ?x a csto:State }"
 
 
 def test_type_a_query_run_it_and_see_the_rows(page):
     type_query(page, "SELECT ?state ?pop WHERE { ?state csto:population ?pop } ORDER BY ?state")
     page.click("#run")
     expect(page.locator("#results-table tbody tr")).to_have_count(3)
-    assert column(page, 1) == ["kg:Armenia", "kg:Azerbaijan", "kg:Belarus"]
+    # cells read as labels; the raw terms are one click away
+    states = page.locator("#results-table tbody tr td:nth-child(1)")
+    expect(states).to_have_text(["Armenia", "Azerbaijan", "Belarus"])
+    page.check("#raw-terms")
+    expect(states).to_have_text(["kg:Armenia", "kg:Azerbaijan", "kg:Belarus"])
     expect(page.locator("#status")).to_contain_text("3 rows")
     # IRIs are links; our own lead to the resource page
     link = page.locator("#results-table tbody tr td:nth-child(1) a").first
@@ -95,7 +103,7 @@ def test_type_a_query_run_it_and_see_the_rows(page):
 
 def test_ctrl_enter_runs_the_query(page):
     type_query(page, "ASK { kg:Armenia csto:memberOf kg:CSTO }")
-    page.locator("#query").press("Control+Enter")
+    page.keyboard.press("Control+Enter")
     expect(page.locator("#boolean-result")).to_have_text("true")
 
 
@@ -116,6 +124,8 @@ def test_click_a_named_query(page):
     expect(page.locator("#results-table tbody tr")).to_have_count(1)
     assert page.locator("#query").input_value() == TOY_QUERIES[0].text
     cell = page.locator("#results-table tbody tr td:nth-child(2)")
+    expect(cell).to_have_text("Collective Security Treaty Organization")  # no @en
+    page.check("#raw-terms")
     expect(cell.locator(".literal")).to_have_text("Collective Security Treaty Organization")
     expect(cell.locator(".lang")).to_have_text("@en")
 

@@ -127,3 +127,16 @@ def test_justifications_follow_an_update():
     after = explain(kg, "Ruritania", "partner", why=True)
     assert after["eligible"] is False and "ineligible for" in after["why"]["label"]
     assert any("withheld" in a["label"] for a in after["why"]["axioms"])
+
+
+def test_a_new_member_rewrites_the_member_axioms_of_a_cached_build_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("CSTO_KG_CACHE", str(tmp_path / "cache"))
+    build([RURITANIA])
+    kg = build([RURITANIA])  # read back from the cache file
+    kg.update(f"INSERT DATA {{ GRAPH <{USER}> {{ <https://example.org/Freedonia> a csto:State ; "
+              "csto:memberOf kg:CSTO } }")
+    fresh = build([RURITANIA], cache=False)
+    fresh.update(f"INSERT DATA {{ GRAPH <{USER}> {{ <https://example.org/Freedonia> a csto:State ; "
+                 "csto:memberOf kg:CSTO } }")
+    assert kg.counts() == fresh.counts()
+    assert explain(kg, "Ruritania", "partner")["eligible"] is None  # no word on relations with Freedonia

@@ -8,8 +8,7 @@
   var errorEl = document.getElementById("error");
   var resultsEl = document.getElementById("results");
   var downloadsEl = document.getElementById("downloads");
-  var editor = new window.SparqlEditor(
-    document.getElementById("query"), document.getElementById("highlight"), run);
+  var editor = new window.SparqlEditor(document.getElementById("query"), run, config.prefixes);
   editor.set(config.initialQuery);
 
   var prefixes = Object.keys(config.prefixes).map(function (p) {
@@ -38,13 +37,98 @@
     return node;
   }
 
+  var showRaw = false;
+  var labels = {};
+  var lastResult = null;
+  var BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean";
+  var VERDICTS = { eligible: "verdict-eligible", ineligible: "verdict-ineligible", met: "result-met",
+                   failed: "result-failed", unknown: "result-unknown" };
+  var SAFE_IRI = /^[^<>"{}|^`\\\s]*$/;
+
+  function readableTerm(td, term) {
+    if (term.type === "uri") {
+      var label = labels[term.value];
+      var a = el("a", { href: linkFor(term.value), title: term.value, "class": "term" }, label || compact(term.value));
+      if (a.getAttribute("href") === term.value) { a.target = "_blank"; a.rel = "noopener"; }
+      td.appendChild(a);
+    } else if (term.type === "bnode") {
+      td.appendChild(el("span", { "class": "bnode" }, "_:" + term.value));
+    } else if (term.datatype === BOOLEAN) {
+      td.appendChild(el("span", { "class": "badge boolean-" + term.value }, term.value));
+    } else if (!term.datatype && VERDICTS[term.value]) {
+      td.appendChild(el("span", { "class": "badge " + VERDICTS[term.value] }, term.value));
+    } else {
+      td.appendChild(el("span", { "class": "literal" }, term.value));
+      if (term.datatype && NUMERIC.test(term.datatype)) td.dataset.number = term.value;
+    }
+    var shown = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? "^^" + compact(term.datatype) : "";
+    if (shown) td.title = term.value + " " + shown;
+  }
+
+  function fetchLabels(rows, vars) {
+    var wanted = {};
+    rows.forEach(function (row) {
+      vars.forEach(function (name) {
+        var t = row[name];
+        if (t && t.type === "uri" && !(t.value in labels) && SAFE_IRI.test(t.value)) wanted[t.value] = true;
+      });
+    });
+    var iris = Object.keys(wanted).slice(0, 500);
+    if (!iris.length) return Promise.resolve(false);
+    var query = "SELECT DISTINCT ?x ?l WHERE { VALUES ?x { " + iris.map(function (i) { return "<" + i + ">"; }).join(" ") +
+      " } ?x rdfs:label ?l FILTER(LANG(?l) IN (\"en\", \"\")) }";
+    return fetch("/sparql", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+      body: new URLSearchParams(Object.assign({ query: query }, switches))
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      iris.forEach(function (i) { labels[i] = labels[i] || ""; });
+      if (!data) return false;
+      data.results.bindings.forEach(function (b) { labels[b.x.value] = labels[b.x.value] || b.l.value; });
+      return true;
+    }).catch(function () { return false; });
+  }
+
+  // The page's implied/linked switches (?implied=0, ?linked=0) go with every query it sends.
+  var pageParams = new URLSearchParams(location.search);
+  var switches = {};
+  ["implied", "linked"].forEach(function (name) {
+    var value = (pageParams.get(name) || "").trim().toLowerCase();
+    if (["0", "false", "no", "off"].indexOf(value) >= 0) switches[name] = "0";
+  });
+  function switchQuery() {
+    return Object.keys(switches).map(function (k) { return "&" + k + "=0"; }).join("");
+  }
+
+  // The names the editor completes: the served ontology's terms and the graph's entities.
+  var NAMES = "SELECT ?t (SAMPLE(?l) AS ?label) WHERE { " +
+    "{ GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?t a ?kind } } UNION " +
+    "{ ?t rdfs:label ?any FILTER(STRSTARTS(STR(?t), \"" + config.localBase + "id/\")) } " +
+    "FILTER(isIRI(?t)) OPTIONAL { ?t rdfs:label ?l FILTER(LANG(?l) IN (\"en\", \"\")) } } GROUP BY ?t LIMIT 5000";
+  fetch("/sparql", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+    body: new URLSearchParams(Object.assign({ query: NAMES }, switches))
+  }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+    if (!data) return;
+    var found = {};
+    data.results.bindings.forEach(function (b) {
+      var name = compact(b.t.value);
+      if (name !== b.t.value && /^[\w-]*:[\w.-]+$/.test(name)) found[name] = b.label ? b.label.value : "";
+    });
+    editor.addNames(found);
+    document.getElementById("editor").dataset.names = String(Object.keys(found).length);
+  }).catch(function () {});
+
   var NUMERIC = /#(integer|decimal|double|float|int|long|short|byte|nonNegativeInteger|positiveInteger|negativeInteger|nonPositiveInteger|unsigned\w+)$/;
 
   function termCell(term) {
     var td = el("td");
     if (!term) return td;
     td.dataset.sort = term.value;
-    if (term.type === "uri") {
+    if (!showRaw) {
+      readableTerm(td, term);
+    } else if (term.type === "uri") {
       var a = el("a", { href: linkFor(term.value), title: term.value }, compact(term.value));
       if (a.getAttribute("href") === term.value) { a.target = "_blank"; a.rel = "noopener"; }
       td.appendChild(a);
@@ -89,6 +173,30 @@
   }
 
   function renderTable(vars, rows) {
+    lastResult = { vars: vars, rows: rows };
+    resultsEl.innerHTML = "";
+    var toggle = el("label", { "class": "raw-toggle" });
+    var box = el("input", { type: "checkbox", id: "raw-terms" });
+    box.checked = showRaw;
+    box.addEventListener("change", function () {
+      showRaw = box.checked;
+      renderTable(lastResult.vars, lastResult.rows);
+    });
+    toggle.appendChild(box);
+    toggle.appendChild(document.createTextNode(" show raw terms (IRIs, @language, ^^datatype)"));
+    resultsEl.appendChild(toggle);
+    drawTable(vars, rows);
+    if (!showRaw) {
+      fetchLabels(rows, vars).then(function (found) {
+        if (found && lastResult && lastResult.rows === rows && !showRaw) {
+          resultsEl.querySelector("#results-table").remove();
+          drawTable(vars, rows);
+        }
+      });
+    }
+  }
+
+  function drawTable(vars, rows) {
     var table = el("table", { "class": "results", id: "results-table" });
     var head = el("tr");
     vars.forEach(function (name, i) {
@@ -146,7 +254,7 @@
     downloadsEl.innerHTML = "";
     downloadsEl.appendChild(document.createTextNode("Download: "));
     formats.forEach(function (f, i) {
-      var url = "/sparql?query=" + encodeURIComponent(editor.get()) + "&format=" + f.name;
+      var url = "/sparql?query=" + encodeURIComponent(editor.get()) + "&format=" + f.name + switchQuery();
       var a = el("a", { href: url, download: "results." + f.name, "class": "download", "data-format": f.name }, f.label);
       if (i) downloadsEl.appendChild(document.createTextNode(" · "));
       downloadsEl.appendChild(a);
@@ -171,7 +279,7 @@
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/sparql-results+json, application/n-triples;q=0.9"
       },
-      body: new URLSearchParams({ query: editor.get() })
+      body: new URLSearchParams(Object.assign({ query: editor.get() }, switches))
     }).then(function (response) {
       return response.text().then(function (body) {
         var ms = Math.round(performance.now() - started);
@@ -179,6 +287,8 @@
           statusEl.textContent = "";
           errorEl.textContent = response.status + " " + response.statusText + ": " + body;
           errorEl.hidden = false;
+          var at = /error at (\d+):(\d+)/.exec(body);
+          if (at) editor.markError(parseInt(at[1], 10), parseInt(at[2], 10), body.trim());
           return;
         }
         var type = response.headers.get("Content-Type") || "";
@@ -186,7 +296,8 @@
           var data = JSON.parse(body);
           showDownloads(config.resultFormats);
           if (typeof data.boolean === "boolean") {
-            resultsEl.appendChild(el("p", { "class": "boolean", id: "boolean-result" }, String(data.boolean)));
+            resultsEl.appendChild(el("p", { "class": "boolean badge boolean-" + data.boolean, id: "boolean-result" },
+                                     String(data.boolean)));
             statusEl.textContent = "ASK answered " + data.boolean + " · " + ms + " ms";
             return;
           }

@@ -1,86 +1,112 @@
-/* A small SPARQL editor: a textarea over a highlighted copy of its text.
-   No dependencies, so the page works with no network. */
+/* The query editor: CodeMirror 5 (vendor/codemirror) with its SPARQL mode, completion of
+   prefixes, of the served ontology's terms and of the graph's entities, and the parser's
+   error marked where it is. */
 (function () {
   "use strict";
 
-  var KEYWORDS = ("BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED DISTINCT REDUCED " +
-    "AS ORDER BY ASC DESC LIMIT OFFSET GROUP HAVING VALUES OPTIONAL UNION MINUS GRAPH SERVICE " +
-    "SILENT FILTER BIND NOT EXISTS IN UNDEF INSERT DELETE DATA WITH USING DEFAULT ALL CLEAR " +
-    "DROP CREATE ADD MOVE COPY TO LOAD INTO TRUE FALSE").split(" ");
-  var FUNCTIONS = ("STR LANG LANGMATCHES DATATYPE BOUND IRI URI BNODE RAND ABS CEIL FLOOR ROUND " +
-    "CONCAT STRLEN UCASE LCASE ENCODE_FOR_URI CONTAINS STRSTARTS STRENDS STRBEFORE STRAFTER " +
-    "YEAR MONTH DAY HOURS MINUTES SECONDS TIMEZONE TZ NOW UUID STRUUID MD5 SHA1 SHA256 SHA384 " +
-    "SHA512 COALESCE IF STRLANG STRDT SAMETERM ISIRI ISURI ISBLANK ISLITERAL ISNUMERIC REGEX " +
-    "SUBSTR REPLACE COUNT SUM MIN MAX AVG SAMPLE GROUP_CONCAT SEPARATOR").split(" ");
-  var WORDS = {};
-  KEYWORDS.forEach(function (k) { WORDS[k] = "kw"; });
-  FUNCTIONS.forEach(function (k) { WORDS[k] = "fn"; });
+  var KEYWORDS = ("SELECT CONSTRUCT DESCRIBE ASK WHERE PREFIX DISTINCT OPTIONAL FILTER UNION MINUS " +
+    "GRAPH BIND VALUES ORDER BY GROUP HAVING LIMIT OFFSET EXISTS NOT SERVICE").split(" ");
 
-  var TOKEN = new RegExp([
-    '("""[\\s\\S]*?(?:"""|$)|\'\'\'[\\s\\S]*?(?:\'\'\'|$)|"(?:[^"\\\\\\n]|\\\\.)*"?|\'(?:[^\'\\\\\\n]|\\\\.)*\'?)', // 1 string
-    '(<[^<>"{}|^`\\\\\\s]*>)',                         // 2 IRI
-    '(#[^\\n]*)',                                      // 3 comment
-    '([?$][A-Za-z0-9_\\u00B7\\u00C0-\\uFFFF]+)',       // 4 variable
-    '((?:[A-Za-z][\\w.-]*)?:[\\w.%-]*)',               // 5 prefixed name
-    '(@[A-Za-z]+(?:-[A-Za-z0-9]+)*)',                  // 6 language tag
-    '(\\b\\d+(?:\\.\\d*)?(?:[eE][+-]?\\d+)?\\b)',      // 7 number
-    '([A-Za-z_]+)'                                     // 8 word
-  ].join("|"), "g");
-
-  function escapeHtml(text) {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  }
-
-  function span(cls, text) {
-    return '<span class="tok-' + cls + '">' + escapeHtml(text) + "</span>";
-  }
-
-  function highlight(text) {
-    var out = "", last = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(text)) !== null) {
-      if (m[0] === "") { TOKEN.lastIndex++; continue; }
-      out += escapeHtml(text.slice(last, m.index));
-      if (m[1]) out += span("string", m[0]);
-      else if (m[2]) out += span("iri", m[0]);
-      else if (m[3]) out += span("comment", m[0]);
-      else if (m[4]) out += span("var", m[0]);
-      else if (m[5]) out += span("pname", m[0]);
-      else if (m[6]) out += span("lang", m[0]);
-      else if (m[7]) out += span("number", m[0]);
-      else {
-        var kind = m[0] === "a" ? "kw" : WORDS[m[0].toUpperCase()];
-        out += kind ? span(kind, m[0]) : escapeHtml(m[0]);
-      }
-      last = TOKEN.lastIndex;
-    }
-    // A trailing newline keeps the overlay as tall as the textarea's text.
-    return out + escapeHtml(text.slice(last)) + "\n";
-  }
-
-  function SparqlEditor(textarea, code, onRun) {
-    var pre = code.parentNode;
-    function render() {
-      code.innerHTML = highlight(textarea.value);
-      pre.scrollTop = textarea.scrollTop;
-      pre.scrollLeft = textarea.scrollLeft;
-    }
-    textarea.addEventListener("input", render);
-    textarea.addEventListener("scroll", function () {
-      pre.scrollTop = textarea.scrollTop;
-      pre.scrollLeft = textarea.scrollLeft;
-    });
-    textarea.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-        event.preventDefault();
-        onRun();
+  function SparqlEditor(textarea, onRun, prefixes) {
+    var names = {};      // "csto:consentWithheldBy" -> its label ("" when none)
+    var errorMark = null, errorLine = null;
+    var cm = window.CodeMirror.fromTextArea(textarea, {
+      mode: "sparql",
+      lineNumbers: true,
+      indentUnit: 2,
+      gutters: ["CodeMirror-linenumbers", "error-gutter"],
+      extraKeys: {
+        "Ctrl-Enter": function () { onRun(); },
+        "Cmd-Enter": function () { onRun(); },
+        "Ctrl-Space": function () { cm.showHint({ hint: complete, completeSingle: false }); }
       }
     });
-    this.get = function () { return textarea.value; };
-    this.set = function (text) { textarea.value = text; render(); };
-    render();
+    cm.getWrapperElement().id = "editor-cm";
+
+    cm.on("change", function () {
+      cm.save();
+      clearError();
+    });
+    cm.on("inputRead", function (_, change) {
+      if (change.origin === "+input" && /[\w:]$/.test(change.text.join(""))) {
+        cm.showHint({ hint: complete, completeSingle: false });
+      }
+    });
+
+    function declaration(prefix) {
+      return prefix + ": <" + prefixes[prefix] + ">";
+    }
+
+    // What is being typed at the cursor: a prefixed name (csto:cons), a prefix (cs) or a keyword.
+    function complete(editor) {
+      var cursor = editor.getCursor();
+      var line = editor.getLine(cursor.line);
+      var start = cursor.ch;
+      while (start > 0 && /[\w:.\-]/.test(line.charAt(start - 1))) start--;
+      var typed = line.slice(start, cursor.ch);
+      if (!typed) return null;
+      var before = line.slice(0, start);
+      var list = [];
+      if (/PREFIX\s+$/i.test(before)) {
+        Object.keys(prefixes).forEach(function (p) {
+          if (p.indexOf(typed.replace(/:$/, "")) === 0) list.push({ text: declaration(p), displayText: declaration(p) });
+        });
+      } else if (typed.indexOf(":") >= 0) {
+        var low = typed.toLowerCase();
+        Object.keys(names).forEach(function (name) {
+          if (name.toLowerCase().indexOf(low) === 0) {
+            list.push({ text: name, displayText: names[name] ? name + "  — " + names[name] : name });
+          }
+        });
+        list.sort(function (a, b) { return a.text.length - b.text.length || (a.text < b.text ? -1 : 1); });
+      } else {
+        Object.keys(prefixes).forEach(function (p) {
+          if (p.indexOf(typed) === 0) list.push({ text: p + ":", displayText: p + ":  <" + prefixes[p] + ">" });
+        });
+        KEYWORDS.forEach(function (k) {
+          if (typed.length > 1 && k.indexOf(typed.toUpperCase()) === 0) list.push({ text: k, displayText: k });
+        });
+      }
+      if (!list.length) return null;
+      return { list: list.slice(0, 60), from: window.CodeMirror.Pos(cursor.line, start), to: cursor };
+    }
+
+    function clearError() {
+      if (errorMark) { errorMark.clear(); errorMark = null; }
+      if (errorLine !== null) {
+        cm.setGutterMarker(errorLine, "error-gutter", null);
+        cm.removeLineClass(errorLine, "background", "error-line");
+        errorLine = null;
+      }
+    }
+
+    // Mark the parser's error at line:column (both from 1, as Oxigraph gives them).
+    this.markError = function (lineNumber, column, message) {
+      clearError();
+      var line = Math.min(Math.max(lineNumber - 1, 0), cm.lineCount() - 1);
+      var text = cm.getLine(line);
+      var ch = Math.min(Math.max(column - 1, 0), text.length);
+      var end = ch;
+      while (end < text.length && !/\s/.test(text.charAt(end))) end++;
+      if (end === ch) { ch = Math.max(0, ch - 1); end = Math.max(end, ch + 1); }
+      errorMark = cm.markText(window.CodeMirror.Pos(line, ch), window.CodeMirror.Pos(line, end),
+        { className: "syntax-error", attributes: { title: message } });
+      var marker = document.createElement("span");
+      marker.className = "error-marker";
+      marker.title = message;
+      marker.textContent = "●";
+      cm.setGutterMarker(line, "error-gutter", marker);
+      cm.addLineClass(line, "background", "error-line");
+      errorLine = line;
+      cm.scrollIntoView(window.CodeMirror.Pos(line, ch), 60);
+    };
+    this.addNames = function (found) {
+      Object.keys(found).forEach(function (name) { names[name] = names[name] || found[name]; });
+    };
+    this.get = function () { return cm.getValue(); };
+    this.set = function (text) { cm.setValue(text); cm.save(); };
+    this.focus = function () { cm.focus(); };
   }
 
   window.SparqlEditor = SparqlEditor;
-  window.highlightSparql = highlight;
 })();
