@@ -35,6 +35,11 @@ _ELIGIBLE_FOR = ox.NamedNode(str(CSTO.eligibleFor))
 _ON_PROPERTY = ox.NamedNode(str(OWL.onProperty))
 _HAS_VALUE = ox.NamedNode(str(OWL.hasValue))
 _SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
+_EQUIVALENT_CLASS = ox.NamedNode(str(OWL.equivalentClass))
+_CANDIDATE = ox.NamedNode(str(CSTO.Candidate))
+_REQUIRES_CONSENT = ox.NamedNode(str(CSTO.requiresConsentOf))
+_DIPLOMATIC_ALL = ox.NamedNode(str(CSTO.DiplomaticRelationsWithAllMembers))
+_CONSENT_ALL = ox.NamedNode(str(CSTO.ConsentOfAllMembers))
 _ONTOLOGY = ox.NamedNode(ONTOLOGY)
 _NOT_FACTS = {ox.NamedNode(g) for g in (ONTOLOGY, INFERRED, OUTSIDE)}
 
@@ -89,6 +94,38 @@ def _intersection(cls: str, parts: list[str]) -> str:
 
 def _has_value(prop: str, value: str) -> str:
     return f"[ a owl:Restriction ; owl:onProperty csto:{prop} ; owl:hasValue <{value}> ]"
+
+
+def generated_axiom_quads(quads) -> set[ox.Quad]:
+    """The generated axioms among quads, found by their shape whatever their blank nodes are
+    called (a store may rename them): the definitions of the all-members and eligibility
+    classes, and Candidate ⊑ ∃requiresConsentOf.{m}."""
+    quads = list(quads)
+    ontology = [q for q in quads if q.graph_name == _ONTOLOGY]
+    by_subject: dict = defaultdict(list)
+    for q in ontology:
+        by_subject[q.subject].append(q)
+    roots = {_DIPLOMATIC_ALL, _CONSENT_ALL} | {cls for cls, _ in Inputs(quads).eligibility}
+    found, todo = set(), []
+    for q in ontology:
+        if not isinstance(q.object, ox.BlankNode):
+            continue
+        defines = q.subject in roots and q.predicate == _EQUIVALENT_CLASS
+        requires = q.subject == _CANDIDATE and q.predicate == _SUBCLASS_OF and any(
+            r.predicate == _ON_PROPERTY and r.object == _REQUIRES_CONSENT for r in by_subject[q.object])
+        if defines or requires:
+            found.add(q)
+            todo.append(q.object)
+    seen = set()
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            for q in by_subject[node]:
+                found.add(q)
+                if isinstance(q.object, ox.BlankNode):
+                    todo.append(q.object)
+    return found
 
 
 def generated_axioms(quads) -> list[ox.Quad]:

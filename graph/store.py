@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .axioms import Inputs, axioms_for
+from .axioms import Inputs, axioms_for, generated_axiom_quads
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .reason import Reasoner, reasoned_triples
@@ -135,8 +135,8 @@ class KnowledgeGraph:
         add, remove = set(), set()
         old, new = Inputs(before), Inputs(quads)
         if old.key() != new.key():
-            was, now = set(axioms_for(old)), set(axioms_for(new))
-            remove |= (was & quads) - now
+            now = set(axioms_for(new))
+            remove |= generated_axiom_quads(quads) - now
             add |= now - quads
         inputs = reasoned_triples((quads - remove) | add)
         reasoner.change(inputs - reasoner.inputs, reasoner.inputs - inputs)

@@ -1,7 +1,7 @@
 """Views of a served graph without some of its sources: the server's `?implied=0` and
 `?linked=0`, which answer as `--no-implied` and `--no-linked` builds would.
 
-The left-out graphs' triples go, the member axioms are rewritten for the members that remain,
+The left-out graphs' triples go, the generated axioms are rewritten for the facts that remain,
 and what is left is reasoned afresh; the served graph is not touched.
 """
 
@@ -11,8 +11,8 @@ import weakref
 
 import pyoxigraph as ox
 
-from .axioms import member_axioms, members_among
-from .namespaces import CSTO, IMPLIED, INFERRED, LINKED, ONTOLOGY, OUTSIDE, OWL, RDFS
+from .axioms import Inputs, axioms_for, generated_axiom_quads
+from .namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
 from .reason import reason
 from .store import KnowledgeGraph
 
@@ -42,44 +42,13 @@ def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> Kn
     everything = list(kg.quads())
     quads = [q for q in everything
              if isinstance(q.graph_name, ox.DefaultGraph) or q.graph_name.value not in dropped | {INFERRED}]
-    members = members_among(quads)
-    if members != members_among(everything):
-        stale = member_axiom_quads(quads)
-        quads = [q for q in quads if q not in stale] + member_axioms(members)
+    inputs = Inputs(quads)
+    if inputs.key() != Inputs(everything).key():
+        stale = generated_axiom_quads(quads)
+        quads = [q for q in quads if q not in stale] + axioms_for(inputs)
     store = ox.Store()
     store.bulk_extend(quads)
     result = KnowledgeGraph(store, reasoner=reason(store))
     if not kg.shared:
         _cache[kg] = (key, result)
     return result
-
-
-def member_axiom_quads(quads) -> set:
-    """The member-dependent axioms among quads, found by their shape, whatever their blank
-    nodes are called: the two all-members classes' definitions and Candidate ⊑ ∃requiresConsentOf.{m}."""
-    ontology = [q for q in quads if q.graph_name == ox.NamedNode(ONTOLOGY)]
-    by_subject: dict = {}
-    for q in ontology:
-        by_subject.setdefault(q.subject, []).append(q)
-    roots = {ox.NamedNode(str(CSTO.DiplomaticRelationsWithAllMembers)), ox.NamedNode(str(CSTO.ConsentOfAllMembers))}
-    equivalent, sub_class = ox.NamedNode(str(OWL.equivalentClass)), ox.NamedNode(str(RDFS.subClassOf))
-    on_property, requires = ox.NamedNode(str(OWL.onProperty)), ox.NamedNode(str(CSTO.requiresConsentOf))
-    found, todo = set(), []
-    for q in ontology:
-        if isinstance(q.object, ox.BlankNode) and (
-                (q.subject in roots and q.predicate == equivalent)
-                or (q.subject == ox.NamedNode(str(CSTO.Candidate)) and q.predicate == sub_class
-                    and any(r.predicate == on_property and r.object == requires for r in by_subject.get(q.object, [])))):
-            found.add(q)
-            todo.append(q.object)
-    seen = set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for q in by_subject.get(node, []):
-            found.add(q)
-            if isinstance(q.object, ox.BlankNode):
-                todo.append(q.object)
-    return found

@@ -140,3 +140,18 @@ def test_a_new_member_rewrites_the_member_axioms_of_a_cached_build_too(tmp_path,
                  "csto:memberOf kg:CSTO } }")
     assert kg.counts() == fresh.counts()
     assert explain(kg, "Ruritania", "partner")["eligible"] is None  # no word on relations with Freedonia
+
+
+def test_an_update_finds_the_generated_axioms_whatever_their_blank_nodes_are_called():
+    # a remote store renames blank nodes; the old member axioms must still go when members change
+    from csto_kg.graph.store import KnowledgeGraph
+
+    built = build([RURITANIA], cache=False)
+    copy = ox.Store()
+    copy.load(input=built.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    kg = KnowledgeGraph(copy)
+    member = "<https://example.org/Freedonia> a csto:State ; csto:memberOf kg:CSTO"
+    kg.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")
+    built.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")
+    assert kg.counts() == built.counts()
+    assert explain(kg, "Ruritania", "partner")["eligible"] is None  # no word on relations with Freedonia
