@@ -27,6 +27,12 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
     )
 
 
+def http_threads(pool) -> int:
+    """Enough web threads that requests waiting for a worker (up to MAX_WAITING per client)
+    leave threads free for other clients, whose requests would otherwise queue behind them."""
+    return max(32, pool.size + pool.admission.spare + 2 * pool.admission.max_waiting)
+
+
 def stop_server(server) -> None:
     """Let requests in progress finish (a few seconds at most), then close the sockets."""
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
@@ -86,7 +92,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
     app = create_app(kg, config)
     state = app.extensions["csto_kg"]
     try:
-        server = make_server(app, host, port, threads=state.pool.size + 4,
+        server = make_server(app, host, port, threads=http_threads(state.pool),
                              max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
     except OSError as e:
         state.pool.close()

@@ -14,7 +14,7 @@ from typing import Callable
 
 from flask import Flask
 
-from . import cors, errors, jobs, linked_data, pages, sparql
+from . import admission, cors, errors, jobs, linked_data, pages, sparql
 from .workers import WorkerPool
 
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -27,6 +27,8 @@ DEFAULTS = {
     "CORS_ORIGINS": (),            # origins allowed to call from a browser; "*" for any
     "MAX_CONTENT_LENGTH": 1 << 20,  # bytes in a request body (larger: 413)
     "WORKERS": min(4, max(2, os.cpu_count() or 2)),
+    "SPARE_WORKERS": 1,            # workers beyond WORKERS, only for a client with nothing running
+    "MAX_WAITING": 8,              # queries one client may have waiting for a worker (more: 503)
     "QUEUE_TIMEOUT": None,         # seconds to wait for a free worker; default TIMEOUT
     "NAMED_QUERIES": None,         # callable giving NamedQuery objects; default csto_kg.queries
 }
@@ -89,6 +91,8 @@ def create_app(kg, config: dict | None = None) -> Flask:
         counts_job=jobs.graph_counts,
         persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
         shared_store=getattr(kg, "shared", False),
+        spare=int(settings["SPARE_WORKERS"]),
+        max_waiting=int(settings["MAX_WAITING"]),
     ).start()
     atexit.register(pool.close)
 
@@ -101,6 +105,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
         named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
     )
+    admission.register(app)
     errors.register(app)
     cors.register(app)
     app.register_blueprint(sparql.bp)

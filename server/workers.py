@@ -36,6 +36,7 @@ from multiprocessing.reduction import recvfds, sendfds
 
 from csto_kg.graph.store import keyword_present
 
+from .admission import Admission
 from .errors import Refused
 
 log = logging.getLogger("csto_kg.server")
@@ -243,16 +244,17 @@ class WorkerPool:
     """A bounded set of worker processes; run() sends one job to an idle one and waits."""
 
     def __init__(self, context, size: int = 2, wait_timeout: float = 30.0,
-                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False):
+                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False,
+                 spare: int = 1, max_waiting: int = 8):
         self.context = context
         self.size = max(1, size)
         self.wait_timeout = wait_timeout
+        self.admission = Admission(self.size, max(0, spare), wait_timeout, max(1, max_waiting))
         self._update_job = update_job
         self._counts_job = counts_job
         self._persist_job = persist_job
         self._persist_lock = threading.Lock()
         self._shared_store = shared_store
-        self._slots = threading.BoundedSemaphore(self.size)
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
         self._idle: list[Worker] = []
@@ -275,7 +277,7 @@ class WorkerPool:
         theirs.close()
         self._ctrl, self._zygote_pid = ours, pid
         with self._lock:
-            for _ in range(self.size):
+            for _ in range(self.size + self.admission.spare):
                 self._idle.append(self._spawn())
         return self
 
@@ -307,8 +309,8 @@ class WorkerPool:
     def status(self) -> dict:
         with self._lock:
             idle = len(self._idle)
-        return {"size": self.size, "idle": idle, "killed_on_timeout": self.killed,
-                "alive": self.alive()}
+        return {"size": self.size, "spare": self.admission.spare, "idle": idle,
+                **self.admission.status(), "killed_on_timeout": self.killed, "alive": self.alive()}
 
     # workers
 
@@ -351,14 +353,10 @@ class WorkerPool:
     # jobs
 
     def run(self, func, timeout: float, **kwargs):
-        """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds."""
-        if not self._slots.acquire(timeout=self.wait_timeout):
-            raise Refused(503, f"all {self.size} query workers are busy; try again shortly",
-                          headers={"Retry-After": "5"})
-        try:
+        """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds, or
+        if no worker is free for this request's client (admission.py) within wait_timeout."""
+        with self.admission.slot():
             return self._run(func, timeout, kwargs)
-        finally:
-            self._slots.release()
 
     def _run(self, func, timeout, kwargs):
         worker = self._checkout()
