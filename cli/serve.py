@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
@@ -25,6 +26,12 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
         ident="csto-kg",
         clear_untrusted_proxy_headers=True,
     )
+
+
+def _stop(signum, frame):
+    # SystemExit, not a custom exception: waitress's event loop passes it on, and would log
+    # and swallow any other exception raised while it dispatches.
+    raise SystemExit(0)
 
 
 def http_threads(pool) -> int:
@@ -100,15 +107,16 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
                           "(0 picks a free one), or stop what is using it.") from None
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())
-    click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C stops",
+    click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C or SIGTERM stops",
                err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
     click.echo(url)  # alone on stdout, for scripts that start the server on port 0
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _stop)
     try:
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         stop_server(server)

@@ -36,8 +36,9 @@ def start_serve(*args, env=None) -> tuple[subprocess.Popen, str]:
 
 
 def stop_serve(process: subprocess.Popen) -> int:
-    """Ctrl+C, as a user stops it; its exit code."""
-    process.send_signal(signal.SIGINT)
+    """SIGTERM, as a service manager stops it (SIGINT may be ignored where tests run); its exit
+    code."""
+    process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=20)
     finally:

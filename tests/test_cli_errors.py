@@ -43,8 +43,10 @@ def test_ctrl_c_exits_130():
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+        # A user's Ctrl+C, even where the suite itself runs with SIGINT ignored (nohup, some CI)
         process = subprocess.Popen(COMMAND + ["link", "--endpoint", endpoint, "--out", "/dev/null"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             import time
 
