@@ -19,7 +19,7 @@ from csto_kg.graph.errors import (
     UnknownStateError,
 )
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
-from csto_kg.graph.store import keyword_present
+from csto_kg.graph.sparql_tokens import starts_with_keyword
 from csto_kg.graph.stores import StoreError
 
 from .errors import Refused
@@ -104,7 +104,7 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
         raise Refused(406, str(e)) from None
     except (OSError, RuntimeError, ValueError) as e:
         # Oxigraph evaluates lazily: a failing SERVICE call surfaces while rows are read.
-        if keyword_present(text, "SERVICE"):
+        if starts_with_keyword(text, "SERVICE"):
             raise Refused(502, f"a SERVICE endpoint failed: {e}") from None
         raise Refused(400, f"query evaluation failed: {e}") from None
     return Answer(200, content_type(fmt.media_type), body)
@@ -114,10 +114,10 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 def check_update_is_local(text: str) -> None:
     """Refuse updates that would make the server fetch from the network."""
-    if keyword_present(text, "LOAD"):
+    if starts_with_keyword(text, "LOAD"):
         raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
                            "send the triples with INSERT DATA instead")
-    if keyword_present(text, "SERVICE"):
+    if starts_with_keyword(text, "SERVICE"):
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 
