@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from .axioms import member_axioms, members_among
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
+from .query_errors import readable_syntax_error
 from .reason import Reasoner, reasoned_triples
 from .sparql_tokens import keyword_present, service_targets  # noqa: F401 (keyword_present: re-exported)
 
@@ -199,7 +200,7 @@ class KnowledgeGraph:
         try:
             return self.store.query(text, **options)
         except SyntaxError as e:
-            raise QueryError(f"malformed query: {_shorten(str(e))}") from None
+            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
             raise QueryError(f"query failed: {e}") from None
 
@@ -242,12 +243,6 @@ def check_nesting(text: str) -> None:
         i += 1
     if deepest > MAX_NESTING:
         raise QueryError(f"malformed query: nested {deepest} levels deep; at most {MAX_NESTING} are allowed")
-
-
-def _shorten(message: str, limit: int = 300) -> str:
-    """Oxigraph lists every expected character class; the position and first few are enough."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit] + " …"
 
 
 def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:

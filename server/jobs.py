@@ -18,7 +18,8 @@ from csto_kg.graph.errors import (
     ServiceNotAllowedError,
     UnknownStateError,
 )
-from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
+from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
+from csto_kg.graph.query_errors import readable_syntax_error
 from csto_kg.graph.sparql_tokens import starts_with_keyword
 from csto_kg.graph.stores import StoreError
 
@@ -127,7 +128,7 @@ def apply_update(ctx: WorkerContext, text: str):
     try:
         return ctx.kg.update(text)
     except SyntaxError as e:
-        raise Refused(400, f"malformed update: {e}") from None
+        raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
     except InconsistencyError as e:
         raise Refused(409, f"the update was not applied: {e}") from None
     except StoreError as e:

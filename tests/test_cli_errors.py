@@ -58,3 +58,10 @@ def test_ctrl_c_exits_130():
                 process.kill()
     assert process.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_a_malformed_query_says_where_and_what_in_words():
+    done = run("query", "SELECT * WHERE { cstoo:State ?p ?o }")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "line 1, column 18: unknown prefix cstoo: (known: csto, kg," in done.stderr
+    assert "Prefix not found" not in done.stderr and "['%']" not in done.stderr
