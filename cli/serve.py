@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 
@@ -82,6 +83,9 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
 
     from csto_kg.server import create_app
     from csto_kg.server.app import DEFAULTS
+
+    # Warnings (refused updates, failed jobs) go to stderr with a time, for the operator.
+    logging.basicConfig(format="%(asctime)s csto-kg %(levelname)s: %(message)s", level=logging.WARNING)
 
     # An on-disk store is served from memory (updates are written back to it): forked
     # workers must not share its RocksDB handle.

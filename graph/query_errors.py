@@ -41,6 +41,19 @@ def readable_syntax_error(text: str, message: str, prefixes: dict[str, str]) -> 
     return f"{where}: expected {_in_words(items)}"
 
 
+_REDIRECT = re.compile(r"too many redirects \(\d+\)\. The latest redirection target is (\S+)")
+
+
+def readable_service_failure(error: Exception) -> str:
+    """Why a SERVICE call failed; a redirect is refused, never followed, and says so."""
+    redirect = _REDIRECT.search(str(error))
+    if redirect:
+        return (f"the SERVICE endpoint answered with a redirect to {redirect[1]}, which is not "
+                "followed (a redirect may lead anywhere, this machine included); if that endpoint "
+                "is trusted, allow it by its own URL")
+    return str(error)
+
+
 def _offset(text: str, line: int, column: int) -> int:
     lines = text.split("\n")
     return sum(len(s) + 1 for s in lines[:line - 1]) + column - 1

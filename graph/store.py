@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from .axioms import member_axioms, members_among
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
-from .query_errors import readable_syntax_error
+from .query_errors import readable_service_failure, readable_syntax_error
 from .reason import Reasoner, reasoned_triples
 from .sparql_tokens import keyword_present, service_targets  # noqa: F401 (keyword_present: re-exported)
 
@@ -202,7 +202,7 @@ class KnowledgeGraph:
         except SyntaxError as e:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
-            raise QueryError(f"query failed: {e}") from None
+            raise QueryError(f"query failed: {readable_service_failure(e)}") from None
 
 
 MAX_NESTING = 500

@@ -19,7 +19,7 @@ from csto_kg.graph.errors import (
     UnknownStateError,
 )
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
-from csto_kg.graph.query_errors import readable_syntax_error
+from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
 from csto_kg.graph.sparql_tokens import starts_with_keyword
 from csto_kg.graph.stores import StoreError
 
@@ -106,7 +106,7 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
     except (OSError, RuntimeError, ValueError) as e:
         # Oxigraph evaluates lazily: a failing SERVICE call surfaces while rows are read.
         if starts_with_keyword(text, "SERVICE"):
-            raise Refused(502, f"a SERVICE endpoint failed: {e}") from None
+            raise Refused(502, f"a SERVICE endpoint failed: {readable_service_failure(e)}") from None
         raise Refused(400, f"query evaluation failed: {e}") from None
     return Answer(200, content_type(fmt.media_type), body)
 

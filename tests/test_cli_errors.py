@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server_fixtures import RecordingListener
+
 COMMAND = [str(Path(sys.executable).parent / "csto-kg")]
 
 
@@ -65,3 +67,18 @@ def test_a_malformed_query_says_where_and_what_in_words():
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "line 1, column 18: unknown prefix cstoo: (known: csto, kg," in done.stderr
     assert "Prefix not found" not in done.stderr and "['%']" not in done.stderr
+
+
+def test_a_redirect_from_an_allowed_service_is_an_error_not_a_crash():
+    target = RecordingListener()
+    redirect = RecordingListener(reply=(f"HTTP/1.1 301 Moved\r\nLocation: {target.url}\r\n"
+                                        "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
+    try:
+        done = run("query", f"SELECT * WHERE {{ SERVICE <{redirect.url}> {{ ?s ?p ?o }} }}",
+                   "--allow-service", redirect.url)
+    finally:
+        redirect.close()
+        target.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"redirect to {target.url}, which is not followed" in done.stderr
+    assert target.connections == []

@@ -54,6 +54,24 @@ def test_serve_with_updates_and_a_token_from_the_environment():
         assert stop_serve(process) == 0
 
 
+def test_failed_update_attempts_are_logged_with_the_client_address():
+    process, url = start_serve("--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    insert = "INSERT DATA { kg:Y a csto:State }"
+    try:
+        assert post_update(url, insert, "wrong-token-789") == 403
+        request = urllib.request.Request(url + "sparql", data=insert.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 401
+    finally:
+        assert stop_serve(process) == 0
+    log = process.stderr.read()
+    assert "update refused from 127.0.0.1: wrong token" in log
+    assert "update refused from 127.0.0.1: no bearer token" in log
+    assert "wrong-token-789" not in log and TOKEN not in log
+
+
 def test_enable_update_needs_a_token():
     result = CliRunner().invoke(serve, ["--enable-update"], env={"CSTO_KG_UPDATE_TOKEN": ""})
     assert result.exit_code == 2

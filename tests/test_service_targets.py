@@ -101,3 +101,18 @@ def test_load_spelled_without_a_space_is_refused(server, forbidden):
     assert r.status == 403 and "LOAD" in r.text
     time.sleep(0.1)
     assert forbidden.connections == []
+
+
+def test_a_redirect_from_an_allowed_endpoint_is_refused_not_followed(forbidden):
+    redirect = RecordingListener(reply=(f"HTTP/1.1 302 Found\r\nLocation: {forbidden.url}\r\n"
+                                        "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
+    try:
+        with running_server(toy_graph(), {"ALLOWED_SERVICES": [redirect.url]}) as s:
+            r = s.query(f"SELECT ?x WHERE {{ SERVICE <{redirect.url}> {{ ?x ?p ?o }} }}")
+            assert r.status == 502
+            assert f"redirect to {forbidden.url}, which is not followed" in r.text
+        assert len(redirect.connections) == 1
+        time.sleep(0.1)
+        assert forbidden.connections == []
+    finally:
+        redirect.close()
