@@ -70,9 +70,11 @@ def stop_server(server) -> None:
                    "or * for any (repeatable; never with credentials). Default: none.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: CPUs, 2 to 4).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=64), metavar="MiB",
+              help="Memory one query may use beyond the graph; its worker is then stopped.")
 @fails_cleanly
 def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, allow_service, no_service,
-          enable_update, update_token, cors_origin, workers):
+          enable_update, update_token, cors_origin, workers, max_memory):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
     if enable_update and not update_token:
         raise click.UsageError("--enable-update needs --update-token (or CSTO_KG_UPDATE_TOKEN)")
@@ -96,6 +98,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
         "ALLOWED_SERVICES": () if no_service else tuple(allow_service),
         "UPDATE_TOKEN": update_token,
         "CORS_ORIGINS": tuple(cors_origin),
+        "MAX_QUERY_MEMORY": max_memory << 20,
     }
     if workers:
         config["WORKERS"] = workers

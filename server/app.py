@@ -27,6 +27,7 @@ DEFAULTS = {
     "CORS_ORIGINS": (),            # origins allowed to call from a browser; "*" for any
     "MAX_CONTENT_LENGTH": 1 << 20,  # bytes in a request body (larger: 413)
     "WORKERS": min(4, max(2, os.cpu_count() or 2)),
+    "MAX_QUERY_MEMORY": 1 << 30,   # bytes a query (its worker, beyond the graph) may map; None: no limit
     "SPARE_WORKERS": 1,            # workers beyond WORKERS, only for a client with nothing running
     "MAX_WAITING": 8,              # queries one client may have waiting for a worker (more: 503)
     "QUEUE_TIMEOUT": None,         # seconds to wait for a free worker; default TIMEOUT
@@ -93,6 +94,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         shared_store=getattr(kg, "shared", False),
         spare=int(settings["SPARE_WORKERS"]),
         max_waiting=int(settings["MAX_WAITING"]),
+        memory_limit=settings["MAX_QUERY_MEMORY"],
     ).start()
     atexit.register(pool.close)
 

@@ -27,7 +27,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # The 503s the README documents: busy, over the time limit; each says so.
-DOCUMENTED_503 = ("busy", "time limit", "waiting")
+DOCUMENTED_503 = ("busy", "time limit", "waiting", "MiB a query may use")
 
 
 class Endpoint:
