@@ -5,9 +5,11 @@
 Light clients (each from its own loopback address, 127.0.0.10 and up) cycle through the named
 queries; heavy clients (all from 127.0.0.2, one hostile client) send queries that would run
 for minutes. The first fifth of the run is light only, for the usual latency. Then a fuzz
-round (tests/hostile.py) throws malformed requests. Prints the figures; exits 1 if any request
-failed other than with a documented 503 (busy, over the time limit), if any answer was a
-5xx or carried a traceback, or if a listener the server may not call was called.
+round (tests/hostile.py) throws malformed requests, and writers update an on-disk store while
+its server is killed with SIGKILL. Prints the figures; exits 1 if any request failed other
+than with a documented 503 (busy, over the time or memory limit), if any answer was a 5xx or
+carried a traceback, if a listener the server may not call was called, or if an acknowledged
+update was lost.
 """
 
 from __future__ import annotations
@@ -181,6 +183,59 @@ def fuzz_round(port, examples, forbidden) -> dict:
     return figures
 
 
+def durability_round(seconds: float, writers: int = 4, kills: int = 2) -> dict:
+    """Updates from several writers to a server on an on-disk store, killed with SIGKILL in
+    mid-stream and restarted, `kills` times: every acknowledged (204) update must be there."""
+    import subprocess
+
+    from helpers import post_update
+
+    token = "durability-token-1"
+    acknowledged: set[int] = set()
+    numbers = iter(range(10**9))
+    lock = threading.Lock()
+    with tempfile.TemporaryDirectory() as folder:
+        store = str(Path(folder) / "store")
+        built = subprocess.run([str(Path(sys.executable).parent / "csto-kg"), "build", "--store", store],
+                               capture_output=True, text=True)
+        if built.returncode != 0:
+            raise SystemExit(f"cannot build the store: {built.stderr}")
+        for _ in range(kills):
+            process, url = start_serve("--store", store, "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": token})
+            until = time.monotonic() + seconds / kills
+
+            def write():
+                while time.monotonic() < until:
+                    with lock:
+                        n = next(numbers)
+                    update = f'INSERT DATA {{ GRAPH <https://w3id.org/csto-kg/graph/user> {{ <urn:n:{n}> <urn:p> {n} }} }}'
+                    try:
+                        if post_update(url, update, token) == 204:
+                            with lock:
+                                acknowledged.add(n)
+                    except OSError:
+                        return  # the server was killed under this request
+
+            threads = [threading.Thread(target=write, daemon=True) for _ in range(writers)]
+            for t in threads:
+                t.start()
+            time.sleep(max(0.0, until - time.monotonic()))
+            process.kill()  # SIGKILL, with updates in flight
+            process.wait()
+            for t in threads:
+                t.join(60)
+        process, url = start_serve("--store", store)
+        try:
+            query = "SELECT ?n WHERE { GRAPH <https://w3id.org/csto-kg/graph/user> { ?s <urn:p> ?n } }"
+            reply = Client(urllib.parse.urlsplit(url).port, "light", "127.0.0.1", [], 0, []).get(
+                "/sparql?" + urllib.parse.urlencode({"query": query}))
+            found = {int(b["n"]["value"]) for b in json.loads(reply[1])["results"]["bindings"]}
+        finally:
+            stop_serve(process)
+    return {"updates_acknowledged": len(acknowledged), "updates_lost": len(acknowledged - found),
+            "sigkills_during_updates": kills}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
@@ -189,6 +244,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=5, help="the server's --timeout")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--fuzz", type=int, default=600, help="fuzzed requests after the load")
+    parser.add_argument("--updates", type=float, default=10,
+                        help="seconds of updates to an on-disk store, killed with SIGKILL twice (0: none)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
 
@@ -214,9 +271,12 @@ def main(argv=None) -> int:
         forbidden.close()
         log.seek(0)
         figures["tracebacks_in_server_log"] = log.read().count("Traceback")
+    if args.updates:
+        figures.update(durability_round(args.updates))
     failed = (figures["errors"] or figures.get("fuzz_5xx") or figures.get("fuzz_tracebacks")
               or figures["connections_to_forbidden_listener"] or figures["tracebacks_in_server_log"]
-              or figures["answers_after"] != 200 or figures["exit_code"] != 0)
+              or figures["answers_after"] != 200 or figures["exit_code"] != 0
+              or figures.get("updates_lost"))
     if args.json:
         print(json.dumps(figures))
     else:
