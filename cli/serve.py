@@ -114,14 +114,15 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
                           "(0 picks a free one), or stop what is using it.") from None
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())
-    click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C or SIGTERM stops",
-               err=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
-    click.echo(url)  # alone on stdout, for scripts that start the server on port 0
-    sys.stdout.flush()
+    # Before the URL is printed: whoever reads it may send SIGTERM at once.
     signal.signal(signal.SIGTERM, _stop)
     try:
+        click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C or SIGTERM stops",
+                   err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
+        click.echo(url)  # alone on stdout, for scripts that start the server on port 0
+        sys.stdout.flush()
         server.run()
     except (KeyboardInterrupt, SystemExit):
         pass
