@@ -92,6 +92,25 @@ def starts_with_keyword(text: str, keyword: str) -> bool:
     return False
 
 
+def load_present(text: str) -> bool:
+    """Whether an update may hold a LOAD operation, as Oxigraph reads one: a name or prefix
+    starting with LOAD outside any braces (`LOAD:x`, `LOADex:g`), or tokens it cannot place.
+    Inside braces such a name is data (`loadfactor:x`), never an operation."""
+    depth, previous = 0, None
+    for token in tokens(text):
+        if token.kind == "other" and token.text in _UNSURE:
+            return "LOAD" in text[token.start:].upper()
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth <= 0 and token.kind in ("name", "pname") and token.text.upper().startswith("LOAD") \
+                and not (previous is not None and previous.text.upper() == "PREFIX"):
+            return True
+        previous = token
+    return False
+
+
 def _unescape_iri(text: str) -> str:
     return re.sub(_UCHAR, lambda m: chr(int(m.group()[2:], 16)), text[1:-1])
 

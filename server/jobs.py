@@ -20,7 +20,7 @@ from csto_kg.graph.errors import (
 )
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
 from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
-from csto_kg.graph.sparql_tokens import starts_with_keyword
+from csto_kg.graph.sparql_tokens import load_present, service_targets, starts_with_keyword
 from csto_kg.graph.stores import StoreError
 
 from .errors import Refused
@@ -115,10 +115,10 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 def check_update_is_local(text: str) -> None:
     """Refuse updates that would make the server fetch from the network."""
-    if starts_with_keyword(text, "LOAD"):
+    if load_present(text):
         raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
                            "send the triples with INSERT DATA instead")
-    if starts_with_keyword(text, "SERVICE"):
+    if "SERVICE" in text.upper() and service_targets(text, PREFIXES):
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 

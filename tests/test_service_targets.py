@@ -94,6 +94,31 @@ def test_the_word_service_in_strings_iris_and_comments_is_no_service(server):
     assert r.status == 200 and values(r) == ["SERVICE <http://127.0.0.1:9/>"]
 
 
+def update(server, text):
+    return server.request("POST", "/sparql", body=text.encode(), headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+
+
+def test_names_that_start_with_load_or_service_in_data_are_data(server):
+    r = update(server, "PREFIX loadfactor: <http://example.org/load#> PREFIX servicefee: <http://example.org/fee#> "
+                       "INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> "
+                       "{ loadfactor:x servicefee:y 1 } }")
+    assert r.status == 204, r.text
+    r = server.query("PREFIX loadfactor: <http://example.org/load#> ASK { loadfactor:x ?p 1 }")
+    assert r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "PREFIX : <{base}> INSERT { ?s ?p ?o } WHERE { SERVICE:sparql { ?s ?p ?o } }",
+])
+def test_service_inside_an_update_is_refused_in_any_spelling(server, forbidden, text):
+    r = update(server, text.replace("{url}", forbidden.url).replace("{base}", forbidden.url.removesuffix("sparql")))
+    assert r.status == 403 and "SERVICE" in r.text
+    time.sleep(0.1)
+    assert forbidden.connections == []
+
+
 def test_load_spelled_without_a_space_is_refused(server, forbidden):
     r = server.request("POST", "/sparql", body=f"PREFIX : <{forbidden.url}> LOAD:".encode(),
                        headers={"Content-Type": "application/sparql-update",
