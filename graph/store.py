@@ -18,6 +18,7 @@ from .query_errors import readable_service_failure, readable_syntax_error
 from .reason import Reasoner, reasoned_triples
 from .sparql_tokens import keyword_present, service_targets  # noqa: F401 (keyword_present: re-exported)
 
+
 @dataclass(frozen=True)
 class Change:
     """What an update did to the store, quad by quad."""
