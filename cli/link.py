@@ -113,6 +113,7 @@ def link(endpoint, out, states, more_states, sets, timeout, retries, batch_size,
     extra = list(dict.fromkeys([*states, *more_states,
                                 *(q for name in sets for q in NAMED_SETS[name])]))
     target = out or linked_file()
+    existed = target.exists()
     progress = Progress(endpoint, quiet)
     try:
         try:
@@ -126,7 +127,8 @@ def link(endpoint, out, states, more_states, sets, timeout, retries, batch_size,
             write_report(result, report_path)
     except CstoKgError as e:
         click.echo(f"error: {e}", err=True)
-        click.echo(f"Nothing was written; {target} is unchanged.", err=True)
+        click.echo(f"Nothing was written; {target} is unchanged." if existed else
+                   f"Nothing was written; {target} was not created.", err=True)
         sys.exit(EXIT_FAILED)
     except OSError as e:
         click.echo(f"error: cannot write {e.filename or target}: {e.strerror or e}", err=True)

@@ -38,7 +38,11 @@ def query(query, fmt, allow_service, data, no_implied, no_linked, store):
     try:
         text = render(result, fmt)  # results are lazy: a SERVICE is called only now
     except OSError as e:
-        raise CstoKgError(f"the query could not be answered: {e} (is the SERVICE endpoint up and allowed?)") from None
+        from csto_kg.graph.query_errors import readable_service_failure
+
+        reason = readable_service_failure(e)
+        hint = " (is the SERVICE endpoint up and allowed?)" if reason == str(e) else ""
+        raise CstoKgError(f"the query could not be answered: {reason}{hint}") from None
     click.echo(text, nl=not text.endswith("\n"))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import signal
 import sys
 
 import click
@@ -25,6 +27,18 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
         ident="csto-kg",
         clear_untrusted_proxy_headers=True,
     )
+
+
+def _stop(signum, frame):
+    # SystemExit, not a custom exception: waitress's event loop passes it on, and would log
+    # and swallow any other exception raised while it dispatches.
+    raise SystemExit(0)
+
+
+def http_threads(pool) -> int:
+    """Enough web threads that requests waiting for a worker (up to MAX_WAITING per client)
+    leave threads free for other clients, whose requests would otherwise queue behind them."""
+    return max(32, pool.size + pool.admission.spare + 2 * pool.admission.max_waiting)
 
 
 def stop_server(server) -> None:
@@ -56,9 +70,11 @@ def stop_server(server) -> None:
                    "or * for any (repeatable; never with credentials). Default: none.")
 @click.option("--workers", default=None, type=click.IntRange(min=1),
               help="Query worker processes (default: CPUs, 2 to 4).")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=64), metavar="MiB",
+              help="Memory one query may use beyond the graph; its worker is then stopped.")
 @fails_cleanly
 def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, allow_service, no_service,
-          enable_update, update_token, cors_origin, workers):
+          enable_update, update_token, cors_origin, workers, max_memory):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
     if enable_update and not update_token:
         raise click.UsageError("--enable-update needs --update-token (or CSTO_KG_UPDATE_TOKEN)")
@@ -70,6 +86,9 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
     from csto_kg.server import create_app
     from csto_kg.server.app import DEFAULTS
 
+    # Warnings (refused updates, failed jobs) go to stderr with a time, for the operator.
+    logging.basicConfig(format="%(asctime)s csto-kg %(levelname)s: %(message)s", level=logging.WARNING)
+
     # An on-disk store is served from memory (updates are written back to it): forked
     # workers must not share its RocksDB handle.
     kg = build_from(data, no_implied, no_linked, store).for_serving()
@@ -79,6 +98,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
         "ALLOWED_SERVICES": () if no_service else tuple(allow_service),
         "UPDATE_TOKEN": update_token,
         "CORS_ORIGINS": tuple(cors_origin),
+        "MAX_QUERY_MEMORY": max_memory << 20,
     }
     if workers:
         config["WORKERS"] = workers
@@ -86,7 +106,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
     app = create_app(kg, config)
     state = app.extensions["csto_kg"]
     try:
-        server = make_server(app, host, port, threads=state.pool.size + 4,
+        server = make_server(app, host, port, threads=http_threads(state.pool),
                              max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
     except OSError as e:
         state.pool.close()
@@ -94,15 +114,17 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
                           "(0 picks a free one), or stop what is using it.") from None
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())
-    click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C stops",
-               err=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
-    click.echo(url)  # alone on stdout, for scripts that start the server on port 0
-    sys.stdout.flush()
+    # Before the URL is printed: whoever reads it may send SIGTERM at once.
+    signal.signal(signal.SIGTERM, _stop)
     try:
+        click.echo(f"csto-kg: {triples} triples; SPARQL endpoint at {url}sparql; Ctrl+C or SIGTERM stops",
+                   err=True)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"csto-kg: listening on {host}: other machines can reach this server", err=True)
+        click.echo(url)  # alone on stdout, for scripts that start the server on port 0
+        sys.stdout.flush()
         server.run()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         stop_server(server)

@@ -88,6 +88,9 @@ def parse_quads(data: bytes, fmt: ox.RdfFormat, where: str, base_iri: str | None
     try:
         return list(ox.parse(input=data, format=fmt, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as e:
+        if "LoadDocumentCallback" in str(e):
+            raise InputError(f"{where}: its JSON-LD @context is a remote document, which is never "
+                             "fetched; put the context in the file itself") from None
         raise InputError(f"{where}: {e}") from None
     except MemoryError:
         raise InputError(f"{where}: a term or line is too large for the parser (a literal of tens of "

@@ -6,7 +6,6 @@ does not (see ../shared/design/endpoint.md: `ASK { FILTER(false) }`, `CONSTRUCT 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,24 +14,9 @@ import pyoxigraph as ox
 from .axioms import Inputs, axioms_for, generated_axiom_quads
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
+from .query_errors import readable_service_failure, readable_syntax_error
 from .reason import Reasoner, reasoned_triples
-
-# Strings, IRIs and comments: where a SPARQL keyword is not a keyword.
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-
-
-def keyword_present(text: str, keyword: str) -> bool:
-    """Whether a SPARQL keyword occurs outside strings, IRIs and comments."""
-    code = _NOT_CODE.sub(" ", text)
-    return re.search(rf"(?<![\w:?$]){keyword}(?![\w:])", code, re.IGNORECASE) is not None
+from .sparql_tokens import keyword_present, service_targets  # noqa: F401 (keyword_present: re-exported)
 
 
 @dataclass(frozen=True)
@@ -204,8 +188,7 @@ class KnowledgeGraph:
         Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
         """
         check_nesting(text)
-        if keyword_present(text, "SERVICE"):
-            check_services(text, allowed_services)
+        check_services(text, allowed_services)
         options: dict = {"prefixes": PREFIXES}
         if default_graph_uris:
             options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
@@ -220,9 +203,9 @@ class KnowledgeGraph:
         try:
             return self.store.query(text, **options)
         except SyntaxError as e:
-            raise QueryError(f"malformed query: {_shorten(str(e))}") from None
+            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
-            raise QueryError(f"query failed: {e}") from None
+            raise QueryError(f"query failed: {readable_service_failure(e)}") from None
 
 
 MAX_NESTING = 500
@@ -265,44 +248,16 @@ def check_nesting(text: str) -> None:
         raise QueryError(f"malformed query: nested {deepest} levels deep; at most {MAX_NESTING} are allowed")
 
 
-def _shorten(message: str, limit: int = 300) -> str:
-    """Oxigraph lists every expected character class; the position and first few are enough."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[:limit] + " …"
-
-
-def service_iris(text: str) -> list[str | None]:
-    """The endpoints a query's SERVICE clauses name; None for a variable endpoint."""
-    from rdflib.plugins.sparql.parser import parseQuery
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.term import URIRef
-
-    try:
-        algebra = translateQuery(parseQuery(text), initNs=PREFIXES).algebra
-    except Exception as e:  # rdflib's parser raises pyparsing errors of many kinds
-        raise QueryError(f"malformed query: {e}") from None
-    found: list[str | None] = []
-
-    def walk(node):
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            term = node.get("term")
-            found.append(str(term) if isinstance(term, URIRef) else None)
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(algebra)
-    return found
-
-
 def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:
-    """Refuse a query whose SERVICE endpoint is not on the allow-list, before any connection."""
-    for iri in service_iris(text):
+    """Refuse a query whose SERVICE endpoint is not on the allow-list, before any connection.
+    The endpoints are read from the query's tokens as Oxigraph reads them (sparql_tokens.py)."""
+    if "SERVICE" not in text.upper():
+        return
+    for iri in service_targets(text, PREFIXES):
         if iri is None:
-            raise ServiceNotAllowedError("SERVICE with a variable endpoint is not allowed")
+            raise ServiceNotAllowedError(
+                "SERVICE needs the full IRI of an endpoint on the allow-list; a variable or "
+                "relative endpoint is not allowed")
         if iri not in allowed:
             listed = ", ".join(allowed) if allowed else "none"
             raise ServiceNotAllowedError(

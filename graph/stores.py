@@ -145,8 +145,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     def query(self, text, *, default_graph_uris=None, named_graph_uris=None,
               allowed_services=(), substitutions=None):
-        if keyword_present(text, "SERVICE"):
-            check_services(text, allowed_services)  # before anything is sent
+        check_services(text, allowed_services)  # before anything is sent
         if substitutions:
             raise QueryError("substitutions need a local store")
         params = [("query", _PROLOGUE + text)]

@@ -14,10 +14,12 @@ from typing import Callable
 
 from flask import Flask
 
-from . import cors, errors, jobs, linked_data, pages, sparql, views
+from . import admission, cors, errors, jobs, linked_data, pages, sparql, views
 from .workers import WorkerPool
 
-WIKIDATA = "https://query.wikidata.org/sparql"
+from csto_kg.graph.namespaces import WIKIDATA_SPARQL
+
+WIKIDATA = WIKIDATA_SPARQL
 
 DEFAULTS = {
     "TIMEOUT": 30.0,               # seconds a query may run before its worker is killed
@@ -27,6 +29,9 @@ DEFAULTS = {
     "CORS_ORIGINS": (),            # origins allowed to call from a browser; "*" for any
     "MAX_CONTENT_LENGTH": 1 << 20,  # bytes in a request body (larger: 413)
     "WORKERS": min(4, max(2, os.cpu_count() or 2)),
+    "MAX_QUERY_MEMORY": 1 << 30,   # bytes a query (its worker, beyond the graph) may map; None: no limit
+    "SPARE_WORKERS": 1,            # workers beyond WORKERS, only for a client with nothing running
+    "MAX_WAITING": 8,              # queries one client may have waiting for a worker (more: 503)
     "QUEUE_TIMEOUT": None,         # seconds to wait for a free worker; default TIMEOUT
     "NAMED_QUERIES": None,         # callable giving NamedQuery objects; default csto_kg.queries
 }
@@ -89,6 +94,9 @@ def create_app(kg, config: dict | None = None) -> Flask:
         counts_job=jobs.graph_counts,
         persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
         shared_store=getattr(kg, "shared", False),
+        spare=int(settings["SPARE_WORKERS"]),
+        max_waiting=int(settings["MAX_WAITING"]),
+        memory_limit=settings["MAX_QUERY_MEMORY"],
     ).start()
     atexit.register(pool.close)
 
@@ -101,6 +109,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
         named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
     )
+    admission.register(app)
     errors.register(app)
     cors.register(app)
     app.register_blueprint(sparql.bp)

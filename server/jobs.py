@@ -19,8 +19,9 @@ from csto_kg.graph.errors import (
     UnknownStateError,
 )
 from csto_kg.graph.docs import ontology_document
-from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
-from csto_kg.graph.store import keyword_present
+from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
+from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
+from csto_kg.graph.sparql_tokens import load_present, service_targets, starts_with_keyword
 from csto_kg.graph.stores import StoreError
 
 from .errors import Refused
@@ -110,8 +111,8 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
         raise Refused(406, str(e)) from None
     except (OSError, RuntimeError, ValueError) as e:
         # Oxigraph evaluates lazily: a failing SERVICE call surfaces while rows are read.
-        if keyword_present(text, "SERVICE"):
-            raise Refused(502, f"a SERVICE endpoint failed: {e}") from None
+        if starts_with_keyword(text, "SERVICE"):
+            raise Refused(502, f"a SERVICE endpoint failed: {readable_service_failure(e)}") from None
         raise Refused(400, f"query evaluation failed: {e}") from None
     return Answer(200, content_type(fmt.media_type), body)
 
@@ -120,10 +121,10 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 def check_update_is_local(text: str) -> None:
     """Refuse updates that would make the server fetch from the network."""
-    if keyword_present(text, "LOAD"):
+    if load_present(text):
         raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
                            "send the triples with INSERT DATA instead")
-    if keyword_present(text, "SERVICE"):
+    if "SERVICE" in text.upper() and service_targets(text, PREFIXES):
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 
@@ -133,7 +134,7 @@ def apply_update(ctx: WorkerContext, text: str):
     try:
         return ctx.kg.update(text)
     except SyntaxError as e:
-        raise Refused(400, f"malformed update: {e}") from None
+        raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
     except InconsistencyError as e:
         raise Refused(409, f"the update was not applied: {e}") from None
     except StoreError as e:

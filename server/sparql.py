@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import logging
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
@@ -15,6 +16,7 @@ from .results import serialize_triples
 from .service_description import service_description
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger("csto_kg.server")
 
 
 def state():
@@ -63,9 +65,11 @@ def run_update(sparql: SparqlRequest) -> Response:
                            "(the operator can start it with --enable-update --update-token)")
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
+        log.warning("update refused from %s: no bearer token", request.remote_addr)
         raise Refused(401, "SPARQL Update needs the header 'Authorization: Bearer <token>'",
                       headers={"WWW-Authenticate": 'Bearer realm="csto-kg update"'})
     if not hmac.compare_digest(token.strip().encode(), st.update_token.encode()):
+        log.warning("update refused from %s: wrong token", request.remote_addr)
         raise Refused(403, "the update token is wrong")
     jobs.check_update_is_local(sparql.update)
     st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout))

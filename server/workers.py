@@ -24,6 +24,7 @@ import ctypes
 import logging
 import os
 import pickle
+import resource
 import signal
 import socket
 import stat
@@ -36,6 +37,7 @@ from multiprocessing.reduction import recvfds, sendfds
 
 from csto_kg.graph.store import keyword_present
 
+from .admission import Admission
 from .errors import Refused
 
 log = logging.getLogger("csto_kg.server")
@@ -103,8 +105,30 @@ def _child_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _worker_main(conn: Connection, context, parent_pid: int) -> None:
+def _limit_memory(limit: int | None) -> None:
+    """Let this process map at most `limit` bytes beyond what it maps now (the graph it
+    inherited): a query that would take the machine's memory fails here instead. Past the
+    limit Oxigraph aborts the process, which the pool reports and replaces."""
+    if not limit:
+        return
+    try:
+        with open("/proc/self/status") as status:
+            mapped = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + limit, hard))
+    except (OSError, ValueError, StopIteration):
+        pass  # not Linux: no limit, as before
+
+
+def _too_much_memory(limit: int | None) -> Refused:
+    mib = f"the {limit >> 20} MiB" if limit else "the memory"
+    return Refused(503, f"the query needed more than {mib} a query may use and was stopped",
+                   headers={"X-Memory-Limit": str(limit or 0)})
+
+
+def _worker_main(conn: Connection, context, parent_pid: int, memory_limit: int | None = None) -> None:
     _die_with_parent(parent_pid)
+    _limit_memory(memory_limit)
     while True:
         try:
             func, kwargs = conn.recv()
@@ -114,6 +138,8 @@ def _worker_main(conn: Connection, context, parent_pid: int) -> None:
             reply = ("ok", func(context, **kwargs))
         except Refused as e:
             reply = ("refused", e)
+        except MemoryError:
+            reply = ("refused", _too_much_memory(memory_limit))
         except Exception:  # a bug in a job: report it, keep the worker
             reply = ("crash", traceback.format_exc())
         try:
@@ -122,7 +148,7 @@ def _worker_main(conn: Connection, context, parent_pid: int) -> None:
             os._exit(0)
 
 
-def _zygote_main(ctrl: socket.socket, context, update_job, counts_job) -> None:
+def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_limit=None) -> None:
     # No parent-death signal here: it fires when the *thread* that forked us ends, and
     # create_app may run in a short-lived thread. The zygote leaves when its control socket
     # closes, which the kernel does when the web process dies, however it dies.
@@ -141,7 +167,7 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job) -> None:
             if pid == 0:
                 ctrl.close()
                 ours.close()
-                _worker_main(Connection(theirs.detach()), context, me)
+                _worker_main(Connection(theirs.detach()), context, me, memory_limit)
                 os._exit(0)
             theirs.close()
             _send(ctrl, ("spawned", pid))
@@ -150,15 +176,15 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job) -> None:
         elif message[0] == "update":
             _, text, timeout, phases = message
             _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                                          phases))
+                                          phases, memory_limit))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
 
 
 def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                      phases=("trial", "apply")):
+                      phases=("trial", "apply"), memory_limit=None):
     if "trial" in phases:
-        outcome = _trial(context, text, timeout, update_job, me)
+        outcome = _trial(context, text, timeout, update_job, me, memory_limit)
         if outcome[0] != "ok" or "apply" not in phases:
             return outcome
     try:
@@ -168,17 +194,20 @@ def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
     return ("ok", counts_job(context))
 
 
-def _trial(context, text, timeout, update_job, me):
+def _trial(context, text, timeout, update_job, me, memory_limit=None):
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
         ours.close()
         conn = Connection(theirs.detach())
         _die_with_parent(me)
+        _limit_memory(memory_limit)
         try:
             conn.send(("ok", update_job(context, text)))
         except Refused as e:
             conn.send(("refused", e))
+        except MemoryError:
+            conn.send(("refused", _too_much_memory(memory_limit)))
         except Exception:
             conn.send(("crash", traceback.format_exc()))
         os._exit(0)
@@ -243,16 +272,18 @@ class WorkerPool:
     """A bounded set of worker processes; run() sends one job to an idle one and waits."""
 
     def __init__(self, context, size: int = 2, wait_timeout: float = 30.0,
-                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False):
+                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False,
+                 spare: int = 1, max_waiting: int = 8, memory_limit: int | None = None):
         self.context = context
         self.size = max(1, size)
         self.wait_timeout = wait_timeout
+        self.memory_limit = memory_limit
+        self.admission = Admission(self.size, max(0, spare), wait_timeout, max(1, max_waiting))
         self._update_job = update_job
         self._counts_job = counts_job
         self._persist_job = persist_job
         self._persist_lock = threading.Lock()
         self._shared_store = shared_store
-        self._slots = threading.BoundedSemaphore(self.size)
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
         self._idle: list[Worker] = []
@@ -269,13 +300,14 @@ class WorkerPool:
         if pid == 0:
             try:
                 ours.close()
-                _zygote_main(theirs, self.context, self._update_job, self._counts_job)
+                _zygote_main(theirs, self.context, self._update_job, self._counts_job,
+                             self.memory_limit)
             finally:
                 os._exit(0)
         theirs.close()
         self._ctrl, self._zygote_pid = ours, pid
         with self._lock:
-            for _ in range(self.size):
+            for _ in range(self.size + self.admission.spare):
                 self._idle.append(self._spawn())
         return self
 
@@ -307,8 +339,8 @@ class WorkerPool:
     def status(self) -> dict:
         with self._lock:
             idle = len(self._idle)
-        return {"size": self.size, "idle": idle, "killed_on_timeout": self.killed,
-                "alive": self.alive()}
+        return {"size": self.size, "spare": self.admission.spare, "idle": idle,
+                **self.admission.status(), "killed_on_timeout": self.killed, "alive": self.alive()}
 
     # workers
 
@@ -351,14 +383,10 @@ class WorkerPool:
     # jobs
 
     def run(self, func, timeout: float, **kwargs):
-        """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds."""
-        if not self._slots.acquire(timeout=self.wait_timeout):
-            raise Refused(503, f"all {self.size} query workers are busy; try again shortly",
-                          headers={"Retry-After": "5"})
-        try:
+        """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds, or
+        if no worker is free for this request's client (admission.py) within wait_timeout."""
+        with self.admission.slot():
             return self._run(func, timeout, kwargs)
-        finally:
-            self._slots.release()
 
     def _run(self, func, timeout, kwargs):
         worker = self._checkout()
@@ -375,7 +403,7 @@ class WorkerPool:
         except (EOFError, OSError):
             worker.kill()
             self._replace()
-            raise Refused(503, "the query worker stopped unexpectedly (out of memory?)") from None
+            raise self._died() from None
         if reply is None:
             worker.kill()
             self.killed += 1
@@ -389,6 +417,13 @@ class WorkerPool:
         self._checkin(worker)
         log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
         return self._unwrap(reply)
+
+    def _died(self) -> Refused:
+        if not self.memory_limit:
+            return Refused(503, "the query worker stopped unexpectedly (out of memory?)")
+        return Refused(503, f"the query was stopped: its worker died, most likely for needing more "
+                            f"than the {self.memory_limit >> 20} MiB a query may use",
+                       headers={"X-Memory-Limit": str(self.memory_limit)})
 
     @staticmethod
     def _unwrap(reply):

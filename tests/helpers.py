@@ -22,22 +22,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_serve(*args, env=None) -> tuple[subprocess.Popen, str]:
-    """`csto-kg serve --port 0 ARGS` in its own process; returns it and the URL it printed."""
+def start_serve(*args, env=None, stderr=subprocess.PIPE) -> tuple[subprocess.Popen, str]:
+    """`csto-kg serve --port 0 ARGS` in its own process; returns it and the URL it printed.
+    stderr: a file for a server that logs much (a pipe nobody reads would fill and stall it)."""
     import os
 
     process = subprocess.Popen(SERVE + ["--port", "0", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                               stderr=stderr, text=True, env={**os.environ, **(env or {})})
     url = process.stdout.readline().strip()
     if not url.startswith("http://127.0.0.1:"):
         process.kill()
-        raise AssertionError(f"no URL printed; stderr: {process.stderr.read()}")
+        raise AssertionError(f"no URL printed; stderr: {process.stderr.read() if process.stderr else ''}")
     return process, url
 
 
 def stop_serve(process: subprocess.Popen) -> int:
-    """Ctrl+C, as a user stops it; its exit code."""
-    process.send_signal(signal.SIGINT)
+    """SIGTERM, as a service manager stops it (SIGINT may be ignored where tests run); its exit
+    code."""
+    process.send_signal(signal.SIGTERM)
     try:
         return process.wait(timeout=20)
     finally:

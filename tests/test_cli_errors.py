@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server_fixtures import RecordingListener
+
 COMMAND = [str(Path(sys.executable).parent / "csto-kg")]
 
 
@@ -43,8 +45,10 @@ def test_ctrl_c_exits_130():
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         endpoint = f"http://127.0.0.1:{silent.getsockname()[1]}/sparql"
+        # A user's Ctrl+C, even where the suite itself runs with SIGINT ignored (nohup, some CI)
         process = subprocess.Popen(COMMAND + ["link", "--endpoint", endpoint, "--out", "/dev/null"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             import time
 
@@ -56,3 +60,25 @@ def test_ctrl_c_exits_130():
                 process.kill()
     assert process.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_a_malformed_query_says_where_and_what_in_words():
+    done = run("query", "SELECT * WHERE { cstoo:State ?p ?o }")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "line 1, column 18: unknown prefix cstoo: (known: csto, kg," in done.stderr
+    assert "Prefix not found" not in done.stderr and "['%']" not in done.stderr
+
+
+def test_a_redirect_from_an_allowed_service_is_an_error_not_a_crash():
+    target = RecordingListener()
+    redirect = RecordingListener(reply=(f"HTTP/1.1 301 Moved\r\nLocation: {target.url}\r\n"
+                                        "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
+    try:
+        done = run("query", f"SELECT * WHERE {{ SERVICE <{redirect.url}> {{ ?s ?p ?o }} }}",
+                   "--allow-service", redirect.url)
+    finally:
+        redirect.close()
+        target.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"redirect to {target.url}, which is not followed" in done.stderr
+    assert target.connections == []

@@ -184,6 +184,16 @@ def test_the_command_fails_cleanly(tmp_path):
     assert (home / "linked.trig").read_bytes() == PREVIOUS
 
 
+def test_a_failed_first_run_says_no_file_was_created(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CSTO_KG_HOME", str(home))
+    monkeypatch.setenv("CSTO_KG_CACHE", str(tmp_path / "cache"))
+    out = run_cli("--endpoint", f"http://127.0.0.1:{free_port()}/sparql", "--timeout", "2")
+    assert out.exit_code == 2 and "Traceback" not in out.output
+    assert "linked.trig was not created" in out.stderr and "unchanged" not in out.stderr
+    assert not (home / "linked.trig").exists()
+
+
 def test_endpoint_stopped_between_runs(home, oxigraph):
     """A real Oxigraph: linking works, then the server is stopped and linking fails cleanly."""
     proc, url = oxigraph()

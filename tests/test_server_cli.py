@@ -54,6 +54,42 @@ def test_serve_with_updates_and_a_token_from_the_environment():
         assert stop_serve(process) == 0
 
 
+def test_failed_update_attempts_are_logged_with_the_client_address():
+    process, url = start_serve("--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    insert = "INSERT DATA { kg:Y a csto:State }"
+    try:
+        assert post_update(url, insert, "wrong-token-789") == 403
+        request = urllib.request.Request(url + "sparql", data=insert.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 401
+    finally:
+        assert stop_serve(process) == 0
+    log = process.stderr.read()
+    assert "update refused from 127.0.0.1: wrong token" in log
+    assert "update refused from 127.0.0.1: no bearer token" in log
+    assert "wrong-token-789" not in log and TOKEN not in log
+
+
+MEMORY_BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . " + " ".join(
+    f"VALUES ?v{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(7)) + " }"  # gigabytes within seconds
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped_and_the_server_goes_on():
+    process, url = start_serve("--max-memory", "200", "--timeout", "60")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as stopped:
+            get(url + "sparql?query=" + urllib.parse.quote(MEMORY_BOMB))
+        assert stopped.value.code == 503
+        assert "200 MiB a query may use" in stopped.value.read().decode()
+        assert stopped.value.headers["X-Memory-Limit"] == str(200 << 20)
+        status, body = get(url + "sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        assert status == 200 and json.loads(body)["boolean"] is True
+    finally:
+        assert stop_serve(process) == 0
+
+
 def test_enable_update_needs_a_token():
     result = CliRunner().invoke(serve, ["--enable-update"], env={"CSTO_KG_UPDATE_TOKEN": ""})
     assert result.exit_code == 2

@@ -286,7 +286,28 @@ def test_malformed_query_is_400_with_the_parser_message(server):
     r = server.query("SELECT ?x WHERE { ?x ?y }")
     assert r.status == 400
     assert r.content_type == "text/plain"
-    assert "error at 1:" in r.text and "Traceback" not in r.text
+    assert "line 1, column 26, at the end of the query: expected" in r.text
+    assert "Traceback" not in r.text and "[_]" not in r.text
+
+
+def test_a_parser_message_says_where_what_is_there_and_what_was_expected(server):
+    r = server.query("ASK {\n  ?s ?p ?o\n} LIMIT ten")
+    assert r.status == 400
+    assert "line 3, column 9, at “ten”: expected" in r.text and "a digit" in r.text
+    assert "\\u{" not in r.text and "..=" not in r.text  # no character classes
+
+
+def test_an_unknown_prefix_is_named_with_the_known_ones(server):
+    r = server.query("SELECT * WHERE { ?s a cstoo:State }")
+    assert r.status == 400
+    assert "line 1, column 23: unknown prefix cstoo: (known: csto, kg, owl," in r.text
+    r = server.query("PREFIX mine: <http://example.org/> SELECT * WHERE { ?s ?p ?o FILTER(?o = nope:x) }")
+    assert r.status == 400 and "unknown prefix nope: (known: csto," in r.text and "mine" in r.text
+
+
+def test_an_unclosed_string_is_named(server):
+    r = server.query('SELECT * WHERE { ?s ?p "Armenia }')
+    assert r.status == 400 and "line 1, column 24: this string is never closed" in r.text
 
 
 @pytest.mark.parametrize("opening,closing", [("{", "}"), ("(", ")")])

@@ -119,7 +119,7 @@ def test_dataset_parameters(endpoint):
 def test_bad_query_raises_query_bad_formed_with_the_message(endpoint):
     with pytest.raises(QueryBadFormed) as caught:
         client(endpoint, "SELECT ?x WHERE { ?x }", JSON).queryAndConvert()
-    assert "error at 1:" in str(caught.value)
+    assert "line 1, column" in str(caught.value)
 
 
 def test_update_with_a_bearer_token():

@@ -1,0 +1,143 @@
+"""SERVICE endpoints are read from the query as Oxigraph reads it: what Oxigraph accepts is not
+refused as malformed, and no spelling Oxigraph reads as SERVICE slips past the allow-list."""
+
+import time
+
+import pytest
+from server_fixtures import RecordingListener, running_server, sparql_json_reply, toy_graph
+
+TOKEN = "a-token-for-the-tests"
+
+
+@pytest.fixture(scope="module")
+def allowed():
+    listener = RecordingListener(reply=sparql_json_reply("x", ["remote"]))
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def forbidden():
+    listener = RecordingListener(reply=sparql_json_reply("x", ["should never be asked"]))
+    yield listener
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def server(allowed):
+    with running_server(toy_graph(), {"ALLOWED_SERVICES": [allowed.url], "UPDATE_TOKEN": TOKEN}) as s:
+        yield s
+
+
+def values(reply):
+    return [b["x"]["value"] for b in reply.json()["results"]["bindings"] if "x" in b]
+
+
+def test_lateral_around_an_allowed_service_is_answered(server, allowed):
+    before = len(allowed.connections)
+    r = server.query("SELECT ?x WHERE { kg:Armenia ?p ?o LATERAL { SERVICE <%s> { ?x ?q ?r } } }"
+                     % allowed.url)
+    assert r.status == 200, r.text
+    assert "remote" in values(r) and len(allowed.connections) > before
+
+
+def test_a_service_nested_in_an_allowed_service_is_sent_on(server, allowed):
+    before = len(allowed.connections)
+    r = server.query("SELECT ?x WHERE { SERVICE <%s> { SERVICE <%s> { ?x ?p ?o } } }"
+                     % (allowed.url, allowed.url))
+    assert r.status == 200, r.text
+    assert values(r) == ["remote"] and len(allowed.connections) == before + 1
+
+
+def test_a_forbidden_service_nested_in_an_allowed_one_is_refused(server, allowed, forbidden):
+    before = len(allowed.connections)
+    r = server.query("SELECT ?x WHERE { SERVICE <%s> { SERVICE <%s> { ?x ?p ?o } } }"
+                     % (allowed.url, forbidden.url))
+    assert r.status == 403 and forbidden.url in r.text
+    assert len(allowed.connections) == before and forbidden.connections == []
+
+
+# Spellings that Oxigraph reads as SERVICE <forbidden>; a check that looks for the keyword
+# followed by a space, or that reads IRIs without their escapes, lets them through.
+SPELLINGS = [
+    "PREFIX e: <{base}> SELECT ?x WHERE {{ SERVICE e:sparql {{ ?x ?p ?o }} }}",
+    "PREFIX : <{base}> SELECT ?x WHERE {{ SERVICE:sparql {{ ?x ?p ?o }} }}",
+    "PREFIX : <{base}> SELECT ?x WHERE {{ SERVICESILENT:sparql {{ ?x ?p ?o }} }}",
+    "PREFIX e: <{base}> SELECT ?x WHERE {{ SERVICEe:sparql {{ ?x ?p ?o }} }}",
+    "PREFIX : <{base}> SELECT ?x WHERE {{ SERVICE SILENT:sparql {{ ?x ?p ?o }} }}",
+    "PREFIX : <{base}> SELECT ?x WHERE {{ sErViCe#comment\n :sparql {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ SERVICE <{escaped}> {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ ?x ?p ?o FILTER(?o<?p&&?p>EXISTS{{SERVICE<{iri}>{{?x ?p ?o}}}}) }}",
+    "BASE <{base}> SELECT ?x WHERE {{ SERVICE <sparql> {{ ?x ?p ?o }} }}",
+]
+
+
+@pytest.mark.parametrize("template", SPELLINGS)
+def test_no_spelling_of_service_reaches_a_forbidden_endpoint(server, forbidden, template):
+    base = forbidden.url.removesuffix("sparql")
+    escaped = forbidden.url.replace("/sparql", "/\\u0073parql")
+    r = server.query(template.format(base=base, iri=forbidden.url, escaped=escaped))
+    assert r.status == 403, r.text
+    time.sleep(0.1)
+    assert forbidden.connections == []
+
+
+def test_a_prefixed_name_that_starts_with_service_is_no_service(server):
+    r = server.query("PREFIX service: <https://w3id.org/csto-kg/id/> "
+                     "SELECT ?o WHERE { service:Armenia ?p ?o }")
+    assert r.status == 200 and r.json()["results"]["bindings"]
+
+
+def test_the_word_service_in_strings_iris_and_comments_is_no_service(server):
+    r = server.query('SELECT ?x WHERE { BIND("SERVICE <http://127.0.0.1:9/>" AS ?x) '
+                     "FILTER(?x != <http://example.org/SERVICE>) } # SERVICE ?v")
+    assert r.status == 200 and values(r) == ["SERVICE <http://127.0.0.1:9/>"]
+
+
+def update(server, text):
+    return server.request("POST", "/sparql", body=text.encode(), headers={
+        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+
+
+def test_names_that_start_with_load_or_service_in_data_are_data(server):
+    r = update(server, "PREFIX loadfactor: <http://example.org/load#> PREFIX servicefee: <http://example.org/fee#> "
+                       "INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> "
+                       "{ loadfactor:x servicefee:y 1 } }")
+    assert r.status == 204, r.text
+    r = server.query("PREFIX loadfactor: <http://example.org/load#> ASK { loadfactor:x ?p 1 }")
+    assert r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "PREFIX : <{base}> INSERT { ?s ?p ?o } WHERE { SERVICE:sparql { ?s ?p ?o } }",
+])
+def test_service_inside_an_update_is_refused_in_any_spelling(server, forbidden, text):
+    r = update(server, text.replace("{url}", forbidden.url).replace("{base}", forbidden.url.removesuffix("sparql")))
+    assert r.status == 403 and "SERVICE" in r.text
+    time.sleep(0.1)
+    assert forbidden.connections == []
+
+
+def test_load_spelled_without_a_space_is_refused(server, forbidden):
+    r = server.request("POST", "/sparql", body=f"PREFIX : <{forbidden.url}> LOAD:".encode(),
+                       headers={"Content-Type": "application/sparql-update",
+                                "Authorization": f"Bearer {TOKEN}"})
+    assert r.status == 403 and "LOAD" in r.text
+    time.sleep(0.1)
+    assert forbidden.connections == []
+
+
+def test_a_redirect_from_an_allowed_endpoint_is_refused_not_followed(forbidden):
+    redirect = RecordingListener(reply=(f"HTTP/1.1 302 Found\r\nLocation: {forbidden.url}\r\n"
+                                        "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
+    try:
+        with running_server(toy_graph(), {"ALLOWED_SERVICES": [redirect.url]}) as s:
+            r = s.query(f"SELECT ?x WHERE {{ SERVICE <{redirect.url}> {{ ?x ?p ?o }} }}")
+            assert r.status == 502
+            assert f"redirect to {forbidden.url}, which is not followed" in r.text
+        assert len(redirect.connections) == 1
+        time.sleep(0.1)
+        assert forbidden.connections == []
+    finally:
+        redirect.close()
