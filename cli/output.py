@@ -3,33 +3,41 @@
 from __future__ import annotations
 
 import io
+import sys
 
 import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError
 
-from csto_kg.graph.namespaces import PREFIXES, curie
+from csto_kg.graph.namespaces import curie
+from csto_kg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from csto_kg.server.results import CannotWrite, serialize_triples, write_boolean, write_solutions
 
 FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"]
-_RESULTS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
-_GRAPHS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-           "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+# A graph asked for in a results format is written in the nearest graph format.
+_AS_GRAPH = {"table": "turtle", "json": "jsonld", "xml": "rdfxml", "turtle": "turtle", "ntriples": "ntriples",
+             "jsonld": "jsonld"}
 
 
 def render(result, fmt: str) -> str:
-    """A query result in fmt; a table is for people, the others for pipes and tools."""
-    if isinstance(result, ox.QueryTriples):
-        if fmt in ("table", "json"):
-            fmt = "turtle" if fmt == "table" else "jsonld"
-        if fmt not in _GRAPHS:
-            raise CstoKgError(f"a CONSTRUCT or DESCRIBE query gives a graph, which cannot be written as {fmt}: "
-                              f"choose --format {', '.join(sorted(_GRAPHS))} (or table, json)")
-        prefixes = PREFIXES if fmt == "turtle" else None
-        return ox.serialize(result, format=_GRAPHS[fmt], prefixes=prefixes).decode("utf-8")
-    if fmt in _RESULTS:
-        return result.serialize(format=_RESULTS[fmt]).decode("utf-8")
+    """A query result in fmt, written as the server writes it (server/results.py); a table is
+    for people, the others for pipes and tools."""
+    try:
+        if isinstance(result, ox.QueryTriples):
+            if fmt not in _AS_GRAPH:
+                raise CstoKgError(f"a CONSTRUCT or DESCRIBE query gives a graph, which cannot be written as {fmt}: "
+                                  f"choose --format {', '.join(sorted(set(_AS_GRAPH) - {'table'}))} (or table)")
+            return serialize_triples(list(result), GRAPH_FORMATS[_AS_GRAPH[fmt]]).decode("utf-8")
+        if fmt in RESULT_FORMATS:
+            if isinstance(result, ox.QueryBoolean):
+                return write_boolean(bool(result), RESULT_FORMATS[fmt]).decode("utf-8")
+            return write_solutions(result, RESULT_FORMATS[fmt], max_rows=sys.maxsize).decode("utf-8")
+    except CannotWrite as e:
+        raise CstoKgError(str(e)) from None
     if isinstance(result, ox.QueryBoolean):
         return f"{str(bool(result)).lower()}\n"
+    if fmt != "table":
+        raise CstoKgError(f"a SELECT or ASK query gives results, which cannot be written as {fmt}: "
+                          f"choose --format table, {', '.join(RESULT_FORMATS)}")
     return table(result)
 
 

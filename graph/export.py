@@ -129,7 +129,7 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     graphs = {name: graph_of(kg, iri) for name, iri in
               (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
     generated = set(generated_axioms(kg.quads()))
-    ontology = kg.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))
+    ontology = kg.quads(None, None, None, ox.NamedNode(ONTOLOGY))
     graphs["csto"] = to_rdflib(q for q in ontology if q not in generated)
     graphs["generated"] = to_rdflib(generated)
     version = ontology_version(graphs["csto"])
@@ -180,7 +180,7 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
 
 
 def graph_of(kg: KnowledgeGraph, iri: str) -> rdflib.Graph:
-    return to_rdflib(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)))
+    return to_rdflib(kg.quads(None, None, None, ox.NamedNode(iri)))
 
 
 def ontology_version(ontology: rdflib.Graph) -> str:

@@ -292,7 +292,7 @@ def test_the_editor_marks_the_parsers_error_where_it_is(page):
     page.keyboard.type("FILTER( }")
     page.keyboard.press("Escape")
     page.click("#run")
-    expect(page.locator("#error")).to_contain_text("error at 3:")
+    expect(page.locator("#error")).to_contain_text("line 3, column")
     line = page.locator("#editor-cm .CodeMirror-code > div").nth(2)
     expect(line.locator(".syntax-error")).to_have_count(1)
     expect(line.locator(".error-marker")).to_have_count(1)

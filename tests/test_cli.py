@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
@@ -198,3 +200,29 @@ def test_explain_why_gives_minimal_justifications_with_the_articles_words():
     assert all("why" not in req for req in v["requirements"] if req["result"] == "unknown")
     text = run("explain", "Azerbaijan", "--status", "observer", "--why")
     assert "none of them dispensable" in text.stdout
+
+
+@pytest.fixture(scope="module")
+def served():
+    from helpers import start_serve, stop_serve
+
+    process, base = start_serve()
+    yield base
+    stop_serve(process)
+
+
+@pytest.mark.parametrize("query", ["ASK { ?s a csto:MemberState }",
+                                   "SELECT ?s ?l WHERE { ?s a csto:MemberState ; rdfs:label ?l } ORDER BY ?s"])
+@pytest.mark.parametrize("fmt, media", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                                        ("json", "application/sparql-results+json")])
+def test_the_cli_writes_results_as_the_server_does(served, query, fmt, media):
+    import urllib.parse
+    import urllib.request
+
+    cli = subprocess.run([sys.executable, "-m", "csto_kg.cli", "query", query, "--format", fmt],
+                         capture_output=True, cwd="/", timeout=300)  # bytes: CSV's CRLF kept
+    assert cli.returncode == 0, cli.stderr
+    prefixed = "PREFIX csto: <https://w3id.org/csto-kg/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    url = served + "/sparql?" + urllib.parse.urlencode({"query": prefixed + query})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": media})) as r:
+        assert cli.stdout.rstrip(b"\n") == r.read().rstrip(b"\n")  # the CLI ends a line for the terminal

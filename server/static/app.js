@@ -287,7 +287,7 @@
           statusEl.textContent = "";
           errorEl.textContent = response.status + " " + response.statusText + ": " + body;
           errorEl.hidden = false;
-          var at = /error at (\d+):(\d+)/.exec(body);
+          var at = /line (\d+), column (\d+)/.exec(body);
           if (at) editor.markError(parseInt(at[1], 10), parseInt(at[2], 10), body.trim());
           return;
         }
