@@ -15,8 +15,8 @@ import weakref
 import pyoxigraph as ox
 
 from .errors import CstoKgError, UnknownStateError
-from .namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
 from .load import parse_quads
+from .namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
 from .store import KnowledgeGraph
 
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}

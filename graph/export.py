@@ -33,13 +33,24 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from .namespaces import (
-    BUILTIN, bind_prefixes,
-    ASSERTED, CSTO, GRAPH_BASE, IMPLIED, INFERRED, LINKED, ONTOLOGY, ONTOLOGY_IRI, OWL, PREFIXES, RDF,
-    RDFS, USER, XSD,
-)
 from .axioms import generated_axioms
 from .bridge import to_rdflib
+from .namespaces import (
+    ASSERTED,
+    BUILTIN,
+    CSTO,
+    GRAPH_BASE,
+    IMPLIED,
+    INFERRED,
+    LINKED,
+    ONTOLOGY,
+    ONTOLOGY_IRI,
+    OWL,
+    RDF,
+    RDFS,
+    USER,
+    bind_prefixes,
+)
 from .store import KnowledgeGraph
 
 INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"

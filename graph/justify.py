@@ -32,13 +32,26 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from .bridge import to_rdflib
 from .errors import CstoKgError
 from .load import Sources
 from .manchester import class_expression
 from .namespaces import (
-    ASSERTED, ASSUMED, BUILTIN, IMPLIED, INFERRED, LINKED, ONTOLOGY, OWL, PREFIXES, RDF, RDFS, USER, XSD, bind_prefixes,
+    ASSERTED,
+    ASSUMED,
+    BUILTIN,
+    IMPLIED,
+    INFERRED,
+    LINKED,
+    ONTOLOGY,
+    OWL,
+    PREFIXES,
+    RDF,
+    RDFS,
+    USER,
+    XSD,
+    bind_prefixes,
 )
-from .bridge import to_rdflib
 from .rules import Closure
 from .store import KnowledgeGraph
 

@@ -44,12 +44,12 @@ class Reasoner:
             raise InconsistencyError(self._readable(self.closure.errors))
         self.inferred = {t for t in self.closure.triples if t not in self.closure.base and readable(t)}
 
-    def prepare_for_changes(self) -> "Reasoner":
+    def prepare_for_changes(self) -> Reasoner:
         """Build now the indexes a retraction needs, so that the first one is as quick as the rest."""
         self.closure._term_index()
         return self
 
-    def copy(self) -> "Reasoner":
+    def copy(self) -> Reasoner:
         """An independent reasoner in the same state: changing one leaves the other as it was."""
         other = Reasoner.__new__(Reasoner)
         other.closure, other.inferred = self.closure.copy(), set(self.inferred)

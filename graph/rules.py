@@ -93,7 +93,7 @@ def _integer(term):
 class Tables:
     """The schema compiled for the fact rules: what a predicate or a class triggers."""
 
-    def __init__(self, c: "Closure"):
+    def __init__(self, c: Closure):
         pairs = c.pairs
         lst = c.list_items
         self.sup = defaultdict(set)           # cax-sco, cax-eqc1/2
@@ -243,7 +243,7 @@ class Closure:
         self.tables: Tables | None = None
         self._run(self._seed() + self._add_base(triples), schema_changed=True)
 
-    def copy(self) -> "Closure":
+    def copy(self) -> Closure:
         """An independent closure with the same triples (the compiled tables, never changed in
         place, are shared)."""
         other = Closure.__new__(Closure)

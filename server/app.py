@@ -9,15 +9,15 @@ from __future__ import annotations
 import atexit
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask import Flask
 
+from csto_kg.graph.namespaces import WIKIDATA_SPARQL
+
 from . import admission, cors, errors, jobs, linked_data, pages, sparql, views
 from .workers import WorkerPool
-
-from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
 WIKIDATA = WIKIDATA_SPARQL
 

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from csto_kg.graph.docs import ontology_document
 from csto_kg.graph.errors import (
     CstoKgError,
     InconsistencyError,
@@ -18,7 +20,6 @@ from csto_kg.graph.errors import (
     ServiceNotAllowedError,
     UnknownStateError,
 )
-from csto_kg.graph.docs import ontology_document
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY, PREFIXES
 from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
 from csto_kg.graph.sparql_tokens import load_present, service_targets, starts_with_keyword

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from csto_kg.graph.namespaces import KG, ONTOLOGY_IRI, curie
 from flask import Blueprint, Response, render_template, request
+
+from csto_kg.graph.namespaces import KG, curie
 
 from . import jobs
 from .errors import Refused

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from csto_kg.graph.namespaces import PREFIXES
 from flask import Blueprint, Response, render_template, request
+
+from csto_kg.graph.namespaces import PREFIXES
 
 from . import jobs, views
 from .errors import Refused

@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Iterable
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
 from csto_kg.graph.namespaces import PREFIXES
 
 from .negotiation import Format
@@ -183,12 +184,12 @@ def write_boolean(value: bool, fmt: Format) -> bytes:
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
             f"<boolean>{word}</boolean></sparql>\n"
-        ).encode("utf-8")
+        ).encode()
     # CSV/TSV define no boolean form; a one-column table (as Jena writes) parses anywhere.
     if fmt.name == "csv":
-        return f"_askResult\r\n{word}\r\n".encode("utf-8")
+        return f"_askResult\r\n{word}\r\n".encode()
     if fmt.name == "tsv":
-        return f"?_askResult\n{word}\n".encode("utf-8")
+        return f"?_askResult\n{word}\n".encode()
     raise CannotWrite(f"{fmt.label} is not a format for ASK results")
 
 

@@ -10,8 +10,7 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 from . import jobs
 from .errors import Refused
 from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
-from .protocol import (SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch,
-                       read_timeout)
+from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
 from .results import serialize_triples
 from .service_description import service_description
 

@@ -8,6 +8,7 @@ Jobs return plain dicts for the templates, or raise Refused.
 from __future__ import annotations
 
 import pyoxigraph as ox
+
 from csto_kg.graph.errors import CstoKgError, UnknownStateError
 from csto_kg.graph.stores import StoreError
 from csto_kg.graph.views import view

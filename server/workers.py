@@ -294,7 +294,7 @@ class WorkerPool:
 
     # lifecycle
 
-    def start(self) -> "WorkerPool":
+    def start(self) -> WorkerPool:
         ours, theirs = socket.socketpair()
         pid = os.fork()
         if pid == 0:

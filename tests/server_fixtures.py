@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
 from csto_kg.cli.serve import make_server, stop_server
 from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY, USER
 from csto_kg.graph.store import KnowledgeGraph
@@ -163,7 +164,7 @@ class RecordingListener:
         while not self._stop:
             try:
                 conn, _ = self.sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

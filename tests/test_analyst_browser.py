@@ -11,9 +11,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from csto_kg.graph import build
 from playwright.sync_api import expect, sync_playwright
 from server_fixtures import running_server
+
+from csto_kg.graph import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from csto_kg.graph import build
 from server_fixtures import running_server
+
+from csto_kg.graph import build
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # what chromium sends
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"

@@ -2,16 +2,16 @@
 property and individual, with its label, definition and axioms, anchored by local name, and
 nothing fetched from elsewhere."""
 
+import urllib.request
 from html.parser import HTMLParser
 from importlib.resources import files
 
 import pytest
 import rdflib
-import urllib.request
-
 from helpers import start_serve, stop_serve
-from csto_kg.graph.namespaces import CSTO, OWL, RDF, RDFS
 from rdflib.namespace import SKOS
+
+from csto_kg.graph.namespaces import CSTO, OWL, RDF, RDFS
 
 KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
 

@@ -4,6 +4,7 @@ explained, statuses it holds, and what the article leaves implied shown as impli
 from importlib.resources import files
 
 import pytest
+
 from csto_kg.graph import explain
 from csto_kg.graph.namespaces import KG
 

@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from csto_kg.graph.errors import InputError
-from csto_kg.graph.load import FORMATS, read_quads
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from server_fixtures import RecordingListener
+
+from csto_kg.graph.errors import InputError
+from csto_kg.graph.load import FORMATS, read_quads
 
 LISTENER = RecordingListener()
 REMOTE = LISTENER.url.removesuffix("sparql") + "context.jsonld"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from csto_kg.graph.errors import InputError
 from csto_kg.graph.load import read_quads
 

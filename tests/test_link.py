@@ -18,8 +18,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+
 from csto_kg.cli.link import link as link_command
 from csto_kg.graph import build
+from csto_kg.graph.bridge import rdflib_term
 from csto_kg.graph.errors import ServiceNotAllowedError
 from csto_kg.graph.explain import explain
 from csto_kg.graph.link import (
@@ -30,10 +34,7 @@ from csto_kg.graph.link import (
 )
 from csto_kg.graph.load import builtin_sources, read_quads
 from csto_kg.graph.namespaces import ASSERTED, CSTO, INFERRED, KG, LINKED, OUTSIDE, WD
-from csto_kg.graph.bridge import rdflib_term
 from csto_kg.graph.store import KnowledgeGraph
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 WDT = "http://www.wikidata.org/prop/direct/"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from csto_kg.cli.link import link as link_command
 from csto_kg.graph.link import (
     CONTACT_URL,

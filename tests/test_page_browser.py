@@ -13,8 +13,9 @@ import rdflib
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, os.path.dirname(__file__))
-from csto_kg.queries import NamedQuery  # noqa: E402
 from server_fixtures import running_server, toy_graph  # noqa: E402
+
+from csto_kg.queries import NamedQuery  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 KG = "https://w3id.org/csto-kg/id/"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
+from rdflib import BNode, Literal, URIRef
+
 from csto_kg.graph.build import build
 from csto_kg.graph.export import INFERRED_BY, export_bundle
-from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
 from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
-from rdflib import BNode, Literal, URIRef
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 

@@ -4,8 +4,9 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 import pytest
-from csto_kg.queries import all_queries, get
 from rdflib.plugins.sparql import prepareQuery
+
+from csto_kg.queries import all_queries, get
 
 ARTICLE = files("csto_kg.graph.facts").joinpath("article.txt").read_text(encoding="utf-8")
 MEMBERS = {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}

@@ -9,13 +9,14 @@ import owlrl
 import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib import BNode, Literal
+
 from benchmarks.worlds import world
 from csto_kg.graph.bridge import from_rdflib, to_rdflib
 from csto_kg.graph.build import assemble, builtin_sources, read_linked
 from csto_kg.graph.errors import InconsistencyError
 from csto_kg.graph.reason import Reasoner, reasoned_triples
 from csto_kg.graph.rules import Closure, readable
-from rdflib import BNode, Literal
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ERR = rdflib.Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
@@ -55,7 +56,7 @@ def owlrl_view(triples):
         owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closed)
     errors = list(closed.objects(None, ERR.error))
     new = [t for t in closed if t not in graph and not isinstance(t[0], Literal)
-           and not isinstance(t[1], (Literal, BNode)) and not (t[0], ERR.error, t[2]) in closed]
+           and not isinstance(t[1], (Literal, BNode)) and (t[0], ERR.error, t[2]) not in closed]
     inferred = {t for t in from_rdflib(new) if readable(t) and t not in triples}
     return inferred, bool(errors)
 

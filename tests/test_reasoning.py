@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from csto_kg.graph import build, explain
 from csto_kg.graph.errors import InconsistencyError
 

@@ -11,6 +11,7 @@ from helpers import SERVE, post_update, start_serve, stop_serve
 
 TOKEN = "a-long-enough-token"
 from click.testing import CliRunner
+
 from csto_kg.cli.serve import serve
 
 

@@ -11,11 +11,12 @@ import rdflib
 from rdflib.query import Result
 
 sys.path.insert(0, os.path.dirname(__file__))
+from helpers import start_serve, stop_serve  # noqa: E402
+from server_fixtures import running_server, toy_graph  # noqa: E402
+
 from csto_kg import queries  # noqa: E402
 from csto_kg.graph.namespaces import GRAPHS  # noqa: E402
 from csto_kg.queries import NamedQuery  # noqa: E402
-from helpers import start_serve, stop_serve  # noqa: E402
-from server_fixtures import running_server, toy_graph  # noqa: E402
 
 KG = rdflib.Namespace("https://w3id.org/csto-kg/id/")
 CSTO = rdflib.Namespace("https://w3id.org/csto-kg/ontology#")

@@ -12,8 +12,9 @@ import rdflib
 from rdflib.query import Result
 
 sys.path.insert(0, os.path.dirname(__file__))
-from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY  # noqa: E402
 from server_fixtures import STATES, running_server, toy_graph  # noqa: E402
+
+from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY  # noqa: E402
 
 KG = "https://w3id.org/csto-kg/id/"
 STATE_QUERY = """SELECT ?state ?label WHERE {
@@ -57,7 +58,7 @@ def test_post_form_is_decoded_once():
 
 def test_post_direct_query_with_dataset_in_url(server):
     path = "/sparql?" + urllib.parse.urlencode({"default-graph-uri": INFERRED})
-    r = server.request("POST", path, body="SELECT ?m WHERE { ?o csto:hasMember ?m }".encode(),
+    r = server.request("POST", path, body=b"SELECT ?m WHERE { ?o csto:hasMember ?m }",
                        headers={"Content-Type": "application/sparql-query; charset=UTF-8",
                                 "Accept": "application/sparql-results+json"})
     assert r.status == 200

@@ -9,7 +9,6 @@ import urllib.parse
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from csto_kg.graph.namespaces import USER  # noqa: E402
 from server_fixtures import (  # noqa: E402
     SLOW_QUERY,
     RecordingListener,
@@ -17,6 +16,8 @@ from server_fixtures import (  # noqa: E402
     sparql_json_reply,
     toy_graph,
 )
+
+from csto_kg.graph.namespaces import USER  # noqa: E402
 
 TOKEN = "s3cret-token-for-tests"
 INSERT = f"INSERT DATA {{ GRAPH <{USER}> {{ kg:Kazakhstan a csto:State }} }}"

@@ -24,8 +24,9 @@ from SPARQLWrapper import (
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 sys.path.insert(0, os.path.dirname(__file__))
-from csto_kg.graph.namespaces import ASSERTED, INFERRED  # noqa: E402
 from server_fixtures import STATES, running_server, toy_graph  # noqa: E402
+
+from csto_kg.graph.namespaces import ASSERTED, INFERRED  # noqa: E402
 
 KG = "https://w3id.org/csto-kg/id/"
 SELECT = """PREFIX csto: <https://w3id.org/csto-kg/ontology#>

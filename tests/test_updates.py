@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from helpers import post_update, start_serve, stop_serve
+from SPARQLWrapper import JSON, SPARQLWrapper
+
 from csto_kg.graph import build, explain
 from csto_kg.graph.errors import InconsistencyError
 from csto_kg.graph.namespaces import INFERRED, USER
-from helpers import post_update, start_serve, stop_serve
-from SPARQLWrapper import JSON, SPARQLWrapper
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 TOKEN = "a-long-enough-token"

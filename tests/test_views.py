@@ -4,6 +4,7 @@ afresh, is what a --no-implied (or --no-linked) build gives."""
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from csto_kg.graph import KnowledgeGraph, explain
 from csto_kg.graph.views import view
 

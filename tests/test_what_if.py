@@ -7,10 +7,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from csto_kg.graph import build, explain, what_if
-from csto_kg.graph.errors import InconsistencyError, InputError, UnknownStateError
 from helpers import start_serve, stop_serve
 from SPARQLWrapper import JSON, SPARQLWrapper
+
+from csto_kg.graph import build, explain, what_if
+from csto_kg.graph.errors import InconsistencyError, InputError, UnknownStateError
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 PREFIXES = "@prefix csto: <https://w3id.org/csto-kg/ontology#> . @prefix kg: <https://w3id.org/csto-kg/id/> .\n"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
 from ..bridge import rdflib_term
+from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
 from .endpoint import LinkError
 from .queries import CSTO_QID, ISO_PROPERTIES, UN_QID
 

@@ -9,8 +9,8 @@ import socket
 import time
 import urllib.error
 import urllib.parse
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -194,7 +194,7 @@ class Endpoint:
             if _is_timeout(e):
                 raise self._timeout() from None
             raise EndpointUnreachable(f"cannot connect to {self.url}: {_reason(e.reason)}") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise self._timeout() from None
         except (ConnectionError, OSError) as e:  # reset or closed mid-answer, etc.
             raise EndpointUnreachable(f"connection to {self.url} failed: {_reason(e)}") from None

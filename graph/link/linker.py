@@ -6,9 +6,9 @@ import re
 import urllib.parse
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Iterable
 
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
