@@ -136,13 +136,15 @@ def entry(r: _Renderer, term, heading: str, badge: str) -> dict:
     add("Disjoint with", set(g.objects(term, OWL.disjointWith)) | set(g.subjects(OWL.disjointWith, term)))
     add("Subproperty of", g.objects(term, RDFS.subPropertyOf))
     add("Inverse of", set(g.objects(term, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, term)))
-    add("Disjoint with", set(g.objects(term, OWL.propertyDisjointWith)) | set(g.subjects(OWL.propertyDisjointWith, term)))
+    add("Disjoint with",
+        set(g.objects(term, OWL.propertyDisjointWith)) | set(g.subjects(OWL.propertyDisjointWith, term)))
     add("Domain", g.objects(term, RDFS.domain))
     add("Range", g.objects(term, RDFS.range))
     add("Type", [o for o in g.objects(term, RDF.type) if not str(o).startswith(str(OWL))])
     if heading == "Classes":
         add("Instances", sorted((s for s in g.subjects(RDF.type, term) if isinstance(s, URIRef)), key=r.label))
-    shown = (r.documented & set(g.subjects(RDF.type, OWL.ObjectProperty))) | set(g.subjects(RDF.type, OWL.DatatypeProperty))
+    shown = ((r.documented & set(g.subjects(RDF.type, OWL.ObjectProperty)))
+             | set(g.subjects(RDF.type, OWL.DatatypeProperty)))
     for p, o in sorted(g.predicate_objects(term)):
         if p in shown:
             rows.append((r.link(p), r.link(o)))

@@ -77,7 +77,8 @@ SELECT DISTINCT ?status ?label ?id WHERE {
 _STATED_BY = """
 SELECT DISTINCT ?id ?kind ?quote ?who ?date ?dateFact WHERE {
   %(r)s csto:statedIn ?statement .
-  ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ; csto:fact ?fact .
+  ?ax owl:annotatedSource %(r)s ; owl:annotatedProperty csto:statedIn ; owl:annotatedTarget ?statement ;
+      csto:fact ?fact .
   ?fact dcterms:identifier ?id ; csto:quote ?quote .
   OPTIONAL { ?fact csto:evidenceKind/rdfs:label ?kind }
   OPTIONAL { ?statement prov:wasAttributedTo/rdfs:label ?who }

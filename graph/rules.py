@@ -549,7 +549,7 @@ class Closure:
             return out
 
         by_value = restrictions(HASV)
-        for v, rs in by_value.items():
+        for rs in by_value.values():
             for c1, p1 in rs:
                 for c2, p2 in rs:
                     if (p1, SPO, p2) in sub_prop:
@@ -560,12 +560,12 @@ class Closure:
             for y, rs in by_filler.items():
                 for r, p in rs:
                     by_prop[p].append((r, y))
-            for p, rs in by_prop.items():      # scm-svf1, scm-avf1
+            for rs in by_prop.values():        # scm-svf1, scm-avf1
                 for c1, y1 in rs:
                     for c2, y2 in rs:
                         if (y1, SCO, y2) in self.triples:
                             yield (c1, SCO, c2)
-            for y, rs in by_filler.items():    # scm-svf2, scm-avf2
+            for rs in by_filler.values():      # scm-svf2, scm-avf2
                 for c1, p1 in rs:
                     for c2, p2 in rs:
                         if (p1, SPO, p2) in sub_prop:
@@ -606,7 +606,8 @@ class Closure:
                         self._error(f"Disjoint classes {_text(a)} and {_text(b)} have a common individual {_text(s)}")
             for c1, c2 in T.complement.get(c, ()):
                 if (s, TYPE, c1) in has and (s, TYPE, c2) in has:
-                    self._error(f"Violation of complementarity for classes {_text(c1)} and {_text(c2)} on element {_text(s)}")
+                    self._error(f"Violation of complementarity for classes {_text(c1)} and {_text(c2)} "
+                                f"on element {_text(s)}")
             for comps in T.intersection.get(c, ()):
                 for ci in comps:
                     yield (s, TYPE, ci)
@@ -687,7 +688,8 @@ class Closure:
         if p == SAME:
             yield from self._same(s, o)
         elif p == DIFF and (s == o or (s, SAME, o) in has or (o, SAME, s) in has):
-            self._error(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({_text(s)}, {_text(o)})")
+            self._error("'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
+                        f"({_text(s)}, {_text(o)})")
         if self._equality:  # eq-rep-s/p/o for a triple that arrives after the sameAs
             for s2 in list(self.objects(s, SAME)):
                 yield (s2, p, o)
@@ -713,7 +715,8 @@ class Closure:
         for s2, p2 in list(self._by_o.get(x, ())):
             yield (s2, p2, y)
         if (x, DIFF, y) in self.triples or (y, DIFF, x) in self.triples:
-            self._error(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({_text(x)}, {_text(y)})")
+            self._error("'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
+                        f"({_text(x)}, {_text(y)})")
         for items in self.tables.all_different.get(x, ()):
             if y in items:
                 self._error("'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: "
@@ -739,7 +742,7 @@ class Closure:
         for y in list(self.subjects(TYPE, cl)):
             if y == x:
                 continue
-            if all(any((y, p, v) in self.triples for v in vs) for p, vs in zip(props, values)):
+            if all(any((y, p, v) in self.triples for v in vs) for p, vs in zip(props, values, strict=True)):
                 yield (x, SAME, y)
                 yield (y, SAME, x)
 

@@ -47,4 +47,4 @@ def annotate(text: str, quotes: dict[str, str]) -> tuple[list[list[dict]], list[
 def _parts(text: str, start: int, end: int, places: dict[str, tuple[int, int]]) -> list[dict]:
     cuts = sorted({start, end} | {x for a, b in places.values() for x in (a, b) if start < x < end})
     return [{"text": text[a:b], "facts": sorted(f for f, (qa, qb) in places.items() if qa <= a and qb >= b)}
-            for a, b in zip(cuts, cuts[1:])]
+            for a, b in zip(cuts, cuts[1:], strict=False)]

@@ -27,20 +27,23 @@ RELATION_BEND = {"consent-withheld": -60, "consent-given": -60, "no-relations": 
 STYLE = """
 .node rect, .node ellipse { stroke-width: 1.5; }
 .node text { font: 14px system-ui, sans-serif; fill: #1d232a; text-anchor: middle; dominant-baseline: central; }
-.role-organization rect { fill: #1f3f73; stroke: #1f3f73; } .role-organization text { fill: #fff; font-weight: 700; }
+.role-organization rect { fill: #1f3f73; stroke: #1f3f73; }
+.role-organization text { fill: #fff; font-weight: 700; }
 .role-member rect { fill: #dbe8f8; stroke: #1f5fa8; }
 .role-observer rect { fill: #d9f2ef; stroke: #1b7f74; }
 .role-partner rect { fill: #ece4f7; stroke: #6b3fa0; }
 .role-candidate rect { fill: #fff0d1; stroke: #b26b00; }
 .role-conflict ellipse { fill: #fde2e1; stroke: #b42318; }
-.placeholder rect { fill: none; stroke: #8c959f; stroke-dasharray: 4 3; } .placeholder text { fill: #5f6b76; font-style: italic; }
+.placeholder rect { fill: none; stroke: #8c959f; stroke-dasharray: 4 3; }
+.placeholder text { fill: #5f6b76; font-style: italic; }
 .edge { fill: none; stroke-width: 2; }
 .edge-member { stroke: #1f5fa8; stroke-width: 1.5; } .edge-observer { stroke: #1b7f74; stroke-dasharray: 6 4; }
 .edge-partner { stroke: #6b3fa0; stroke-dasharray: 6 4; } .edge-seeks { stroke: #b26b00; stroke-dasharray: 2 4; }
 .edge-consent-withheld { stroke: #cf222e; stroke-width: 3; } .edge-consent-given { stroke: #1a7f37; stroke-width: 3; }
 .edge-no-relations { stroke: #d4700b; stroke-width: 3; } .edge-conflict { stroke: #8b1e8b; stroke-width: 3; }
 .graph-implied { stroke-dasharray: 9 5; }
-.edge-label { font: 12px system-ui, sans-serif; fill: #444; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 4px; }
+.edge-label { font: 12px system-ui, sans-serif; fill: #444; text-anchor: middle;
+              paint-order: stroke; stroke: #fff; stroke-width: 4px; }
 .legend text { font: 13px system-ui, sans-serif; fill: #1d232a; dominant-baseline: central; }
 .legend .heading { font-weight: 700; }
 """
@@ -138,9 +141,13 @@ def svg(data: dict) -> str:
         w = node_width(node["label"])
         role = node["role"]
         also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
-        shape = (f'<ellipse cx="{x}" cy="{y}" rx="{w / 2:.0f}" ry="{NODE_HEIGHT / 2 + 4:.0f}"/>' if role == "conflict"
-                 else f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
-        out.append(f'<a href="{escape(_href(node["iri"]))}"><g class="node role-{role}" data-label="{escape(node["label"])}" '
+        if role == "conflict":
+            shape = f'<ellipse cx="{x}" cy="{y}" rx="{w / 2:.0f}" ry="{NODE_HEIGHT / 2 + 4:.0f}"/>'
+        else:
+            shape = (f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" '
+                     f'width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
+        out.append(f'<a href="{escape(_href(node["iri"]))}">'
+                   f'<g class="node role-{role}" data-label="{escape(node["label"])}" '
                    f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}</title>'
                    f'{shape}<text x="{x}" y="{y}">{escape(node["label"])}</text></g></a>')
     for p in placeholders:

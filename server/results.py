@@ -124,7 +124,7 @@ def _json_results(names: list[str], rows: list[tuple]) -> bytes:
     bindings = []
     for row in rows:
         items = []
-        for key, term in zip(keys, row):
+        for key, term in zip(keys, row, strict=True):
             if term is None:
                 continue
             fragment = fragments.get(term)
@@ -153,7 +153,7 @@ def write_solutions(solutions: ox.QuerySolutions, fmt: Format, max_rows: int) ->
             out.append("<result>")
             out += [
                 f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                for n, t in zip(names, row)
+                for n, t in zip(names, row, strict=True)
                 if t is not None
             ]
             out.append("</result>")

@@ -357,7 +357,8 @@ SELECT DISTINCT ?x ?label ?kind WHERE {
   { ?x a csto:State BIND("state" AS ?kind) } UNION { ?x a csto:InternationalOrganization BIND("organization" AS ?kind) }
   UNION { ?x a csto:Person BIND("person" AS ?kind) }
   UNION { GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?x a ?type } FILTER(isIRI(?x))
-          FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty, owl:NamedIndividual))
+          FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty,
+                           owl:NamedIndividual))
           BIND("term" AS ?kind) }
   OPTIONAL { ?x rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
 }"""

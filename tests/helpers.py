@@ -61,10 +61,10 @@ def start_oxigraph(command: str, location, port: int) -> tuple[subprocess.Popen,
         try:
             urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
             return proc, base
-        except OSError:
+        except OSError as e:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("oxigraph did not start")
+                raise RuntimeError("oxigraph did not start") from e
             time.sleep(0.05)
 
 

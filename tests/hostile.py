@@ -71,11 +71,12 @@ def service_spellings(forbidden: str) -> st.SearchStrategy[str]:
 
     def cased(word):
         return st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
-            lambda ups: "".join(c.upper() if u else c.lower() for c, u in zip(word, ups)))
+            lambda ups: "".join(c.upper() if u else c.lower() for c, u in zip(word, ups, strict=True)))
 
     def escaped(iri):
         return st.lists(st.booleans(), min_size=len(iri), max_size=len(iri)).map(
-            lambda esc: "".join(f"\\u{ord(c):04X}" if e and c not in ":/" else c for c, e in zip(iri, esc)))
+            lambda esc: "".join(f"\\u{ord(c):04X}" if e and c not in ":/" else c
+                                for c, e in zip(iri, esc, strict=True)))
 
     glue = st.sampled_from(["", " ", "\n", "\t", "#x\n", " #SERVICE <x>\n "])
 
@@ -169,7 +170,8 @@ def raw_requests() -> st.SearchStrategy[bytes]:
         st.binary(max_size=100))
     header = st.one_of(st.sampled_from([b"Host: x", b"Content-Length: -1", b"Content-Length: 99999999999",
                                         b"Content-Length: 5", b"Transfer-Encoding: chunked", b"Expect: 100-continue",
-                                        b"X: " + b"y" * 300_000, b": novalue", b"Bad Header", b"Content-Type: application/sparql-query"]),
+                                        b"X: " + b"y" * 300_000, b": novalue", b"Bad Header",
+                                        b"Content-Type: application/sparql-query"]),
                        st.binary(max_size=60))
-    return st.builds(lambda l, hs, body: l + b"\r\n" + b"".join(h + b"\r\n" for h in hs) + b"\r\n" + body,
+    return st.builds(lambda first, hs, body: first + b"\r\n" + b"".join(h + b"\r\n" for h in hs) + b"\r\n" + body,
                      line, st.lists(header, max_size=5), st.binary(max_size=100))

@@ -92,7 +92,8 @@ def test_axioms_are_shown_in_manchester_syntax(page):
     assert "Equivalent to" in entry and "meets value must be UN members" in entry
     assert "eligible for value observer" in entry
     failing = " ".join(" ".join(page.by_id["general-axioms"]).split())
-    assert "has conflict on territory some conflict ) SubClassOf ( fails value should not have conflicts on their territories" in failing
+    assert ("has conflict on territory some conflict ) SubClassOf "
+            "( fails value should not have conflicts on their territories") in failing
 
 
 def test_member_axioms_of_the_build_are_shown_and_marked(page):

@@ -130,7 +130,8 @@ def test_the_balanced_policy_is_with_all_csto_countries_and_azerbaijan(kg):
     # CSTO countries and Azerbaijan, in particular"
     found = {o for s, p, o, f in claims(kg, "Yuri Borisov") if p == "balancedMilitaryTechnicalPolicyWith"}
     assert found == {"CSTOMemberStates", "Azerbaijan"}
-    group = {r["s"].value.rsplit("/", 1)[-1] for r in kg.query("SELECT ?s WHERE { ?s csto:inGroup kg:CSTOMemberStates }")}
+    rows = kg.query("SELECT ?s WHERE { ?s csto:inGroup kg:CSTOMemberStates }")
+    group = {r["s"].value.rsplit("/", 1)[-1] for r in rows}
     assert group == set(MEMBERS)
 
 
@@ -147,7 +148,8 @@ def test_huseynlis_benefits_are_benefits_and_his_conflict_claim_is_apart(kg, art
         ?b a csto:EconomicBenefit ; rdfs:label ?label ; csto:outcomeFor kg:Azerbaijan }""")
     labels = {r["label"].value for r in rows}
     assert labels == {"preferential prices for the purchase of arms of the member countries of this organisation",
-                      "training of military specialists in the leading specialised educational institutions of the CSTO partners"}
+                      "training of military specialists in the leading specialised educational institutions "
+                      "of the CSTO partners"}
     assert all(label in article_text for label in labels)
     conflict = kg.query("""SELECT ?o WHERE { kg:HuseynliOnConflictResolution csto:claimsOutcome ?o .
         ?o csto:affectsConflict kg:NagornoKarabakhConflict FILTER NOT EXISTS { ?o a csto:EconomicBenefit } }""")
@@ -174,4 +176,5 @@ def test_the_restrictions_are_registered_in_the_normative_documents(kg):
     # "there are certain restrictions registered in the normative documents"
     rows = kg.query("SELECT ?s WHERE { kg:CSTONormativeDocuments csto:registersRestrictionsOn ?s }")
     assert {r["s"].value.rsplit("#", 1)[-1] for r in rows} == {"ObserverStatus", "PartnerStatus"}
-    assert ("CSTONormativeDocuments", "registersRestrictionsOn", "ObserverStatus", "F52") in claims(kg, "Valery Semerikov")
+    assert (("CSTONormativeDocuments", "registersRestrictionsOn", "ObserverStatus", "F52")
+            in claims(kg, "Valery Semerikov"))

@@ -62,7 +62,8 @@ def entity_tricks():
             refs = b"".join(b"&e%d;" % draw(st.integers(0, i - 1)) for _ in range(fan))
             decls.append(b'<!ENTITY e%d "%s">' % (i, refs))
         extra = draw(st.sampled_from([
-            b"", b'<!ENTITY ext SYSTEM "' + REMOTE.encode() + b'">', b'<!ENTITY % pe SYSTEM "' + REMOTE.encode() + b'"> %pe;',
+            b"", b'<!ENTITY ext SYSTEM "' + REMOTE.encode() + b'">',
+            b'<!ENTITY % pe SYSTEM "' + REMOTE.encode() + b'"> %pe;',
             b"<!ENTITY e0 'redefined'>", b'<!ENTITY file SYSTEM "file:///etc/passwd">']))
         uses = draw(st.sampled_from([b"&e%d;" % (n - 1), (b"&e0;" * 5000), b"&ext;", b"&file;", b"&undefined;"]))
         return XML_HEAD + b"\n".join(decls) + extra + b"\n]>\n" + XML_BODY % uses

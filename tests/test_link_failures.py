@@ -254,7 +254,8 @@ def test_rows_that_do_not_answer_the_query(home):
     row = {"item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q227"}}
     body = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": [row]}}).encode()
     with scripted(default=(200, RESULTS, body)) as (url, _):
-        with pytest.raises(MalformedResponse, match=r"UN membership, batch 1 of 1 with rows that lack \?statement, \?rank"):
+        with pytest.raises(MalformedResponse,
+                           match=r"UN membership, batch 1 of 1 with rows that lack \?statement, \?rank"):
             link(url, timeout=5)
 
 

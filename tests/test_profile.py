@@ -77,7 +77,8 @@ def test_whole_bundle_is_owl2_rl(tmp_path):
 NON_RL = """
 @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix csto: <https://w3id.org/csto-kg/ontology#> .
-csto:Candidate rdfs:subClassOf [ a owl:Restriction ; owl:onProperty csto:seeksStatus ; owl:someValuesFrom csto:Status ] .
+csto:Candidate rdfs:subClassOf [ a owl:Restriction ; owl:onProperty csto:seeksStatus ;
+                                 owl:someValuesFrom csto:Status ] .
 owl:Thing rdfs:subClassOf csto:Candidate .
 """
 

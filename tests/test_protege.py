@@ -129,7 +129,7 @@ def test_dates_are_only_annotation_values(graphs):
     dated = [(s, p) for s, p, o in g
              if isinstance(o, Literal) and o.datatype in NOT_OWL2_DATATYPES and s not in axioms]
     assert dated, "the article's statements carry dates"
-    for s, p in dated:
+    for _s, p in dated:
         assert (p, RDF.type, OWL.AnnotationProperty) in g, p
 
 
@@ -178,7 +178,8 @@ def test_asserted_facts_keep_their_quotes_and_are_not_marked_inferred(graphs):
 def test_bundle_without_implied_facts_and_with_user_data(tmp_path):
     data = tmp_path / "mine.ttl"
     data.write_text("@prefix csto: <https://w3id.org/csto-kg/ontology#> .\n"
-                    "<https://example.org/Utopia> a csto:State ; csto:memberOf <https://w3id.org/csto-kg/id/UnitedNations> ;"
+                    "<https://example.org/Utopia> a csto:State ;"
+                    " csto:memberOf <https://w3id.org/csto-kg/id/UnitedNations> ;"
                     " <https://example.org/motto> \"Peace\" .\n"
                     "<https://example.org/mine> a <http://www.w3.org/2002/07/owl#Ontology> .\n")
     kg = build([data], implied=False, linked=False, cache=False)
@@ -219,7 +220,7 @@ def test_owl_api_follows_the_imports_the_catalog_maps(bundle, tmp_path):
     """What Protégé does with catalog-v001.xml, done by hand for the OWL API's command line:
     each owl:imports IRI is replaced by the local file the catalog maps it to."""
     catalog = read_catalog(bundle.catalog)
-    for name, path in bundle.files.items():
+    for path in bundle.files.values():
         if path.suffix != ".ttl":
             continue
         g = rdflib.Graph().parse(path, format="turtle")

@@ -114,7 +114,8 @@ def test_candidates_and_verdicts(kg):
             assert v[state, status]["verdict"] == "unknown"
         assert v[state, "observer"]["holds"] == "observer"
     observer_failed = set(v["Azerbaijan", "observer"]["failed"].split(", "))
-    assert observer_failed == {"should not have conflicts on their territories", "must have diplomatic relations with all the member states of the CSTO",
+    assert observer_failed == {"should not have conflicts on their territories",
+                               "must have diplomatic relations with all the member states of the CSTO",
                                "adopted by consensus"}
     partner_failed = set(v["Azerbaijan", "partner"]["failed"].split(", "))
     assert partner_failed == {"should not have conflicts on their territories", "adopted by consensus"}
@@ -250,9 +251,11 @@ def test_partner_vs_observer(kg):
         assert r["quote"] in ARTICLE
         assert r["definedBy"] == "Valery Semerikov" and r["date"] == "2019-07-04"
         assert r["definition"]
-    assert "must have diplomatic relations with all the member states of the CSTO" in rows["observer"]["requirements"]
-    assert "must have diplomatic relations with all the member states of the CSTO" not in rows["partner"]["requirements"]
-    assert "undertakes commitments to participate in practical activities of the CSTO" in rows["partner"]["requirements"]
+    relations = "must have diplomatic relations with all the member states of the CSTO"
+    assert relations in rows["observer"]["requirements"]
+    assert relations not in rows["partner"]["requirements"]
+    assert ("undertakes commitments to participate in practical activities of the CSTO"
+            in rows["partner"]["requirements"])
 
 
 def test_nagorno_karabakh(kg):
@@ -285,7 +288,8 @@ def test_fact_provenance_of_one_triple(kg):
     rows = run(kg, "fact_provenance", subject=KG + "Azerbaijan", predicate=CSTO + "hasConflictOnTerritory")
     assert len(rows) == 1
     r = rows[0]
-    assert (r["object"], r["factId"], r["evidenceKind"], r["graph"]) == ("NagornoKarabakhConflict", "I03", "implied", "implied")
+    assert ((r["object"], r["factId"], r["evidenceKind"], r["graph"])
+            == ("NagornoKarabakhConflict", "I03", "implied", "implied"))
     assert r["reason"]
     rows = run(kg, "fact_provenance", subject=KG + "Russia", predicate=CSTO + "wantsToHelpEnd")
     assert [(r["factId"], r["evidenceKind"], r["speaker"], r["date"], r["source"]) for r in rows] == [

@@ -109,7 +109,10 @@ def test_the_closure_is_owlrls_beyond_the_ontology():
         assert (s, p, o) in inferred
 
 
-@pytest.mark.parametrize("text", [CONTRADICTION, RURITANIA + '\nex:Ruritania csto:listSize "many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'])
+@pytest.mark.parametrize("text", [
+    CONTRADICTION,
+    RURITANIA + '\nex:Ruritania csto:listSize "many"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+])
 def test_inconsistencies_are_found_where_owlrl_finds_them(text, tmp_path):
     triples = inputs(user_text=text, tmp_path=tmp_path)
     _, error = owlrl_view(triples)

@@ -7,12 +7,12 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from click.testing import CliRunner
 from helpers import SERVE, post_update, start_serve, stop_serve
 
-TOKEN = "a-long-enough-token"
-from click.testing import CliRunner
-
 from csto_kg.cli.serve import serve
+
+TOKEN = "a-long-enough-token"
 
 
 # The same command `csto-kg serve` runs once registered in the click group.

@@ -100,7 +100,8 @@ def test_data_written_to_the_default_graph_is_reasoned_over_too():
 
 def eligible(url: str) -> bool:
     sparql = SPARQLWrapper(url + "sparql")
-    sparql.setQuery(f"PREFIX csto: <https://w3id.org/csto-kg/ontology#> ASK {{ {STATE} csto:eligibleFor csto:PartnerStatus }}")
+    sparql.setQuery("PREFIX csto: <https://w3id.org/csto-kg/ontology#> "
+                    f"ASK {{ {STATE} csto:eligibleFor csto:PartnerStatus }}")
     sparql.setReturnFormat(JSON)
     return sparql.queryAndConvert()["boolean"]
 
