@@ -15,7 +15,6 @@ from csto_kg.cli.serve import serve
 TOKEN = "a-long-enough-token"
 
 
-# The same command `csto-kg serve` runs once registered in the click group.
 def get(url):
     with urllib.request.urlopen(url, timeout=30) as reply:
         return reply.status, reply.read()
