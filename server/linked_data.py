@@ -12,11 +12,11 @@ from flask import Blueprint, Response, render_template, request
 
 from csto_kg.graph.namespaces import KG, curie
 
-from . import jobs
+from . import linked_data_jobs
 from .errors import Refused
 from .negotiation import GRAPH, GRAPH_FORMATS, HTML, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
-from .sparql import answer, state
+from .serving import answer, state
 
 bp = Blueprint("linked_data", __name__)
 
@@ -37,7 +37,7 @@ def downloads(path: str) -> list[tuple[str, str]]:
 def resource(iri: str, path: str) -> Response:
     html, negotiation = wants_html()
     st = state()
-    result = st.pool.run(jobs.describe_resource, timeout=st.timeout, iri=iri,
+    result = st.pool.run(linked_data_jobs.describe_resource, timeout=st.timeout, iri=iri,
                          negotiation=negotiation, html=html)
     if not html:
         return answer(result)
@@ -64,7 +64,7 @@ def any_resource():
 def ontology():
     html, negotiation = wants_html()
     st = state()
-    result = st.pool.run(jobs.ontology, timeout=st.timeout, negotiation=negotiation, html=html)
+    result = st.pool.run(linked_data_jobs.ontology, timeout=st.timeout, negotiation=negotiation, html=html)
     if not html:
         return answer(result)
     response = Response(render_template("ontology.html", doc=result, downloads=downloads("/ontology")))

@@ -11,7 +11,7 @@ from csto_kg.graph.namespaces import PREFIXES
 from . import jobs, views
 from .errors import Refused
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .sparql import state
+from .serving import state
 
 bp = Blueprint("pages", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 
 from . import jobs
 from .errors import Refused
@@ -13,20 +13,10 @@ from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
 from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
 from .results import serialize_triples
 from .service_description import service_description
+from .serving import answer, state
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("csto_kg.server")
-
-
-def state():
-    return current_app.extensions["csto_kg"]
-
-
-def answer(result: jobs.Answer) -> Response:
-    response = Response(result.body, result.status, content_type=result.content_type)
-    response.headers.update(result.headers)
-    response.vary.add("Accept")
-    return response
 
 
 def refuse_early_if_nothing_fits(negotiation) -> None:

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, render_template, request
 
 from . import picture, view_jobs
 from .errors import Refused
-from .sparql import state
+from .serving import state
 
 bp = Blueprint("views", __name__)
 
