@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 
-import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
@@ -40,7 +39,7 @@ _CHARACTERISTICS = {
 def ontology_document(kg: KnowledgeGraph) -> dict:
     """The ontology page's content for the graph kg serves: plain data, with the class
     expressions and links already written as HTML (the template marks them safe)."""
-    graph = to_rdflib(kg.quads(None, None, None, ox.NamedNode(ONTOLOGY)))
+    graph = kg.rdflib_graph(ONTOLOGY)
     built = to_rdflib(generated_axioms(kg.quads()))
     return document(graph, {(s, p) for s, p, _ in built if not isinstance(s, BNode)})
 

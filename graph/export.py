@@ -191,7 +191,7 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
 
 
 def graph_of(kg: KnowledgeGraph, iri: str) -> rdflib.Graph:
-    return to_rdflib(kg.quads(None, None, None, ox.NamedNode(iri)))
+    return kg.rdflib_graph(iri)
 
 
 def ontology_version(ontology: rdflib.Graph) -> str:

@@ -1,7 +1,7 @@
 """The reasoned graph as a queryable store: Oxigraph's SPARQL engine over the build's named graphs.
 
 Oxigraph passes the W3C SPARQL test suites and answers in milliseconds, which rdflib's engine
-does not (see ../shared/design/endpoint.md: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
+does not (docs/decisions/0007: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .axioms import Inputs, axioms_for, generated_axiom_quads
+from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .query_errors import readable_service_failure, readable_syntax_error
@@ -32,8 +33,9 @@ class KnowledgeGraph:
 
     The store is in memory (`build()`), or on disk when `location` is set (`--store PATH`,
     graph/stores.py); RemoteKnowledgeGraph there puts a SPARQL 1.1 server behind the same
-    methods. The server reads only through these methods; exports and justifications read
-    `.store`, which for a remote store is an in-memory copy taken once.
+    methods. Code outside the store reads through these methods; where rdflib's ecosystem is
+    needed (the Protégé bundle, the ontology page) `rdflib_graph` gives one named graph as an
+    rdflib graph, converted once while the graph does not change.
     """
 
     shared = False  # whether the data lives outside this process, where others may change it
@@ -48,12 +50,23 @@ class KnowledgeGraph:
         self.changes = 0  # updates run so far: what was computed from the graph is stale once it moves
 
     @classmethod
-    def from_nquads(cls, path: Path, key: str = "") -> "KnowledgeGraph":
+    def from_nquads(cls, path: Path, key: str = "") -> KnowledgeGraph:
         store = ox.Store()
         # parse() keeps the blank nodes' names (Store.load renames them): the member axioms'
         # stable names are how an update that changes the members finds the old ones.
         store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
         return cls(store, key)
+
+    def rdflib_graph(self, iri: str):
+        """The named graph iri as an rdflib graph, for reading only: it is shared by every caller
+        until the graph changes (never kept for a store others may change)."""
+        cache = self.__dict__.setdefault("_rdflib", {})  # graph IRI → (changes, rdflib graph)
+        cached = cache.get(iri)
+        if cached is not None and cached[0] == self.changes and not self.shared:
+            return cached[1]
+        graph = to_rdflib(self.quads(None, None, None, ox.NamedNode(iri)))
+        cache[iri] = (self.changes, graph)
+        return graph
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph of the build, by short name."""
@@ -102,7 +115,7 @@ class KnowledgeGraph:
             raise
         return Change(added=quads - before, removed=before - quads)
 
-    def assuming(self, quads) -> "KnowledgeGraph":
+    def assuming(self, quads) -> KnowledgeGraph:
         """A copy in memory with quads added and reasoned over, this graph left as it was: the
         graph a what-if question is asked of. Raises InconsistencyError when the quads clash
         with the graph."""
@@ -146,7 +159,7 @@ class KnowledgeGraph:
         """Whether the store holds a build: its ontology graph is never empty."""
         return bool(self.query(f"ASK {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}"))
 
-    def for_serving(self) -> "KnowledgeGraph":
+    def for_serving(self) -> KnowledgeGraph:
         """What the server's forked workers may share: an on-disk store is copied into memory
         (a RocksDB handle must not cross a fork), and updates are also written to the disk."""
         if self.location is None:
@@ -155,7 +168,7 @@ class KnowledgeGraph:
         memory.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
         return KnowledgeGraph(memory, self.key, persist_to=self.location)
 
-    def persist_update(self, change: "Change") -> None:
+    def persist_update(self, change: Change) -> None:
         """Write an update's change to the on-disk store this in-memory copy came from, if any.
         The server's web process does this, never its zygote or a worker (RocksDB's threads do
         not survive a fork), and closes the store again at once."""

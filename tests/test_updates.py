@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from helpers import post_update, start_serve, stop_serve
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from csto_kg.graph import build, explain
 from csto_kg.graph.errors import InconsistencyError
-from csto_kg.graph.namespaces import INFERRED, USER
+from csto_kg.graph.namespaces import CSTO, INFERRED, USER
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 TOKEN = "a-long-enough-token"
@@ -157,3 +158,14 @@ def test_an_update_finds_the_generated_axioms_whatever_their_blank_nodes_are_cal
     built.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")
     assert kg.counts() == built.counts()
     assert explain(kg, "Ruritania", "partner")["eligible"] is None  # no word on relations with Freedonia
+
+
+def test_the_rdflib_view_of_a_graph_follows_its_updates():
+    kg = build([RURITANIA], cache=False)
+    before = kg.rdflib_graph(USER)
+    assert kg.rdflib_graph(USER) is before  # converted once while the graph stays as it is
+    kg.update(OBJECT)
+    after = kg.rdflib_graph(USER)
+    withheld = (rdflib.URIRef("https://example.org/Ruritania"), CSTO.consentWithheldBy,
+                rdflib.URIRef("https://w3id.org/csto-kg/id/Belarus"))
+    assert withheld in after and withheld not in before
