@@ -18,8 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from csto_kg.graph import build  # noqa: E402
 from server_fixtures import SLOW_QUERY, running_server  # noqa: E402
+
+from csto_kg.graph import build  # noqa: E402
 
 QUERIES = {
     "ASK {}": "ASK {}",

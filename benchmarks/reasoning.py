@@ -203,10 +203,11 @@ def explains(repeat: int) -> None:
 
 
 def throughput(rounds: int) -> None:
+    from helpers import free_port, oxigraph_command, start_oxigraph
+
     from csto_kg.graph import build
     from csto_kg.graph.namespaces import PREFIXES
     from csto_kg.queries import all_queries
-    from helpers import free_port, oxigraph_command, start_oxigraph
 
     kg = build()
     folder = Path(tempfile.mkdtemp(prefix="csto-kg-bench-ox-"))

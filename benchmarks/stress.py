@@ -204,11 +204,12 @@ def durability_round(seconds: float, writers: int = 4, kills: int = 2) -> dict:
             process, url = start_serve("--store", store, "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": token})
             until = time.monotonic() + seconds / kills
 
-            def write():
+            def write(url=url, until=until):
                 while time.monotonic() < until:
                     with lock:
                         n = next(numbers)
-                    update = f'INSERT DATA {{ GRAPH <https://w3id.org/csto-kg/graph/user> {{ <urn:n:{n}> <urn:p> {n} }} }}'
+                    update = ("INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> { "
+                              f"<urn:n:{n}> <urn:p> {n} }} }}")
                     try:
                         if post_update(url, update, token) == 204:
                             with lock:

@@ -18,10 +18,12 @@ from csto_kg.graph.link import (
     NAMED_SETS,
     WIKIDATA_ENDPOINT,
     format_report,
-    link as fetch_and_link,
     normalize_qid,
     write_report,
     write_trig,
+)
+from csto_kg.graph.link import (
+    link as fetch_and_link,
 )
 from csto_kg.graph.paths import linked_file
 

@@ -17,6 +17,7 @@ from csto_kg.graph.errors import CstoKgError
 from .common import WIKIDATA, build_from, build_options, fails_cleanly
 from .output import FORMATS, render
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="csto-kg")
 def cli():
@@ -79,7 +80,8 @@ def list_queries():
 @click.argument("state")
 @click.option("--status", type=click.Choice(["observer", "partner"]), help="One status; both by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--why", is_flag=True, help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
+@click.option("--why", is_flag=True,
+              help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
 @click.option("--assume", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="What if the facts in FILE (RDF) held? The verdict with them, and what they change.")
 @build_options

@@ -6,8 +6,8 @@ import io
 import sys
 
 import pyoxigraph as ox
-from csto_kg.graph.errors import CstoKgError
 
+from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.namespaces import curie
 from csto_kg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from csto_kg.server.results import CannotWrite, serialize_triples, write_boolean, write_solutions
@@ -56,7 +56,7 @@ def table(solutions) -> str:
     rows = [[compact(row[n]) for n in names] for row in solutions]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
     out = io.StringIO()
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n"  # noqa: E731
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"  # noqa: E731
     out.write(line(names))
     out.write(line(["-" * w for w in widths]))
     for r in rows:
