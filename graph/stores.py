@@ -8,7 +8,7 @@ name their dataset (the build's named graphs, the default graph their union), so
 store answers them as memory does.
 
 Writing a build replaces the build's named graphs and leaves any other graph alone: on disk in
-one transaction; remotely by staging graphs and one update that switches to them (see
+one transaction; remotely by staging graphs and one update operation that switches to them (see
 RemoteKnowledgeGraph.replace_build).
 """
 
@@ -116,7 +116,7 @@ LAYOUTS = {
 # What a user may paste after the layout's name: the query endpoint rather than the base.
 _ENDPOINT_SUFFIX = {"virtuoso": "/sparql", "oxigraph": "/query", "fuseki": "/query"}
 
-# The graph that names the build a store holds; written last, in the update that switches the
+# The graph that names the build a store holds; written by the operation that switches the
 # build's graphs to the new ones, so a store with it holds a whole build.
 MARKER = GRAPH_BASE + "current-build"
 MARKER_KEY = MARKER + "#key"
@@ -347,11 +347,48 @@ def _portable_results(body: bytes) -> bytes:
     return json.dumps(results).encode() if changed else body
 
 
+INSERT_SIZE = 500  # triples per INSERT operation: Virtuoso compiles one into at most 10000 lines of SQL
+
+
 def insert_template(triples_by_graph: dict) -> str:
-    """INSERT {…} WHERE {}: unlike INSERT DATA, Virtuoso accepts blank nodes in it."""
-    blocks = " ".join(f"GRAPH <{g}> {{ {' '.join(f'{t.subject} {t.predicate} {t.object} .' for t in ts)} }}"
-                      for g, ts in triples_by_graph.items() if ts)
-    return f"INSERT {{ {blocks} }} WHERE {{}}"
+    """INSERT {…} WHERE {} operations (unlike INSERT DATA, Virtuoso accepts blank nodes in
+    them) of at most about INSERT_SIZE triples, the triples sharing a blank node in one."""
+    operations = []
+    for graph, triples in triples_by_graph.items():
+        for chunk in _chunks(triples, INSERT_SIZE):
+            body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
+            operations.append(f"INSERT {{ GRAPH <{graph}> {{ {body} }} }} WHERE {{}}")
+    return " ;\n".join(operations)
+
+
+def _chunks(triples, size):
+    """The triples in groups of about size, each blank node's triples in one group: a blank
+    node label means one node only within one operation."""
+    parent: dict = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        nodes = [n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for other in nodes[1:]:
+            parent[root(other)] = root(nodes[0])
+    components: dict = {}
+    for t in triples:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        components.setdefault(root(node) if isinstance(node, ox.BlankNode) else None, []).append(t)
+    groups = [[t] for t in components.pop(None, [])] + list(components.values())
+    chunk: list = []
+    for group in groups:
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk += group
+    if chunk:
+        yield chunk
 
 
 class RemoteKnowledgeGraph(KnowledgeGraph):
@@ -388,6 +425,12 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             snapshot.bulk_extend(self.quads())
             self._snapshot = snapshot
         return self._snapshot
+
+    def in_memory(self) -> KnowledgeGraph:
+        """A fresh in-memory copy of the build's graphs as the store holds them now."""
+        store = ox.Store()
+        store.bulk_extend(self.quads())
+        return KnowledgeGraph(store, self.key)
 
     # reading
 
@@ -453,15 +496,22 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         self._snapshot = None
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
-        """One update request, so that it applies whole: DELETE DATA where the quads can be named;
-        a graph whose removals hold a blank node (which no update can name) is written anew."""
+        """DELETE DATA where the quads can be named, in one update request so that it applies
+        whole; a graph whose removals hold a blank node (which no update can name) is written
+        anew, with a Graph Store PUT where the store has one (atomic per graph), else in the
+        same request."""
         whole = {q.graph_name for q in remove if isinstance(q.subject, ox.BlankNode)
                  or isinstance(q.object, ox.BlankNode)}
         operations = []
         for graph in whole:
-            operations.append(f"DROP SILENT GRAPH {graph}")
-            add = {q for q in add if q.graph_name != graph} | {
+            content = {q for q in add if q.graph_name == graph} | {
                 q for q in current - remove if q.graph_name == graph}
+            add = {q for q in add if q.graph_name != graph}
+            if self.endpoints.gsp:  # one request, however big the graph
+                self.client.replace_graph(graph.value, [q.triple for q in content])
+            else:
+                operations.append(f"DROP SILENT GRAPH {graph}")
+                add |= content
         removals = _blocks(q for q in remove if q.graph_name not in whole)
         if removals:
             operations.append(f"DELETE DATA {{ {removals} }}")
@@ -476,9 +526,9 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     def replace_build(self, built: KnowledgeGraph) -> None:
         """Write a build as one replace: each graph to a fresh staging graph, then one update
-        that moves them over the build's graphs and writes the marker. A store applies an update
-        request whole, so a reader sees the old build or the new one; a failure before the
-        switch leaves the old build as it was."""
+        operation that moves them over the build's graphs and rewrites the marker. One
+        operation, because Virtuoso commits each operation of a request on its own: a failure
+        before or during the switch leaves the old build as it was."""
         self.build_key()  # down, refusing or not SPARQL: fail before writing anything
         staging = f"{STAGING}{secrets.token_hex(8)}/"
         staged: dict[str, str] = {}
@@ -488,20 +538,32 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
                 if triples:
                     staged[iri] = staging + name
                     self.client.replace_graph(staged[iri], triples)
-            switch = [f"MOVE GRAPH <{staged[iri]}> TO GRAPH <{iri}>" if iri in staged else f"DROP SILENT GRAPH <{iri}>"
-                      for iri in GRAPHS.values()]
-            switch += [f"DROP SILENT GRAPH <{MARKER}>",
-                       f'INSERT DATA {{ GRAPH <{MARKER}> {{ <{MARKER}> <{MARKER_KEY}> "{built.key}" }} }}']
-            self.client.update(" ;\n".join(switch), what="switch to the new build")
+            self.client.update(_switch(staged, built.key), what="switch to the new build")
         except CstoKgError as e:
-            for iri in staged.values():
-                try:
-                    self.client.update(f"DROP SILENT GRAPH <{iri}>", what="clean-up")
-                except CstoKgError:
-                    break  # the store is gone; the staging graphs are invisible to readers anyway
+            self._drop_quietly(staged.values())
             raise StoreError(f"writing the build failed, the store keeps its previous build: {e}") from None
+        self._drop_quietly(staged.values())
         self.key = built.key
         self._snapshot = None
+
+    def _drop_quietly(self, graphs) -> None:
+        """Drop staging graphs, if the store lets us: left behind, no reader sees them."""
+        for iri in graphs:
+            try:
+                self.client.update(f"DROP SILENT GRAPH <{iri}>", what="clean-up")
+            except CstoKgError:
+                return
+
+
+def _switch(staged: dict[str, str], key: str) -> str:
+    """The one operation that replaces the build's graphs and the marker with the staged graphs
+    (staged: build graph → staging graph). Its blank nodes are the staged ones, not new ones."""
+    old = " ".join(f"<{g}>" for g in (*GRAPHS.values(), MARKER))
+    new = " ".join(f"(<{stage}> <{iri}>)" for iri, stage in staged.items())
+    return (f"DELETE {{ GRAPH ?old {{ ?s ?p ?o }} }}\n"
+            f"INSERT {{ GRAPH ?target {{ ?ns ?np ?no }} GRAPH <{MARKER}> {{ <{MARKER}> <{MARKER_KEY}> \"{key}\" }} }}\n"
+            f"WHERE {{ {{ VALUES ?old {{ {old} }} GRAPH ?old {{ ?s ?p ?o }} }}\n"
+            f"  UNION {{ VALUES (?stage ?target) {{ {new} }} GRAPH ?stage {{ ?ns ?np ?no }} }} }}")
 
 
 def _blocks(quads) -> str:
