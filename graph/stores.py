@@ -151,9 +151,9 @@ def remote_endpoints(spec: str) -> Endpoints | None:
     elif is_url(spec):
         layout, url = "oxigraph", spec
     elif is_url(rest):
-        raise StoreError(f"{spec}: unknown store layout {layout!r}; known: {', '.join(LAYOUTS)} "
-                         "(e.g. virtuoso:http://127.0.0.1:8890), or give the endpoints with "
-                         "--store-query / --store-update / --store-gsp")
+        known = ", ".join(f"{name}:{example}" for name, (example, _) in LAYOUTS.items())
+        raise StoreError(f"{spec}: unknown store layout {layout!r}; known: {known}; or give the "
+                         "endpoints with --store-query / --store-update / --store-gsp")
     else:
         return None
     base = url.rstrip("/")
