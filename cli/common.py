@@ -32,15 +32,47 @@ def fails_cleanly(command):
 
 
 def build_options(command):
-    """--data, --no-implied, --no-linked: the inputs of a build, and --store: where it lives."""
-    command = click.option("--store", metavar="URL|PATH",
-                           help="Keep the graph in a SPARQL 1.1 store (http://host:7878, Oxigraph's layout) "
-                                "or an on-disk store (a folder) instead of memory.")(command)
+    """--data, --no-implied, --no-linked: the inputs of a build, and --store (or the store's
+    endpoints): where it lives. The command receives the store as `store`."""
+
+    run = command
+
+    @functools.wraps(run)
+    def with_store(*args, store_query=None, store_update=None, store_gsp=None, **kwargs):
+        kwargs["store"] = store_endpoints(kwargs.get("store"), store_query, store_update, store_gsp)
+        return run(*args, **kwargs)
+
+    command = with_store
+    for name, what in (("--store-gsp", "Graph Store Protocol"), ("--store-update", "SPARQL update"),
+                       ("--store-query", "SPARQL query")):
+        command = click.option(name, metavar="URL",
+                               help=f"A remote store's {what} endpoint, instead of --store LAYOUT:URL.")(command)
+    command = click.option("--store", metavar="[LAYOUT:]URL|PATH",
+                           help="Keep the graph in a SPARQL 1.1 store instead of memory: LAYOUT is oxigraph "
+                                "(the default), virtuoso, fuseki or graphdb, e.g. virtuoso:http://127.0.0.1:8890; "
+                                "credentials from CSTO_KG_STORE_USER / CSTO_KG_STORE_PASSWORD. "
+                                "Or an on-disk store (a folder).")(command)
     command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
     command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I22).")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                            help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
     return command
+
+
+def store_endpoints(store, query, update, gsp):
+    """--store as given, or the Endpoints the --store-* options name."""
+    if not (query or update or gsp):
+        return store
+    if store:
+        raise click.UsageError("give either --store or --store-query (with --store-update, --store-gsp)")
+    if not query:
+        raise click.UsageError("--store-update and --store-gsp need --store-query")
+    from csto_kg.graph.stores import Endpoints, is_url
+
+    for option, url in (("--store-query", query), ("--store-update", update), ("--store-gsp", gsp)):
+        if url and not is_url(url):
+            raise click.UsageError(f"{option} takes an http(s) URL, not {url!r}")
+    return Endpoints(query, update, gsp)
 
 
 def build_from(data, no_implied, no_linked, store=None, *, write=False):

@@ -22,6 +22,11 @@ from .store import KnowledgeGraph
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
 GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked", ASSUMED: "assumed"}
 
+def is_true(term) -> bool:
+    """A boolean answer: Virtuoso gives EXISTS as 1 (xsd:integer), not true."""
+    return term is not None and term.value in ("true", "1")
+
+
 _AGENTS = """
 SELECT DISTINCT ?agent ?label WHERE {
   { ?agent a csto:State } UNION { ?agent a csto:InternationalOrganization }
@@ -131,6 +136,10 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     """
     if status not in STATUSES:
         raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUSES)}")
+    if kg.shared:
+        # The store's graphs as they are now, asked in memory: Virtuoso 7.2 answers the
+        # evidence query (nested OPTIONALs) with fewer rows or none, depending on its plan.
+        kg = kg.in_memory()
     iri, label = resolve(kg, state)
     agent = ox.NamedNode(iri)
     status_node = ox.NamedNode(str(STATUSES[status]))
@@ -142,7 +151,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     about = _asserted_about(kg, agent)
     requirements = []
     for row in kg.query(_sparql(_REQUIREMENTS, agent=agent, status=status_node)):
-        result = "met" if row["meets"].value == "true" else "failed" if row["fails"].value == "true" else "unknown"
+        result = "met" if is_true(row["meets"]) else "failed" if is_true(row["fails"]) else "unknown"
         requirements.append({
             "id": row["r"].value,
             "label": row["label"].value if row["label"] else label_of(kg, row["r"]),

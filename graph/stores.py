@@ -1,47 +1,53 @@
 """Where a build lives besides memory: an on-disk Oxigraph store, or a remote SPARQL 1.1 store.
 
-`--store PATH` (a folder) is an Oxigraph (RocksDB) store on disk; `--store URL` (http, https) is
-a SPARQL 1.1 server laid out as Oxigraph's: queries at URL/query, updates at URL/update, the
-Graph Store Protocol at URL/store. Queries that name no dataset are sent with Oxigraph's
-`union-default-graph` parameter, so the default graph is the union of the named graphs as it is
-in memory (on other servers, configure the default graph as the union).
+`--store PATH` (a folder) is an Oxigraph (RocksDB) store on disk. A remote store is named by
+its layout and base URL, `oxigraph:URL`, `virtuoso:URL`, `fuseki:URL` or `graphdb:URL` (a bare
+URL is Oxigraph's layout), or by its endpoints (`--store-query`, `--store-update`,
+`--store-gsp`); credentials come from CSTO_KG_STORE_USER / CSTO_KG_STORE_PASSWORD. Queries
+name their dataset (the build's named graphs, the default graph their union), so any SPARQL 1.1
+store answers them as memory does.
 
 Writing a build replaces the build's named graphs and leaves any other graph alone: on disk in
-one transaction; remotely one Graph Store Protocol PUT per graph, each of which the server
-applies whole, after checking that the server answers at all.
+one transaction; remotely by staging graphs and one update operation that switches to them (see
+RemoteKnowledgeGraph.replace_build).
 """
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import re
+import secrets
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import CstoKgError, QueryError
-from .namespaces import GRAPHS, PREFIXES
-from .store import KnowledgeGraph, check_services, keyword_present
+from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
+from .sparql_tokens import tokens
+from .store import KnowledgeGraph, check_nesting, check_services, keyword_present
 
 
 class StoreError(CstoKgError):
     """The store cannot be opened or reached, or answered something that is not SPARQL."""
 
 
-def is_remote(spec: str) -> bool:
-    return str(spec).lower().startswith(("http://", "https://"))
-
-
-def open_store(spec: str | Path, *, write: bool = False) -> KnowledgeGraph:
-    """The store named by `--store`: a RemoteKnowledgeGraph for a URL, else an on-disk store.
+def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
+    """The store named by `--store` (or its endpoints): a RemoteKnowledgeGraph for a remote
+    store, else an on-disk store.
 
     An on-disk store is opened read-only unless write is set or it does not exist yet, so that
     several commands may read it at once.
     """
-    if is_remote(str(spec)):
-        return RemoteKnowledgeGraph(str(spec))
+    endpoints = spec if isinstance(spec, Endpoints) else remote_endpoints(str(spec))
+    if endpoints is not None:
+        return RemoteKnowledgeGraph(endpoints)
     path = Path(spec)
     if not write and (path / "CURRENT").is_file():
         try:
@@ -66,8 +72,7 @@ def open_disk_for_writing(path: Path) -> ox.Store:
 def write_build(built: KnowledgeGraph, target: KnowledgeGraph) -> KnowledgeGraph:
     """Replace the build's named graphs in target (opened with write=True) with those of built."""
     if isinstance(target, RemoteKnowledgeGraph):
-        target.put_graphs(built)
-        target.key = built.key
+        target.replace_build(built)
         return target
     if target.location is None:
         return built
@@ -95,36 +100,316 @@ def _first_line(e: Exception) -> str:
 
 # -- A remote SPARQL 1.1 store -----------------------------------------------------------------
 
+USER_VARIABLE, PASSWORD_VARIABLE = "CSTO_KG_STORE_USER", "CSTO_KG_STORE_PASSWORD"
+
+# Where each known store keeps its endpoints, from the base URL a user knows it by. Virtuoso
+# takes updates and Graph Store writes only behind authentication (digest) on its -auth paths.
+LAYOUTS = {
+    "oxigraph": ("http://host:7878", lambda base, auth: (base + "/query", base + "/update", base + "/store")),
+    "virtuoso": ("http://host:8890", lambda base, auth: (
+        base + "/sparql", base + ("/sparql-auth" if auth else "/sparql"),
+        base + ("/sparql-graph-crud-auth" if auth else "/sparql-graph-crud"))),
+    "fuseki": ("http://host:3030/DATASET", lambda base, auth: (base + "/query", base + "/update", base + "/data")),
+    "graphdb": ("http://host:7200/repositories/REPO", lambda base, auth: (
+        base, base + "/statements", base + "/rdf-graphs/service")),
+}
+# What a user may paste after the layout's name: the query endpoint rather than the base.
+_ENDPOINT_SUFFIX = {"virtuoso": "/sparql", "oxigraph": "/query", "fuseki": "/query"}
+
+# The graph that names the build a store holds; written by the operation that switches the
+# build's graphs to the new ones, so a store with it holds a whole build.
+MARKER = GRAPH_BASE + "current-build"
+MARKER_KEY = MARKER + "#key"
+STAGING = GRAPH_BASE + "staging/"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """A remote store's SPARQL endpoints; update and gsp may be unknown (read-only, or no Graph
+    Store Protocol: whole graphs are then written by SPARQL Update)."""
+
+    query: str
+    update: str | None = None
+    gsp: str | None = None
+    label: str = ""  # how the user named the store, for messages
+
+    def __str__(self) -> str:
+        return self.label or self.query
+
+
+def credentials() -> tuple[str, str] | None:
+    user = os.environ.get(USER_VARIABLE)
+    return (user, os.environ.get(PASSWORD_VARIABLE, "")) if user else None
+
+
+def remote_endpoints(spec: str) -> Endpoints | None:
+    """The endpoints `--store` names: `LAYOUT:URL` for a known layout, a bare URL for
+    Oxigraph's; None when spec is not a URL (a folder)."""
+    layout, _, rest = spec.partition(":")
+    if layout.lower() in LAYOUTS and is_url(rest):
+        layout, url = layout.lower(), rest
+    elif is_url(spec):
+        layout, url = "oxigraph", spec
+    elif is_url(rest):
+        known = ", ".join(f"{name}:{example}" for name, (example, _) in LAYOUTS.items())
+        raise StoreError(f"{spec}: unknown store layout {layout!r}; known: {known}; or give the "
+                         "endpoints with --store-query / --store-update / --store-gsp")
+    else:
+        return None
+    base = url.rstrip("/")
+    suffix = _ENDPOINT_SUFFIX.get(layout)
+    if suffix and base.endswith(suffix):
+        base = base[:-len(suffix)]
+    query, update, gsp = LAYOUTS[layout][1](base, credentials() is not None)
+    return Endpoints(query, update, gsp, label=spec)
+
+
+def is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-_POSITION = re.compile(r"\b(\d+):(\d+)\b")
+_POSITIONS = (re.compile(r"\b(\d+):(\d+)\b"), re.compile(r"\bline (\d+)()"))  # Oxigraph's, Virtuoso's
 
 
 def _unprefixed(message: str) -> str:
-    """The store's error position (line:column, as Oxigraph gives it) in the user's own text,
-    without the prefix lines sent before it."""
+    """The store's error position in the user's own text, without the prefix lines sent before it."""
     lines = _PROLOGUE.count("\n")
-    match = _POSITION.search(message)
-    if match and int(match.group(1)) > lines:
-        message = message[:match.start()] + f"{int(match.group(1)) - lines}:{match.group(2)}" + message[match.end():]
+    for pattern in _POSITIONS:
+        match = pattern.search(message)
+        if match and int(match.group(1)) > lines:
+            column = f":{match.group(2)}" if match.group(2) else ""
+            line = int(match.group(1)) - lines
+            start = match.start(1)
+            return message[:start] + f"{line}{column}" + message[match.end():]
     return message
+
+
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
+_TURTLE = "text/turtle"
+_GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
+_FORMS = {"SELECT", "ASK"} | _GRAPH_FORMS
+_RETRIES = (0.2, 0.6)  # pauses before the second and third attempt
+_BNODE_ID = re.compile(r"[^A-Za-z0-9_]")
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword is the query's own."""
+    for token in tokens(text):
+        if token.kind == "name" and token.text.upper() in _FORMS:
+            return token.text.upper()
+    return "SELECT"
+
+
+class SparqlClient:
+    """The one HTTP client for remote stores: the SPARQL Protocol and the Graph Store Protocol,
+    with credentials from the environment (basic or digest, as the store asks) and retries
+    where a second attempt cannot do anything twice."""
+
+    def __init__(self, endpoints: Endpoints, timeout: float = 60.0):
+        self.endpoints = endpoints
+        self.timeout = timeout
+        handlers = []
+        login = credentials()
+        if login:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            urls = [u for u in (endpoints.query, endpoints.update, endpoints.gsp) if u]
+            passwords.add_password(None, urls, *login)
+            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
+                         urllib.request.HTTPBasicAuthHandler(passwords)]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def query(self, text: str, dataset: list[tuple[str, str]]):
+        """pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples for a query."""
+        form = query_form(text)
+        accept = f"{_NTRIPLES}, {_TURTLE};q=0.9" if form in _GRAPH_FORMS else _JSON
+        content_type, body = self.request(
+            self.endpoints.query, "POST", urllib.parse.urlencode([("query", _PROLOGUE + text), *dataset]).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, what="query")
+        try:
+            if content_type == _JSON and form not in _GRAPH_FORMS:
+                body = _portable_results(body)
+                result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                if isinstance(result, ox.QuerySolutions):
+                    list(result)  # parse it all now: a broken answer fails here, not mid-output
+                    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+                return result
+            if content_type in (_NTRIPLES, _TURTLE) and form in _GRAPH_FORMS:
+                # Through a scratch store, so that a graph answer is a QueryTriples as in memory.
+                rdf_format = ox.RdfFormat.N_TRIPLES if content_type == _NTRIPLES else ox.RdfFormat.TURTLE
+                scratch = ox.Store()
+                scratch.extend(ox.Quad(t.subject, t.predicate, t.object)
+                               for t in ox.parse(body, format=rdf_format))
+                return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+        except (SyntaxError, ValueError, OSError) as e:
+            raise StoreError(f"{self.endpoints.query}: the answer is not valid {content_type}: "
+                             f"{_first_line(e)}") from None
+        raise StoreError(f"{self.endpoints.query}: answered {content_type or 'no content type'}, "
+                         f"not SPARQL results; is {self.endpoints} a SPARQL 1.1 store"
+                         f"{_LAYOUT_HINT if self.endpoints.label else ''}?")
+
+    def update(self, text: str, *, what: str = "update") -> None:
+        if not self.endpoints.update:
+            raise StoreError(f"{self.endpoints}: no update endpoint is known for this store; "
+                             "give it with --store-update URL")
+        self.request(self.endpoints.update, "POST",
+                     urllib.parse.urlencode({"update": _PROLOGUE + text}).encode(),
+                     {"Content-Type": "application/x-www-form-urlencoded"}, what=what)
+
+    def replace_graph(self, iri: str, triples: list) -> None:
+        """A graph's content replaced whole: a Graph Store PUT, or else one SPARQL Update."""
+        if not triples:
+            self.update(f"DROP SILENT GRAPH <{iri}>", what=f"drop of <{iri}>")
+        elif self.endpoints.gsp:
+            url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': iri})}"
+            # N-Triples is Turtle, and every Graph Store reads Turtle.
+            self.request(url, "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                         {"Content-Type": f"{_TURTLE}; charset=utf-8"}, what=f"PUT of <{iri}>", idempotent=True)
+        else:
+            self.update(f"DROP SILENT GRAPH <{iri}> ;\n" + insert_template({iri: triples}),
+                        what=f"write of <{iri}>")
+
+    def request(self, url, method, data, headers, *, what, idempotent=False):
+        """One HTTP exchange: (content type, body). A refused connection is tried again (the
+        request never arrived); an overloaded store or a dropped answer only for a query or a PUT."""
+        idempotent = idempotent or what == "query"
+        for attempt, pause in enumerate((*_RETRIES, None)):
+            try:
+                return self._exchange(url, method, data, headers, what)
+            except _Transient as e:
+                if pause is None or not (idempotent or e.unsent):
+                    raise e.error from None
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _exchange(self, url, method, data, headers, what):
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers={"User-Agent": "csto-kg", **headers})
+        store = self.endpoints
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
+                return content_type, response.read()
+        except urllib.error.HTTPError as e:
+            message = _first_line(Exception(e.read(2000).decode("utf-8", "replace"))) if e.fp else ""
+            if message.startswith("<"):
+                message = ""  # an HTML error page says no more than its status
+            if e.code in (401, 403):
+                login = (f"the credentials in {USER_VARIABLE} / {PASSWORD_VARIABLE}" if credentials()
+                         else f"no credentials (set {USER_VARIABLE} and {PASSWORD_VARIABLE})")
+                raise StoreError(f"{url}: the store refused the {what} with {login}: HTTP {e.code} "
+                                 f"{e.reason}") from None
+            if e.code == 400 and what in ("query", "update"):
+                raise QueryError(f"the store refused the {what}: {_unprefixed(message) or e.reason}") from None
+            error = StoreError(f"{url}: the {what} failed: HTTP {e.code} {e.reason}"
+                               + (f": {_unprefixed(message)}" if message else "")
+                               + (_LAYOUT_HINT if e.code in (404, 405) and store.label else ""))
+            if e.code in (502, 503, 504):
+                raise _Transient(error, unsent=False) from None
+            raise error from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
+            reason = getattr(e, "reason", e)
+            error = StoreError(f"{store}: cannot reach the store ({what}): {reason}")
+            raise _Transient(error, unsent=isinstance(reason, ConnectionRefusedError)) from None
+        except OSError as e:
+            raise StoreError(f"{store}: the {what} failed: {e}") from None
+
+
+_LAYOUT_HINT = (" (a bare URL is read as Oxigraph's layout; name another store's layout, as in "
+                "virtuoso:URL, fuseki:URL or graphdb:URL, or give --store-query / --store-update)")
+
+
+class _Transient(Exception):
+    def __init__(self, error: StoreError, *, unsent: bool):
+        self.error, self.unsent = error, unsent
+
+
+def _portable_results(body: bytes) -> bytes:
+    """SPARQL JSON results as the standard has them: blank node labels pyoxigraph accepts
+    (Virtuoso's are `nodeID://b1`), and ASK's boolean (Virtuoso answers one row of
+    __ASK_RETVAL)."""
+    try:
+        results = json.loads(body)
+    except ValueError:
+        return body
+    variables = results.get("head", {}).get("vars")
+    bindings = results.get("results", {}).get("bindings")
+    if variables == ["__ASK_RETVAL"] and isinstance(bindings, list) and len(bindings) <= 1:
+        value = bindings[0].get("__ASK_RETVAL", {}).get("value") if bindings else "0"
+        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
+    changed = False
+    for row in bindings or ():
+        for term in row.values():
+            if isinstance(term, dict) and term.get("type") == "bnode" and _BNODE_ID.search(term.get("value", "")):
+                term["value"] = "b" + _BNODE_ID.sub("_", term["value"])
+                changed = True
+    return json.dumps(results).encode() if changed else body
+
+
+INSERT_SIZE = 500  # triples per INSERT operation: Virtuoso compiles one into at most 10000 lines of SQL
+
+
+def insert_template(triples_by_graph: dict) -> str:
+    """INSERT {…} WHERE {} operations (unlike INSERT DATA, Virtuoso accepts blank nodes in
+    them) of at most about INSERT_SIZE triples, the triples sharing a blank node in one."""
+    operations = []
+    for graph, triples in triples_by_graph.items():
+        for chunk in _chunks(triples, INSERT_SIZE):
+            body = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
+            operations.append(f"INSERT {{ GRAPH <{graph}> {{ {body} }} }} WHERE {{}}")
+    return " ;\n".join(operations)
+
+
+def _chunks(triples, size):
+    """The triples in groups of about size, each blank node's triples in one group: a blank
+    node label means one node only within one operation."""
+    parent: dict = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        nodes = [n for n in (t.subject, t.object) if isinstance(n, ox.BlankNode)]
+        for other in nodes[1:]:
+            parent[root(other)] = root(nodes[0])
+    components: dict = {}
+    for t in triples:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        components.setdefault(root(node) if isinstance(node, ox.BlankNode) else None, []).append(t)
+    groups = [[t] for t in components.pop(None, [])] + list(components.values())
+    chunk: list = []
+    for group in groups:
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk += group
+    if chunk:
+        yield chunk
 
 
 class RemoteKnowledgeGraph(KnowledgeGraph):
-    """A build in a SPARQL 1.1 server: the SPARQL Protocol for queries and updates, the Graph
-    Store Protocol for writing whole graphs. Results come back as pyoxigraph's own types."""
+    """A build in a SPARQL 1.1 store: the SPARQL Protocol for queries and updates, the Graph
+    Store Protocol (where the store has one) for writing whole graphs. Results come back as
+    pyoxigraph's own types.
+
+    Every query names its dataset: the build's named graphs, and their union as the default
+    graph (as in memory), unless the query names its own with FROM / FROM NAMED. The store's
+    own default graph and its other graphs are not part of the build.
+    """
 
     shared = True
 
-    def __init__(self, url: str, key: str = "", timeout: float = 60.0):
-        base = url.rstrip("/")
-        self.url = base
-        self.query_url = base + "/query"
-        self.update_url = base + "/update"
-        self.store_url = base + "/store"
+    def __init__(self, endpoints: Endpoints | str, key: str = "", timeout: float = 60.0):
+        if isinstance(endpoints, str):
+            endpoints = remote_endpoints(endpoints)
+        self.endpoints = endpoints
+        self.client = SparqlClient(endpoints, timeout)
+        self.url = str(endpoints)
         self.key = key
-        self.timeout = timeout
         self.location = None
         self.persist_to = None
         self.changes = 0
@@ -141,54 +426,35 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             self._snapshot = snapshot
         return self._snapshot
 
+    def in_memory(self) -> KnowledgeGraph:
+        """A fresh in-memory copy of the build's graphs as the store holds them now."""
+        store = ox.Store()
+        store.bulk_extend(self.quads())
+        return KnowledgeGraph(store, self.key)
+
     # reading
 
     def query(self, text, *, default_graph_uris=None, named_graph_uris=None,
               allowed_services=(), substitutions=None):
+        check_nesting(text)
         check_services(text, allowed_services)  # before anything is sent
         if substitutions:
             raise QueryError("substitutions need a local store")
-        params = [("query", _PROLOGUE + text)]
-        if default_graph_uris:
-            params += [("default-graph-uri", u) for u in default_graph_uris]
-        elif not keyword_present(text, "FROM"):
-            params.append(("union-default-graph", "true"))
-        params += [("named-graph-uri", u) for u in named_graph_uris or ()]
-        return self._query(params)
+        if not default_graph_uris and not named_graph_uris and keyword_present(text, "FROM"):
+            dataset = []  # the query's own
+        else:
+            dataset = ([("default-graph-uri", u) for u in default_graph_uris or GRAPHS.values()]
+                       + [("named-graph-uri", u) for u in named_graph_uris or GRAPHS.values()])
+        return self.client.query(text, dataset)
 
     def _select(self, text: str):
-        """A query on the store's own dataset (its default graph is not the union)."""
-        return self._query([("query", _PROLOGUE + text)])
-
-    def _query(self, params):
-        content_type, body = self._request(
-            self.query_url, "POST", urllib.parse.urlencode(params).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded",
-             "Accept": f"{_JSON}, {_NTRIPLES};q=0.9"},
-            what="query",
-        )
-        try:
-            if content_type == _JSON:
-                result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                if isinstance(result, ox.QuerySolutions):
-                    list(result)  # parse it all now: a broken answer fails here, not mid-output
-                    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                return result
-            if content_type == _NTRIPLES:
-                # Through a scratch store, so that a graph answer is a QueryTriples as in memory.
-                scratch = ox.Store()
-                scratch.extend(ox.Quad(t.subject, t.predicate, t.object)
-                               for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-                return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        except (SyntaxError, ValueError, OSError) as e:
-            raise StoreError(f"{self.query_url}: the answer is not valid {content_type}: "
-                             f"{_first_line(e)}") from None
-        raise StoreError(f"{self.query_url}: answered {content_type or 'no content type'}, "
-                         "not SPARQL results; is this a SPARQL 1.1 store?")
+        """A query over the build's named graphs (GRAPH patterns; no default graph)."""
+        return self.client.query(text, [("named-graph-uri", u) for u in GRAPHS.values()])
 
     def triples_in(self, graph) -> int:
-        pattern = "?s ?p ?o" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ ?s ?p ?o }}"
-        rows = list(self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"))
+        if isinstance(graph, ox.DefaultGraph):
+            return 0  # the store's own default graph is not the build's
+        rows = list(self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
         return int(rows[0]["n"].value) if rows else 0
 
     def graph_names(self) -> list[str]:
@@ -196,106 +462,112 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     def quads(self, subject=None, predicate=None, object=None, graph=None):
         terms = (subject, predicate, object)
-        if any(isinstance(t, ox.BlankNode) for t in terms):
+        if any(isinstance(t, ox.BlankNode) for t in terms) or isinstance(graph, ox.DefaultGraph):
             return iter(())  # a remote store's blank nodes cannot be named in a query
         pattern = " ".join(str(t) if t is not None else v for t, v in zip(terms, ("?s", "?p", "?o")))
-        if graph is None:
-            where = f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }}"
-        elif isinstance(graph, ox.DefaultGraph):
-            where = pattern
-        else:
-            where = f"GRAPH {graph} {{ {pattern} }}"
-        rows = list(self._select(f"SELECT * WHERE {{ {where} }}"))
+        rows = list(self._select(f"SELECT * WHERE {{ GRAPH {graph or '?g'} {{ {pattern} }} }}"))
 
         def quad(row):
-            g = graph if graph is not None else (row["g"] or ox.DefaultGraph())
-            return ox.Quad(*(t if t is not None else row[v] for t, v in zip(terms, "spo")), g)
+            return ox.Quad(*(t if t is not None else row[v] for t, v in zip(terms, "spo")), graph or row["g"])
 
         return (quad(row) for row in rows)
+
+    def build_key(self) -> str | None:
+        """The key of the build the store holds, from its marker graph; None if it holds none."""
+        rows = list(self.client.query(f"SELECT ?key WHERE {{ GRAPH <{MARKER}> {{ <{MARKER}> <{MARKER_KEY}> ?key }} }}",
+                                      [("named-graph-uri", MARKER)]))
+        return rows[0]["key"].value if rows else None
+
+    def holds_build(self) -> bool:
+        key = self.build_key()
+        if key is None:
+            return False
+        if not self.triples_in(ox.NamedNode(GRAPHS["ontology"])):
+            raise StoreError(f"{self.url}: the store's build is damaged: its marker graph <{MARKER}> names "
+                             "a build whose ontology graph is empty (changed by another program?); "
+                             "`csto-kg build --store …` writes it again")
+        self.key = key
+        return True
 
     # writing
 
     def _run_update(self, text: str) -> None:
-        self._request(self.update_url, "POST",
-                      urllib.parse.urlencode({"update": _PROLOGUE + text}).encode(),
-                      {"Content-Type": "application/x-www-form-urlencoded"}, what="update")
+        self.client.update(text)
         self._snapshot = None
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
-        """DELETE DATA / INSERT DATA where the quads can be named; a graph whose removals hold a
-        blank node (which no update can name) is replaced whole with a Graph Store PUT."""
-        graphs = {q.graph_name for q in add | remove}
+        """DELETE DATA where the quads can be named, in one update request so that it applies
+        whole; a graph whose removals hold a blank node (which no update can name) is written
+        anew, with a Graph Store PUT where the store has one (atomic per graph), else in the
+        same request."""
         whole = {q.graph_name for q in remove if isinstance(q.subject, ox.BlankNode)
                  or isinstance(q.object, ox.BlankNode)}
+        operations = []
         for graph in whole:
-            triples = [q.triple for q in (current - remove) | add if q.graph_name == graph]
-            self._put(graph, triples)
-
-        def block(quads):
-            by_graph: dict = {}
-            for q in quads:
-                if q.graph_name not in whole:
-                    by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
-            return " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" if isinstance(g, ox.NamedNode) else " ".join(ts)
-                            for g, ts in by_graph.items())
-
-        parts = []
-        if block(remove):
-            parts.append(f"DELETE DATA {{ {block(remove)} }}")
-        if block(add):
-            parts.append(f"INSERT DATA {{ {block(add)} }}")
-        if parts and graphs - whole:
-            self._run_update(" ;\n".join(parts))
+            content = {q for q in add if q.graph_name == graph} | {
+                q for q in current - remove if q.graph_name == graph}
+            add = {q for q in add if q.graph_name != graph}
+            if self.endpoints.gsp:  # one request, however big the graph
+                self.client.replace_graph(graph.value, [q.triple for q in content])
+            else:
+                operations.append(f"DROP SILENT GRAPH {graph}")
+                add |= content
+        removals = _blocks(q for q in remove if q.graph_name not in whole)
+        if removals:
+            operations.append(f"DELETE DATA {{ {removals} }}")
+        additions = {}
+        for q in add:
+            additions.setdefault(q.graph_name.value, []).append(q.triple)
+        if additions:
+            operations.append(insert_template(additions))
+        if operations:
+            self.client.update(" ;\n".join(operations))
         self._snapshot = None
 
-    def _put(self, graph, triples) -> None:
-        url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph.value})}"
-        if triples:
-            self._request(url, "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                          {"Content-Type": _NTRIPLES}, what=f"PUT of <{graph.value}>")
-        else:
-            self._request(url, "DELETE", None, {}, what=f"DELETE of <{graph.value}>", missing_ok=True)
-
-    def put_graphs(self, built: KnowledgeGraph) -> None:
-        """Replace each of the build's named graphs with a Graph Store Protocol PUT (an empty one
-        is deleted), after checking that the store answers queries."""
-        self.triples_in(ox.DefaultGraph())  # down or not SPARQL: fail before writing anything
-        done: list[str] = []
-        for name, iri in GRAPHS.items():
-            triples = [q.triple for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
-            url = f"{self.store_url}?{urllib.parse.urlencode({'graph': iri})}"
-            try:
-                if triples:
-                    self._request(url, "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                                  {"Content-Type": _NTRIPLES}, what=f"PUT of the {name} graph")
-                else:
-                    self._request(url, "DELETE", None, {}, what=f"DELETE of the {name} graph",
-                                  missing_ok=True)
-            except StoreError as e:
-                if done:
-                    raise StoreError(f"{e} (the graphs {', '.join(done)} were already replaced, each "
-                                     "whole; build again to finish)") from None
-                raise
-            done.append(name)
-        self._snapshot = None
-
-    def _request(self, url, method, data, headers, *, what, missing_ok=False):
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers={"User-Agent": "csto-kg", **headers})
+    def replace_build(self, built: KnowledgeGraph) -> None:
+        """Write a build as one replace: each graph to a fresh staging graph, then one update
+        operation that moves them over the build's graphs and rewrites the marker. One
+        operation, because Virtuoso commits each operation of a request on its own: a failure
+        before or during the switch leaves the old build as it was."""
+        self.build_key()  # down, refusing or not SPARQL: fail before writing anything
+        staging = f"{STAGING}{secrets.token_hex(8)}/"
+        staged: dict[str, str] = {}
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
-                return content_type, response.read()
-        except urllib.error.HTTPError as e:
-            message = _first_line(Exception(e.read(2000).decode("utf-8", "replace"))) if e.fp else ""
-            if missing_ok and e.code == 404:
-                return "", b""
-            if e.code == 400 and what in ("query", "update"):
-                raise QueryError(f"the store refused the {what}: {_unprefixed(message) or e.reason}") from None
-            raise StoreError(f"{url}: the {what} failed: HTTP {e.code} {e.reason}"
-                             + (f": {message}" if message else "")) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
-            reason = getattr(e, "reason", e)
-            raise StoreError(f"{self.url}: cannot reach the store ({what}): {reason}") from None
-        except OSError as e:
-            raise StoreError(f"{self.url}: the {what} failed: {e}") from None
+            for name, iri in GRAPHS.items():
+                triples = [q.triple for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+                if triples:
+                    staged[iri] = staging + name
+                    self.client.replace_graph(staged[iri], triples)
+            self.client.update(_switch(staged, built.key), what="switch to the new build")
+        except CstoKgError as e:
+            self._drop_quietly(staged.values())
+            raise StoreError(f"writing the build failed, the store keeps its previous build: {e}") from None
+        self._drop_quietly(staged.values())
+        self.key = built.key
+        self._snapshot = None
+
+    def _drop_quietly(self, graphs) -> None:
+        """Drop staging graphs, if the store lets us: left behind, no reader sees them."""
+        for iri in graphs:
+            try:
+                self.client.update(f"DROP SILENT GRAPH <{iri}>", what="clean-up")
+            except CstoKgError:
+                return
+
+
+def _switch(staged: dict[str, str], key: str) -> str:
+    """The one operation that replaces the build's graphs and the marker with the staged graphs
+    (staged: build graph → staging graph). Its blank nodes are the staged ones, not new ones."""
+    old = " ".join(f"<{g}>" for g in (*GRAPHS.values(), MARKER))
+    new = " ".join(f"(<{stage}> <{iri}>)" for iri, stage in staged.items())
+    return (f"DELETE {{ GRAPH ?old {{ ?s ?p ?o }} }}\n"
+            f"INSERT {{ GRAPH ?target {{ ?ns ?np ?no }} GRAPH <{MARKER}> {{ <{MARKER}> <{MARKER_KEY}> \"{key}\" }} }}\n"
+            f"WHERE {{ {{ VALUES ?old {{ {old} }} GRAPH ?old {{ ?s ?p ?o }} }}\n"
+            f"  UNION {{ VALUES (?stage ?target) {{ {new} }} GRAPH ?stage {{ ?ns ?np ?no }} }} }}")
+
+
+def _blocks(quads) -> str:
+    by_graph: dict = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return " ".join(f"GRAPH {g} {{ {' '.join(ts)} }}" for g, ts in by_graph.items())

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Set up everything the tests need on a fresh Debian machine, then run them.
-# System packages: Debian's chromium (the query page is tested in a real browser) and a Java
-# runtime (HermiT, Protégé's reasoner, checks the ontology's conclusions).
+# System packages: Debian's chromium (the query page is tested in a real browser), a Java
+# runtime (HermiT, Protégé's reasoner, checks the ontology's conclusions) and Virtuoso (--store
+# is tested against a real one; tests/test_stores.py runs virtuoso-t with its own database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v java >/dev/null || need+=(default-jre-headless)
+command -v virtuoso-t >/dev/null || need+=(virtuoso-opensource)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

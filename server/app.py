@@ -46,6 +46,13 @@ class ServerState:
     allowed_services: tuple[str, ...]
     cors_origins: tuple[str, ...]
     named_queries: Callable[[], list] = field(default=list)
+    shared: bool = False  # the graph is in a store other processes may change
+
+    def current_counts(self) -> dict:
+        """Triples per graph; asked afresh of a shared store (others may have written to it)."""
+        if self.shared:
+            self.counts = self.pool.run(jobs.store_counts, self.timeout)
+        return self.counts
 
     def timeout_for(self, requested: float | None) -> float:
         """A client may ask for less time than the operator allows, never more."""
@@ -108,6 +115,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         allowed_services=context.allowed_services,
         cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
         named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
+        shared=getattr(kg, "shared", False),
     )
     admission.register(app)
     errors.register(app)

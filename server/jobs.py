@@ -143,6 +143,14 @@ def persist_update(ctx: WorkerContext, change) -> None:
         raise Refused(503, f"the update could not be saved to the store, so it was not applied: {e}") from None
 
 
+def store_counts(ctx: WorkerContext) -> dict[str, dict]:
+    """graph_counts, with an unreachable store as a 502."""
+    try:
+        return graph_counts(ctx)
+    except StoreError as e:
+        raise Refused(502, str(e)) from None
+
+
 def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
     """Triples per graph: the build's named graphs, any other named graph, the default graph."""
     kg = ctx.kg

@@ -46,11 +46,12 @@ def index():
 @bp.get("/health")
 def health():
     st = state()
+    counts = st.current_counts()
     workers = st.pool.status()
     body = {
         "status": "ok" if workers["alive"] else "degraded",
-        "triples": sum(c["triples"] for c in st.counts.values()),
-        "graphs": st.counts,
+        "triples": sum(c["triples"] for c in counts.values()),
+        "graphs": counts,
         "workers": workers,
         "update": bool(st.update_token),
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError, UnknownStateError
+from csto_kg.graph.explain import is_true
 from csto_kg.graph.stores import StoreError
 from csto_kg.graph.views import view
 
@@ -128,8 +129,8 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
         iri = row["agent"].value
         entry = agents.setdefault(iri, {
             "iri": iri, "label": _v(row["label"]) or short_name(iri),
-            "candidate": row["candidate"].value == "true",
-            "holds": [name for name in STATUSES if row[name].value == "true"],
+            "candidate": is_true(row["candidate"]),
+            "holds": [name for name in STATUSES if is_true(row[name])],
             "seeks": [], "cells": {}, "verdicts": {}})
         if row["label"] is not None and entry["label"] == short_name(iri):
             entry["label"] = row["label"].value

@@ -80,3 +80,71 @@ def post_update(url: str, text: str, token: str) -> int:
             return reply.status
     except urllib.error.HTTPError as e:
         return e.code
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{isql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
+    """Debian's Virtuoso (`virtuoso-t`) on loopback with its own database in directory; returns
+    it and its base URL once /sparql answers. Its dba account has the password dba."""
+    import time
+    import urllib.request
+
+    binary = shutil.which("virtuoso-t")
+    if binary is None:
+        raise RuntimeError("virtuoso-t is not installed: install Debian's virtuoso-opensource "
+                           "(scripts/test.sh does)")
+    directory.mkdir(parents=True, exist_ok=True)
+    http_port = free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(dir=directory, isql_port=free_port(), http_port=http_port))
+    log = open(directory / "stdout.log", "wb")
+    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http_port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).close()
+            return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait(10)
+                tail = (directory / "stdout.log").read_text(errors="replace")[-1500:]
+                raise RuntimeError(f"Virtuoso did not start on 127.0.0.1:{http_port}; its log ends:\n{tail}")
+            time.sleep(0.2)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
