@@ -52,8 +52,10 @@ def build_options(command):
                                 "(the default), virtuoso, fuseki or graphdb, e.g. virtuoso:http://127.0.0.1:8890; "
                                 "credentials from CSTO_KG_STORE_USER / CSTO_KG_STORE_PASSWORD. "
                                 "Or an on-disk store (a folder).")(command)
-    command = click.option("--no-linked", is_flag=True, help="Leave out the open-data facts `csto-kg link` fetched.")(command)
-    command = click.option("--no-implied", is_flag=True, help="Leave out the facts the article implies (I01–I22).")(command)
+    command = click.option("--no-linked", is_flag=True,
+                           help="Leave out the open-data facts `csto-kg link` fetched.")(command)
+    command = click.option("--no-implied", is_flag=True,
+                           help="Leave out the facts the article implies (I01–I22).")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                            help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
     return command

@@ -88,7 +88,8 @@ def write_build(built: KnowledgeGraph, target: KnowledgeGraph) -> KnowledgeGraph
         target.store.update(drops + (" INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
         target.store.flush()
     except (OSError, SyntaxError, ValueError) as e:
-        raise StoreError(f"{target.location}: writing the build failed, nothing was changed: {_first_line(e)}") from None
+        raise StoreError(f"{target.location}: writing the build failed, nothing was changed: "
+                         f"{_first_line(e)}") from None
     target.key = built.key
     return target
 
@@ -274,7 +275,7 @@ class SparqlClient:
         """One HTTP exchange: (content type, body). A refused connection is tried again (the
         request never arrived); an overloaded store or a dropped answer only for a query or a PUT."""
         idempotent = idempotent or what == "query"
-        for attempt, pause in enumerate((*_RETRIES, None)):
+        for pause in (*_RETRIES, None):
             try:
                 return self._exchange(url, method, data, headers, what)
             except _Transient as e:
@@ -464,11 +465,12 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         terms = (subject, predicate, object)
         if any(isinstance(t, ox.BlankNode) for t in terms) or isinstance(graph, ox.DefaultGraph):
             return iter(())  # a remote store's blank nodes cannot be named in a query
-        pattern = " ".join(str(t) if t is not None else v for t, v in zip(terms, ("?s", "?p", "?o")))
+        pattern = " ".join(str(t) if t is not None else v for t, v in zip(terms, ("?s", "?p", "?o"), strict=True))
         rows = list(self._select(f"SELECT * WHERE {{ GRAPH {graph or '?g'} {{ {pattern} }} }}"))
 
         def quad(row):
-            return ox.Quad(*(t if t is not None else row[v] for t, v in zip(terms, "spo")), graph or row["g"])
+            subject, predicate, obj = (t if t is not None else row[v] for t, v in zip(terms, "spo", strict=True))
+            return ox.Quad(subject, predicate, obj, graph or row["g"])
 
         return (quad(row) for row in rows)
 

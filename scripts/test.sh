@@ -19,4 +19,5 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e ".[test]"
+.venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"

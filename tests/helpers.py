@@ -137,7 +137,7 @@ def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
                 proc.kill()
                 proc.wait(10)
                 tail = (directory / "stdout.log").read_text(errors="replace")[-1500:]
-                raise RuntimeError(f"Virtuoso did not start on 127.0.0.1:{http_port}; its log ends:\n{tail}")
+                raise RuntimeError(f"Virtuoso did not start on 127.0.0.1:{http_port}; its log ends:\n{tail}") from None
             time.sleep(0.2)
 
 

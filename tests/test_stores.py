@@ -17,11 +17,12 @@ from unittest import mock
 
 import pyoxigraph as ox
 import pytest
+from helpers import free_port, start_oxigraph, start_serve, start_virtuoso, stop_process, stop_serve
+
 from csto_kg.graph import build
 from csto_kg.graph.namespaces import GRAPH_BASE, GRAPHS
 from csto_kg.graph.stores import MARKER, open_store
 from csto_kg.queries import all_queries
-from helpers import free_port, start_oxigraph, start_serve, start_virtuoso, stop_process, stop_serve
 
 CREDENTIALS = {"CSTO_KG_STORE_USER": "dba", "CSTO_KG_STORE_PASSWORD": "dba"}  # Virtuoso's own
 TOKEN = "a-long-enough-token"
