@@ -40,3 +40,13 @@ class InconsistencyError(CstoKgError):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("the graph is inconsistent:\n  " + "\n  ".join(messages))
+
+
+class StoreError(CstoKgError):
+    """The store cannot be opened or reached, or answered something that is not SPARQL."""
+
+
+def first_line(e: Exception) -> str:
+    """An exception's message, first line only: enough for a one-paragraph error."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__

@@ -13,11 +13,11 @@ import pyoxigraph as ox
 
 from .axioms import Inputs, axioms_for, generated_axiom_quads
 from .bridge import to_rdflib
-from .errors import InconsistencyError, QueryError, ServiceNotAllowedError
+from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .query_errors import readable_service_failure, readable_syntax_error
 from .reason import Reasoner, reasoned_triples
-from .sparql_tokens import keyword_present, service_targets  # noqa: F401 (keyword_present: re-exported)
+from .sparql_tokens import keyword_present, service_targets
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,6 @@ class KnowledgeGraph:
         not survive a fork), and closes the store again at once."""
         if self.persist_to is None:
             return
-        from .stores import open_disk_for_writing
-
         disk = open_disk_for_writing(self.persist_to)
         try:
             for q in change.removed:
@@ -276,3 +274,15 @@ def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:
             raise ServiceNotAllowedError(
                 f"SERVICE <{iri}> is not on the allow-list of endpoints (allowed: {listed})"
             )
+
+
+def open_disk_for_writing(path: Path) -> ox.Store:
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path}: not a folder; --store takes a folder or an http(s) URL")
+    if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
+        raise StoreError(f"{path}: the folder is not empty and is not an Oxigraph store")
+    try:
+        return ox.Store(str(path))
+    except OSError as e:
+        hint = " (is another csto-kg or oxigraph using it?)" if "lock" in str(e).lower() else ""
+        raise StoreError(f"{path}: cannot open the store for writing: {first_line(e)}{hint}") from None

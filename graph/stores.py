@@ -28,14 +28,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import CstoKgError, QueryError
+from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
-from .sparql_tokens import tokens
-from .store import KnowledgeGraph, check_nesting, check_services, keyword_present
-
-
-class StoreError(CstoKgError):
-    """The store cannot be opened or reached, or answered something that is not SPARQL."""
+from .sparql_tokens import keyword_present, tokens
+from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
@@ -53,20 +49,8 @@ def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> Knowledg
         try:
             return KnowledgeGraph(ox.Store.read_only(str(path)), location=path)
         except OSError as e:
-            raise StoreError(f"{path}: cannot open the store: {_first_line(e)}") from None
+            raise StoreError(f"{path}: cannot open the store: {first_line(e)}") from None
     return KnowledgeGraph(open_disk_for_writing(path), location=path)
-
-
-def open_disk_for_writing(path: Path) -> ox.Store:
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"{path}: not a folder; --store takes a folder or an http(s) URL")
-    if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
-        raise StoreError(f"{path}: the folder is not empty and is not an Oxigraph store")
-    try:
-        return ox.Store(str(path))
-    except OSError as e:
-        hint = " (is another csto-kg or oxigraph using it?)" if "lock" in str(e).lower() else ""
-        raise StoreError(f"{path}: cannot open the store for writing: {_first_line(e)}{hint}") from None
 
 
 def write_build(built: KnowledgeGraph, target: KnowledgeGraph) -> KnowledgeGraph:
@@ -89,14 +73,9 @@ def write_build(built: KnowledgeGraph, target: KnowledgeGraph) -> KnowledgeGraph
         target.store.flush()
     except (OSError, SyntaxError, ValueError) as e:
         raise StoreError(f"{target.location}: writing the build failed, nothing was changed: "
-                         f"{_first_line(e)}") from None
+                         f"{first_line(e)}") from None
     target.key = built.key
     return target
-
-
-def _first_line(e: Exception) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
 
 
 # -- A remote SPARQL 1.1 store -----------------------------------------------------------------
@@ -245,7 +224,7 @@ class SparqlClient:
                 return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
         except (SyntaxError, ValueError, OSError) as e:
             raise StoreError(f"{self.endpoints.query}: the answer is not valid {content_type}: "
-                             f"{_first_line(e)}") from None
+                             f"{first_line(e)}") from None
         raise StoreError(f"{self.endpoints.query}: answered {content_type or 'no content type'}, "
                          f"not SPARQL results; is {self.endpoints} a SPARQL 1.1 store"
                          f"{_LAYOUT_HINT if self.endpoints.label else ''}?")
@@ -293,7 +272,7 @@ class SparqlClient:
                 content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
                 return content_type, response.read()
         except urllib.error.HTTPError as e:
-            message = _first_line(Exception(e.read(2000).decode("utf-8", "replace"))) if e.fp else ""
+            message = first_line(Exception(e.read(2000).decode("utf-8", "replace"))) if e.fp else ""
             if message.startswith("<"):
                 message = ""  # an HTML error page says no more than its status
             if e.code in (401, 403):

@@ -18,12 +18,12 @@ from csto_kg.graph.errors import (
     InconsistencyError,
     QueryError,
     ServiceNotAllowedError,
+    StoreError,
     UnknownStateError,
 )
 from csto_kg.graph.namespaces import GRAPHS, PREFIXES
 from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
 from csto_kg.graph.sparql_tokens import load_present, service_targets, starts_with_keyword
-from csto_kg.graph.stores import StoreError
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.errors import CstoKgError, UnknownStateError
+from csto_kg.graph.errors import CstoKgError, StoreError, UnknownStateError
 from csto_kg.graph.explain import is_true
-from csto_kg.graph.stores import StoreError
 from csto_kg.graph.views import view
 
 from . import article_text
