@@ -34,7 +34,7 @@ from csto_kg.queries import all_queries  # noqa: E402
 HEAVY_ADDRESS = "127.0.0.2"
 DOCUMENTED_503 = ("busy", "time limit", "waiting", "MiB a query may use")
 # Queries of death that run for minutes in little memory: a cross join of VALUES blocks, which
-# Oxigraph's own timeout does not stop (endpoint.md), and a three-way cross join of the graph.
+# Oxigraph's own timeout does not stop (docs/decisions/0007), and a three-way cross join of the graph.
 HEAVY = [SLOW_QUERY, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"]
 
 

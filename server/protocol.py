@@ -2,7 +2,7 @@
 
 Parameters are decoded strictly as UTF-8, so a body in another encoding is a 400 rather than
 mojibake, and each is read exactly once, so form bodies are not URL-decoded twice (a known
-rdflib-endpoint bug, see endpoint.md).
+rdflib-endpoint bug, see docs/decisions/0007).
 """
 
 from __future__ import annotations

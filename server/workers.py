@@ -1,7 +1,7 @@
 """Killable query workers: forked processes that inherit the store, killed when they overrun.
 
 A thread running a query cannot be stopped, and Oxigraph checks its own timeout only while
-reading quads (endpoint.md: a VALUES-only cross join ran >10 min under `--timeout-s 2`). So
+reading quads (docs/decisions/0007: a VALUES-only cross join ran >10 min under `--timeout-s 2`). So
 every store read runs in a worker process, and a worker that overruns is killed with SIGKILL.
 
 Workers are forked by a *zygote*: one process forked when the pool starts, before the web

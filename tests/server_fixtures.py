@@ -212,7 +212,7 @@ def sparql_json_reply(variable: str, values: list[str]) -> bytes:
 
 
 # A query whose work is a cross join of VALUES blocks: 10^9 rows with nothing read from the
-# store, the kind Oxigraph's own timeout does not catch (endpoint.md).
+# store, the kind Oxigraph's own timeout does not catch (docs/decisions/0007).
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
     f"VALUES ?v{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(9)
 ) + " }"

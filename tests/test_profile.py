@@ -1,7 +1,7 @@
 """Every axiom of the ontology, with the member axioms a build writes, is in OWL 2 RL.
 
 Checked by py-horned-owl's profile checker (pyhornedowl.profile.check_profile, "RL"), which
-names each offending axiom in OWL functional syntax. It misses one case reasoning.md §3 notes
+names each offending axiom in OWL functional syntax. It misses one case the OWL 2 RL grammar rules out
 (owl:Thing on the left of a subclass axiom), so that case is checked over the RDF here too.
 """
 
@@ -23,7 +23,7 @@ def horned(graph: rdflib.Graph):
     """The graph as py-horned-owl reads it: RDF/XML (plain "xml": rdflib's pretty-xml drops
     triples on list nodes), without owl:versionIRI, which py-horned-owl 2.0.0 misreads as an
     undeclared annotation property when rdflib writes it before rdf:type owl:Ontology
-    (reasoning.md §3). A version IRI does not bear on the profile."""
+    (the OWL 2 RL grammar, §4.2 of the profiles document). A version IRI does not bear on the profile."""
     copy = rdflib.Graph()
     copy += graph
     copy.remove((None, OWL.versionIRI, None))

@@ -123,7 +123,7 @@ def test_merged_file_declares_every_entity_it_uses(graphs):
 
 
 def test_dates_are_only_annotation_values(graphs):
-    """HermiT refuses xsd:date, gYearMonth, gYear as data property values (reasoning.md)."""
+    """HermiT refuses xsd:date, gYearMonth, gYear as data property values (docs/decisions/0005)."""
     g = graphs["merged"]
     axioms = set(g.subjects(RDF.type, OWL.Axiom))  # their owl:annotatedTarget repeats the value
     dated = [(s, p) for s, p, o in g

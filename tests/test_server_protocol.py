@@ -50,7 +50,7 @@ def test_post_form(server):
 
 
 def test_post_form_is_decoded_once():
-    # rdflib-endpoint decodes form bodies twice: "%41+%2B" came back as "A++" (endpoint.md).
+    # rdflib-endpoint decodes form bodies twice: "%41+%2B" came back as "A++" (docs/decisions/0007).
     with running_server(toy_graph()) as s:
         r = s.post_form({"query": 'SELECT ?x WHERE { BIND("%41+%2B" AS ?x) }'})
         assert r.json()["results"]["bindings"][0]["x"]["value"] == "%41+%2B"
@@ -240,7 +240,7 @@ def test_format_parameter_for_graphs(server, fmt, media):
     assert r.status == 200 and r.content_type == media
 
 
-# -- engine correctness where rdflib is wrong (endpoint.md) ----------------------------------
+# -- engine correctness where rdflib is wrong (docs/decisions/0007) ----------------------------------
 
 
 def test_ask_filter_false_is_false(server):

@@ -265,7 +265,7 @@ def test_cors_star_without_credentials():
 
 
 def test_from_and_dataset_iris_are_never_fetched(read_only):
-    # FROM names a graph of the store, as in Oxigraph; rdflib would download it (endpoint.md).
+    # FROM names a graph of the store, as in Oxigraph; rdflib would download it (docs/decisions/0007).
     listener = RecordingListener()
     try:
         r = read_only.query(f"SELECT * FROM <{listener.url}> WHERE {{ ?s ?p ?o }}")
