@@ -53,12 +53,13 @@ def node_width(label: str) -> int:
     return max(90, int(len(label) * 8.2) + 26)
 
 
-def _rows(nodes: list[dict]) -> list[list[dict]]:
+def _rows(nodes: list[dict], no_partners: bool) -> list[list[dict]]:
     by_role = {role: [n for n in nodes if n["role"] == role] for role in ROLE_TITLES}
     rows = [by_role["organization"]]
     rows += _chunks(by_role["member"])
-    lower = by_role["observer"] + (by_role["partner"] or [{"placeholder": "partners: none", "role": "partner"}]) \
-        + by_role["candidate"]
+    # "none" only where the graph says the partner list is empty (I19); else none is named
+    empty = {"placeholder": "partners: none" if no_partners else "partners: none named", "role": "partner"}
+    lower = by_role["observer"] + (by_role["partner"] or [empty]) + by_role["candidate"]
     rows += _chunks(lower)
     rows += _chunks(by_role["conflict"])
     return [r for r in rows if r]
@@ -68,10 +69,10 @@ def _chunks(nodes: list[dict]) -> list[list[dict]]:
     return [nodes[i:i + PER_ROW] for i in range(0, len(nodes), PER_ROW)] or [[]]
 
 
-def layout(nodes: list[dict]) -> tuple[dict, list[dict], int]:
+def layout(nodes: list[dict], no_partners: bool = False) -> tuple[dict, list[dict], int]:
     """Each node's centre; the placeholders drawn where a role has no one; the drawing's height."""
     places, placeholders = {}, []
-    rows = _rows(nodes)
+    rows = _rows(nodes, no_partners)
     for r, row in enumerate(rows):
         y = 50 + r * ROW_GAP
         for i, node in enumerate(row):
@@ -102,7 +103,7 @@ def _edge_path(a, b, bend: int) -> tuple[str, tuple[float, float]]:
 def svg(data: dict) -> str:
     """The drawing as a standalone SVG document (its style inside it)."""
     nodes = data["nodes"]
-    places, placeholders, height = layout(nodes)
+    places, placeholders, height = layout(nodes, data.get("no_partners", False))
     by_iri = {n["iri"]: n for n in nodes}
     org = data["org"]
     structural = []

@@ -186,6 +186,8 @@ SELECT DISTINCT ?s ?p ?o ?g ?id WHERE {
 
 GRAPH_KINDS = {"https://w3id.org/csto-kg/graph/" + g: g for g in ("asserted", "implied", "user", "linked")}
 ROLE_ORDER = ("member", "observer", "partner", "candidate")
+# Whether the graph says there are no partners (I19), rather than naming none.
+_NO_PARTNERS = "ASK { ?list csto:about csto:PartnerStatus ; csto:listSize ?n FILTER(?n = 0) }"
 
 
 def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
@@ -223,7 +225,7 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
                       "also": sorted(held - {role}, key=ROLE_ORDER.index)})
     nodes += [{"iri": c, "label": labels.get(c, short_name(c)), "role": "conflict"} for c in conflicts]
     nodes.sort(key=lambda n: n["label"].casefold())
-    return {"org": org, "nodes": nodes, "edges": edges,
+    return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
             "relation_labels": {kind: labels.get(p, short_name(p)) for p, kind in RELATIONS.items()}}
 
 

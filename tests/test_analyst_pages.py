@@ -102,6 +102,12 @@ def test_the_picture_downloads_as_svg(server):
     assert 'data-label="CSTO" data-role="organization"' in svg.text
 
 
+def test_the_picture_says_none_only_where_the_graph_says_so(server):
+    # the article names no partner; that there are none is implied (I19)
+    assert ">partners: none<" in server.get("/organization.svg").text
+    assert ">partners: none named<" in server.get("/organization.svg?implied=0").text
+
+
 def test_the_timeline_shows_month_dates_as_months(server):
     page = server.get("/timeline", accept=HTML).text
     assert re.search(r'precision-month" datetime="2018-08"[^>]*>August 2018<', page)
