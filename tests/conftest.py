@@ -1,6 +1,8 @@
-"""Shared fixtures: an isolated cache and data folder, and the built article graph."""
+"""Shared fixtures: an isolated cache and data folder, the built article graph, and Debian's
+chromium driven by Playwright for the browser tests."""
 
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -70,3 +72,20 @@ def linked_home(tmp_path_factory, wikidata_endpoint) -> Path:
     home = tmp_path_factory.mktemp("linked-home")
     write_trig(link(wikidata_endpoint, timeout=10), home / "linked.trig")
     return home
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flags chromium tries to reach Google's hosts at start-up.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -47,25 +47,35 @@ def stop_serve(process: subprocess.Popen) -> int:
             process.kill()
 
 
+def wait_until_answering(proc: subprocess.Popen, url: str, *, seconds: float, what: str, log: Path | None = None):
+    """Return once url answers; kill proc and raise (with the end of its log) if it exits or
+    the time is up first."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError as e:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait(10)
+                tail = f"; its log ends:\n{log.read_text(errors='replace')[-1500:]}" if log else ""
+                raise RuntimeError(f"{what} did not start{tail}") from e
+            time.sleep(0.1)
+
+
 def start_oxigraph(command: str, location, port: int) -> tuple[subprocess.Popen, str]:
     """`oxigraph COMMAND` (serve or serve-read-only) on loopback; returns it and its base URL
     once it answers a query."""
-    import time
-    import urllib.request
 
     proc = subprocess.Popen([oxigraph_command(), command, "--location", str(location),
                              "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).close()
-            return proc, base
-        except OSError as e:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("oxigraph did not start") from e
-            time.sleep(0.05)
+    wait_until_answering(proc, f"{base}/query?query=ASK%7B%7D", seconds=20, what="oxigraph")
+    return proc, base
 
 
 def post_update(url: str, text: str, token: str) -> int:
@@ -112,8 +122,6 @@ MaxQueryExecutionTime = 120
 def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
     """Debian's Virtuoso (`virtuoso-t`) on loopback with its own database in directory; returns
     it and its base URL once /sparql answers. Its dba account has the password dba."""
-    import time
-    import urllib.request
 
     binary = shutil.which("virtuoso-t")
     if binary is None:
@@ -127,18 +135,9 @@ def start_virtuoso(directory: Path) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory,
                             stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2).close()
-            return proc, base
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                proc.wait(10)
-                tail = (directory / "stdout.log").read_text(errors="replace")[-1500:]
-                raise RuntimeError(f"Virtuoso did not start on 127.0.0.1:{http_port}; its log ends:\n{tail}") from None
-            time.sleep(0.2)
+    wait_until_answering(proc, f"{base}/sparql?query=ASK%7B%7D", seconds=60, what=f"Virtuoso on 127.0.0.1:{http_port}",
+                         log=directory / "stdout.log")
+    return proc, base
 
 
 def stop_process(proc: subprocess.Popen) -> None:

@@ -6,19 +6,15 @@ Nothing may come from the network: every request must go to the server on 127.0.
 """
 
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from server_fixtures import running_server
 
 from csto_kg.graph import build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 RED = "rgb(207, 34, 46)"        # failed
@@ -32,14 +28,6 @@ GREY_BACKGROUND = "rgb(238, 241, 244)"
 def server():
     with running_server(build()) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -5,22 +5,18 @@ Nothing may come from the network: the test fails on any request that is not to 
 
 import csv
 import os
-import shutil
 import sys
 
 import pytest
 import rdflib
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 sys.path.insert(0, os.path.dirname(__file__))
 from server_fixtures import running_server, toy_graph  # noqa: E402
 
 from csto_kg.queries import NamedQuery  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 KG = "https://w3id.org/csto-kg/id/"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 TOY_QUERIES = [
     NamedQuery("organizations", "Organizations", "Every organization.",
@@ -37,14 +33,6 @@ TOY_QUERIES = [
 def server():
     with running_server(toy_graph(), {"NAMED_QUERIES": lambda: TOY_QUERIES}) as s:
         yield s
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
