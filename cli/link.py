@@ -16,7 +16,6 @@ import click
 from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.link import (
     NAMED_SETS,
-    WIKIDATA_ENDPOINT,
     format_report,
     normalize_qid,
     write_report,
@@ -25,6 +24,7 @@ from csto_kg.graph.link import (
 from csto_kg.graph.link import (
     link as fetch_and_link,
 )
+from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 from csto_kg.graph.paths import linked_file
 
 EXIT_FAILED = 2
@@ -80,7 +80,7 @@ def _qids(ctx, param, values):
 
 
 @click.command("link")
-@click.option("--endpoint", default=WIKIDATA_ENDPOINT, show_default=True, metavar="URL",
+@click.option("--endpoint", default=WIKIDATA_SPARQL, show_default=True, metavar="URL",
               help="A SPARQL 1.1 endpoint with Wikidata's data model (Wikidata, a mirror, a local copy).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="F.trig",

@@ -11,7 +11,8 @@ The pipeline, one way:
     explain   graph/explain.py  verdicts per requirement with the article's words; what-if verdicts
               graph/justify.py  minimal sets of facts and axioms behind an entailment
 
-Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/export.py
+Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/sparql_client.py
+is the one HTTP client for SPARQL endpoints (Wikidata, remote stores); graph/export.py
 writes the Protégé bundle (tests/hermit.py runs HermiT on it), graph/docs.py documents the
 ontology; graph/bridge.py is the one crossing between Oxigraph's terms and rdflib's.
 

@@ -46,6 +46,39 @@ class StoreError(CstoKgError):
     """The store cannot be opened or reached, or answered something that is not SPARQL."""
 
 
+class EndpointError(StoreError):
+    """A SPARQL endpoint over HTTP (a remote store, or Wikidata when linking) failed."""
+
+
+class EndpointUnreachable(EndpointError):
+    """No connection: refused, unknown host, network down, or cut off mid-answer."""
+
+
+class EndpointTimeout(EndpointError):
+    """The endpoint did not answer within the timeout."""
+
+
+class RateLimited(EndpointError):
+    """The endpoint kept answering 429 Too Many Requests, or asks for a longer wait than allowed."""
+
+
+class MalformedResponse(EndpointError):
+    """The endpoint answered, but not with SPARQL results."""
+
+
+class EndpointHTTPError(EndpointError):
+    """The endpoint answered with an HTTP error that trying again does not cure."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class LinkError(CstoKgError):
+    """Linking open data failed for a reason of its own (no data on the items, a bad Q-id);
+    nothing was written. A failing endpoint is an EndpointError."""
+
+
 def first_line(e: Exception) -> str:
     """An exception's message, first line only: enough for a one-paragraph error."""
     text = str(e).strip()

@@ -14,15 +14,8 @@ RemoteKnowledgeGraph.replace_build).
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
-import re
 import secrets
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +23,8 @@ import pyoxigraph as ox
 
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
-from .sparql_tokens import keyword_present, tokens
+from .sparql_client import SparqlClient
+from .sparql_tokens import keyword_present
 from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
 
 
@@ -148,183 +142,46 @@ def is_url(text: str) -> bool:
     return text.lower().startswith(("http://", "https://"))
 
 
-_PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-_POSITIONS = (re.compile(r"\b(\d+):(\d+)\b"), re.compile(r"\bline (\d+)()"))  # Oxigraph's, Virtuoso's
-
-
-def _unprefixed(message: str) -> str:
-    """The store's error position in the user's own text, without the prefix lines sent before it."""
-    lines = _PROLOGUE.count("\n")
-    for pattern in _POSITIONS:
-        match = pattern.search(message)
-        if match and int(match.group(1)) > lines:
-            column = f":{match.group(2)}" if match.group(2) else ""
-            line = int(match.group(1)) - lines
-            start = match.start(1)
-            return message[:start] + f"{line}{column}" + message[match.end():]
-    return message
-
-
-_JSON = "application/sparql-results+json"
-_NTRIPLES = "application/n-triples"
-_TURTLE = "text/turtle"
-_GRAPH_FORMS = {"CONSTRUCT", "DESCRIBE"}
-_FORMS = {"SELECT", "ASK"} | _GRAPH_FORMS
-_RETRIES = (0.2, 0.6)  # pauses before the second and third attempt
-_BNODE_ID = re.compile(r"[^A-Za-z0-9_]")
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword is the query's own."""
-    for token in tokens(text):
-        if token.kind == "name" and token.text.upper() in _FORMS:
-            return token.text.upper()
-    return "SELECT"
-
-
-class SparqlClient:
-    """The one HTTP client for remote stores: the SPARQL Protocol and the Graph Store Protocol,
-    with credentials from the environment (basic or digest, as the store asks) and retries
-    where a second attempt cannot do anything twice."""
+class StoreClient(SparqlClient):
+    """The SPARQL client (graph/sparql_client.py) for a remote store: its endpoints, the
+    credentials from the environment, csto-kg's prefixes, and refusals worded for the store's
+    user (a refused query is the user's own, a refused login names the variables to set)."""
 
     def __init__(self, endpoints: Endpoints, timeout: float = 60.0):
+        super().__init__(endpoints.query, update_url=endpoints.update, gsp_url=endpoints.gsp,
+                         name=f"the store {endpoints}", login=credentials(), prefixes=PREFIXES, timeout=timeout)
         self.endpoints = endpoints
-        self.timeout = timeout
-        handlers = []
-        login = credentials()
-        if login:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            urls = [u for u in (endpoints.query, endpoints.update, endpoints.gsp) if u]
-            passwords.add_password(None, urls, *login)
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords),
-                         urllib.request.HTTPBasicAuthHandler(passwords)]
-        self._opener = urllib.request.build_opener(*handlers)
-
-    def query(self, text: str, dataset: list[tuple[str, str]]):
-        """pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples for a query."""
-        form = query_form(text)
-        accept = f"{_NTRIPLES}, {_TURTLE};q=0.9" if form in _GRAPH_FORMS else _JSON
-        content_type, body = self.request(
-            self.endpoints.query, "POST", urllib.parse.urlencode([("query", _PROLOGUE + text), *dataset]).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, what="query")
-        try:
-            if content_type == _JSON and form not in _GRAPH_FORMS:
-                body = _portable_results(body)
-                result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                if isinstance(result, ox.QuerySolutions):
-                    list(result)  # parse it all now: a broken answer fails here, not mid-output
-                    result = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-                return result
-            if content_type in (_NTRIPLES, _TURTLE) and form in _GRAPH_FORMS:
-                # Through a scratch store, so that a graph answer is a QueryTriples as in memory.
-                rdf_format = ox.RdfFormat.N_TRIPLES if content_type == _NTRIPLES else ox.RdfFormat.TURTLE
-                scratch = ox.Store()
-                scratch.extend(ox.Quad(t.subject, t.predicate, t.object)
-                               for t in ox.parse(body, format=rdf_format))
-                return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
-        except (SyntaxError, ValueError, OSError) as e:
-            raise StoreError(f"{self.endpoints.query}: the answer is not valid {content_type}: "
-                             f"{first_line(e)}") from None
-        raise StoreError(f"{self.endpoints.query}: answered {content_type or 'no content type'}, "
-                         f"not SPARQL results; is {self.endpoints} a SPARQL 1.1 store"
-                         f"{_LAYOUT_HINT if self.endpoints.label else ''}?")
+        self.not_sparql_hint = f"Is {endpoints} a SPARQL 1.1 store{_LAYOUT_HINT if endpoints.label else ''}?"
 
     def update(self, text: str, *, what: str = "update") -> None:
-        if not self.endpoints.update:
+        if not self.update_url:
             raise StoreError(f"{self.endpoints}: no update endpoint is known for this store; "
                              "give it with --store-update URL")
-        self.request(self.endpoints.update, "POST",
-                     urllib.parse.urlencode({"update": _PROLOGUE + text}).encode(),
-                     {"Content-Type": "application/x-www-form-urlencoded"}, what=what)
+        super().update(text, what=what)
 
     def replace_graph(self, iri: str, triples: list) -> None:
         """A graph's content replaced whole: a Graph Store PUT, or else one SPARQL Update."""
         if not triples:
             self.update(f"DROP SILENT GRAPH <{iri}>", what=f"drop of <{iri}>")
-        elif self.endpoints.gsp:
-            url = f"{self.endpoints.gsp}?{urllib.parse.urlencode({'graph': iri})}"
-            # N-Triples is Turtle, and every Graph Store reads Turtle.
-            self.request(url, "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                         {"Content-Type": f"{_TURTLE}; charset=utf-8"}, what=f"PUT of <{iri}>", idempotent=True)
+        elif self.gsp_url:
+            self.put_graph(iri, triples)
         else:
-            self.update(f"DROP SILENT GRAPH <{iri}> ;\n" + insert_template({iri: triples}),
-                        what=f"write of <{iri}>")
+            self.update(f"DROP SILENT GRAPH <{iri}> ;\n" + insert_template({iri: triples}), what=f"write of <{iri}>")
 
-    def request(self, url, method, data, headers, *, what, idempotent=False):
-        """One HTTP exchange: (content type, body). A refused connection is tried again (the
-        request never arrived); an overloaded store or a dropped answer only for a query or a PUT."""
-        idempotent = idempotent or what == "query"
-        for pause in (*_RETRIES, None):
-            try:
-                return self._exchange(url, method, data, headers, what)
-            except _Transient as e:
-                if pause is None or not (idempotent or e.unsent):
-                    raise e.error from None
-                time.sleep(pause)
-        raise AssertionError("unreachable")
-
-    def _exchange(self, url, method, data, headers, what):
-        request = urllib.request.Request(url, data=data, method=method,
-                                         headers={"User-Agent": "csto-kg", **headers})
-        store = self.endpoints
-        try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
-                return content_type, response.read()
-        except urllib.error.HTTPError as e:
-            message = first_line(Exception(e.read(2000).decode("utf-8", "replace"))) if e.fp else ""
-            if message.startswith("<"):
-                message = ""  # an HTML error page says no more than its status
-            if e.code in (401, 403):
-                login = (f"the credentials in {USER_VARIABLE} / {PASSWORD_VARIABLE}" if credentials()
-                         else f"no credentials (set {USER_VARIABLE} and {PASSWORD_VARIABLE})")
-                raise StoreError(f"{url}: the store refused the {what} with {login}: HTTP {e.code} "
-                                 f"{e.reason}") from None
-            if e.code == 400 and what in ("query", "update"):
-                raise QueryError(f"the store refused the {what}: {_unprefixed(message) or e.reason}") from None
-            error = StoreError(f"{url}: the {what} failed: HTTP {e.code} {e.reason}"
-                               + (f": {_unprefixed(message)}" if message else "")
-                               + (_LAYOUT_HINT if e.code in (404, 405) and store.label else ""))
-            if e.code in (502, 503, 504):
-                raise _Transient(error, unsent=False) from None
-            raise error from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException) as e:
-            reason = getattr(e, "reason", e)
-            error = StoreError(f"{store}: cannot reach the store ({what}): {reason}")
-            raise _Transient(error, unsent=isinstance(reason, ConnectionRefusedError)) from None
-        except OSError as e:
-            raise StoreError(f"{store}: the {what} failed: {e}") from None
+    def refusal(self, url, status, reason, detail, what):
+        if status in (401, 403):
+            login = (f"the credentials in {USER_VARIABLE} / {PASSWORD_VARIABLE}" if credentials()
+                     else f"no credentials (set {USER_VARIABLE} and {PASSWORD_VARIABLE})")
+            return StoreError(f"{url}: the store refused the {what} with {login}: HTTP {status} {reason}")
+        if status == 400 and what in ("query", "update"):
+            return QueryError(f"the store refused the {what}: {detail or reason}")
+        said = f": {detail}" if detail else ""
+        hint = _LAYOUT_HINT if status in (404, 405) and self.endpoints.label else ""
+        return StoreError(f"{url}: the {what} failed: HTTP {status} {reason}{said}{hint}")
 
 
 _LAYOUT_HINT = (" (a bare URL is read as Oxigraph's layout; name another store's layout, as in "
                 "virtuoso:URL, fuseki:URL or graphdb:URL, or give --store-query / --store-update)")
-
-
-class _Transient(Exception):
-    def __init__(self, error: StoreError, *, unsent: bool):
-        self.error, self.unsent = error, unsent
-
-
-def _portable_results(body: bytes) -> bytes:
-    """SPARQL JSON results as the standard has them: blank node labels pyoxigraph accepts
-    (Virtuoso's are `nodeID://b1`), and ASK's boolean (Virtuoso answers one row of
-    __ASK_RETVAL)."""
-    try:
-        results = json.loads(body)
-    except ValueError:
-        return body
-    variables = results.get("head", {}).get("vars")
-    bindings = results.get("results", {}).get("bindings")
-    if variables == ["__ASK_RETVAL"] and isinstance(bindings, list) and len(bindings) <= 1:
-        value = bindings[0].get("__ASK_RETVAL", {}).get("value") if bindings else "0"
-        return json.dumps({"head": {}, "boolean": value in ("1", "true")}).encode()
-    changed = False
-    for row in bindings or ():
-        for term in row.values():
-            if isinstance(term, dict) and term.get("type") == "bnode" and _BNODE_ID.search(term.get("value", "")):
-                term["value"] = "b" + _BNODE_ID.sub("_", term["value"])
-                changed = True
-    return json.dumps(results).encode() if changed else body
 
 
 INSERT_SIZE = 500  # triples per INSERT operation: Virtuoso compiles one into at most 10000 lines of SQL
@@ -387,7 +244,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         if isinstance(endpoints, str):
             endpoints = remote_endpoints(endpoints)
         self.endpoints = endpoints
-        self.client = SparqlClient(endpoints, timeout)
+        self.client = StoreClient(endpoints, timeout)
         self.url = str(endpoints)
         self.key = key
         self.location = None

@@ -5,6 +5,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import urllib.parse
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 SERVE = [sys.executable, "-c", "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"]
@@ -147,3 +151,48 @@ def stop_process(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(10)
+
+
+@contextmanager
+def scripted_server(*answers, default=(404, {}, b"")):
+    """An HTTP server on loopback that gives the answers (status, headers, body) in order, then
+    the default one (a function of the query, or a fixed answer); it records each request's
+    method, path, headers, query or update and body. Yields (its URL ending in /sparql, seen)."""
+    queue = list(answers)
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.answer(urllib.parse.urlparse(self.path).query.encode())
+
+        def do_POST(self):
+            self.answer(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+        do_PUT = do_POST
+
+        def answer(self, body: bytes):
+            form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+            query = form.get("query", [""])[0]
+            seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "query": query,
+                         "update": form.get("update", [""])[0], "body": body})
+            if queue:
+                status, headers, data = queue.pop(0)
+            else:
+                status, headers, data = default(query) if callable(default) else default
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -14,31 +14,27 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import scripted_server
 
 from csto_kg.cli.link import link as link_command
-from csto_kg.graph.link import (
-    CONTACT_URL,
-    Endpoint,
+from csto_kg.graph.errors import (
+    EndpointError,
     EndpointHTTPError,
     EndpointTimeout,
     EndpointUnreachable,
-    LinkError,
     MalformedResponse,
     RateLimited,
-    _retry_after,
-    link,
-    load_article,
 )
+from csto_kg.graph.link import link, load_article
+from csto_kg.graph.sparql_client import CONTACT_URL, SparqlClient, _retry_after
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()
@@ -62,45 +58,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def scripted(*answers, default=azerbaijan_only):
-    """An HTTP server that gives the answers in order, then the default one (a function of the
-    query, or a fixed answer); it records the requests."""
-    queue = list(answers)
-    seen = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.answer(urllib.parse.urlparse(self.path).query)
-
-        def do_POST(self):
-            self.answer(self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode())
-
-        def answer(self, form: str):
-            query = urllib.parse.parse_qs(form).get("query", [""])[0]
-            seen.append({"path": self.path, "headers": dict(self.headers), "query": query})
-            if queue:
-                status, headers, body = queue.pop(0)
-            else:
-                status, headers, body = default(query) if callable(default) else default
-            self.send_response(status)
-            for k, v in headers.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+# Every server here answers the article's items with Azerbaijan alone, unless told otherwise.
+scripted = partial(scripted_server, default=azerbaijan_only)
 
 
 @contextmanager
@@ -290,8 +249,8 @@ def test_5xx_is_retried_with_backoff():
                (502, {"Content-Type": "text/plain"}, b"bad gateway")]
     waits = []
     with scripted(*answers) as (url, seen):
-        endpoint = Endpoint(url, backoff=0.01, on_retry=lambda message, wait: waits.append(wait))
-        assert endpoint.select("ASK {}") == []
+        endpoint = SparqlClient(url, retries=4, backoff=0.01, on_retry=lambda message, wait: waits.append(wait))
+        assert list(endpoint.query("SELECT ?item WHERE {}")) == []
     assert len(seen) == 4
     assert waits == [0.01, 0.02, 0.04]
 
@@ -331,14 +290,15 @@ def test_user_agent_names_the_tool_its_version_and_a_contact():
     with scripted() as (url, seen):
         link(url, timeout=5)
     agents = {r["headers"]["User-Agent"] for r in seen}
-    assert agents == {f"csto-kg/{version('csto-kg')} ({CONTACT_URL}) SPARQLWrapper/{version('SPARQLWrapper')}"}
+    python = "%d.%d" % sys.version_info[:2]
+    assert agents == {f"csto-kg/{version('csto-kg')} ({CONTACT_URL}) Python-urllib/{python}"}
     accepts = {r["headers"]["Accept"] for r in seen}
     assert all("application/sparql-results+json" in a for a in accepts)
     assert all("format=" not in r["path"] for r in seen)  # content negotiation only
 
 
 def test_not_an_endpoint_url():
-    with pytest.raises(LinkError, match="not an HTTP"):
+    with pytest.raises(EndpointError, match="not an HTTP"):
         link("ftp://example.org/sparql")
     out = CliRunner().invoke(link_command, ["--endpoint", "localhost:7878"])
     assert out.exit_code == 2 and "not an HTTP(S) endpoint URL" in out.stderr

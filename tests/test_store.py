@@ -154,7 +154,7 @@ def test_a_stopped_store_is_a_clear_error(remote_store):
     for args in (("build",), ("query", "ASK {}"), ("explain", "azerbaijan")):
         r = csto_kg(*args, "--store", base)
         assert r.returncode == 2, (args, r.stderr)
-        assert base in r.stderr and "cannot reach the store" in r.stderr
+        assert base in r.stderr and "cannot connect to the store" in r.stderr
         assert "Traceback" not in r.stderr
 
 
@@ -182,7 +182,7 @@ def garbage_server():
 def test_a_store_answering_garbage_is_a_clear_error(garbage_server):
     r = csto_kg("build", "--store", garbage_server)
     assert r.returncode == 2
-    assert garbage_server in r.stderr and "not SPARQL results" in r.stderr
+    assert garbage_server in r.stderr and "did not answer with SPARQL JSON results" in r.stderr
     assert "Traceback" not in r.stderr
 
 

@@ -295,7 +295,7 @@ def test_a_stopped_virtuoso_is_a_clear_error(tmp_path):
     proc, base = start_virtuoso(tmp_path / "virtuoso")
     stop_process(proc)
     r = csto_kg("explain", "azerbaijan", "--store", f"virtuoso:{base}", env=CREDENTIALS)
-    assert r.returncode == 2 and "cannot reach the store" in r.stderr and base in r.stderr
+    assert r.returncode == 2 and "cannot connect to the store" in r.stderr and base in r.stderr
     assert "Traceback" not in r.stderr
 
 

@@ -1,6 +1,6 @@
 """Link: fetch what an open-data SPARQL endpoint (Wikidata by default) says about the states.
 
-`link()` asks the endpoint, with SPARQLWrapper, for the facts that bear on eligibility and
+`link()` asks the endpoint (graph/sparql_client.py) for the facts that bear on eligibility and
 identity, and splits the answer in two named graphs of one TriG file (`write_trig`):
 
 LINKED (reasoned over with the article)
@@ -44,31 +44,18 @@ batches of QIDs; one request at a time; retries with exponential backoff on 429 
 honouring Retry-After; a timeout on every request. The queries are standard SPARQL 1.1 over
 Wikidata's RDF model, without the `wikibase:label` service, so they run on any mirror.
 
-Nothing here prints or exits; `csto_kg.cli.link` does. Every failure is a LinkError whose
-message says what happened; nothing is written before every request has succeeded, and files
-are replaced atomically.
+Nothing here prints or exits; `csto_kg.cli.link` does. Every failure is an EndpointError (the
+endpoint failed) or a LinkError (it knows nothing of the items, a bad Q-id) whose message says
+what happened; nothing is written before every request has succeeded, and files are replaced
+atomically.
 
-One job per module: `queries` (what is asked), `endpoint` (asking it, and LinkError),
-`article` (what the built-in graph says), `fetching` (the requests of a run), `linker` (rows
+One job per module: `queries` (what is asked), `article` (what the built-in graph says),
+`fetching` (the requests of a run, through graph/sparql_client.py), `linker` (rows
 to LINKED, OUTSIDE and the report), `write` (the files and the report for people).
 """
 
 from .article import Article, load_article
-from .endpoint import (
-    CONTACT_URL,
-    WIKIDATA_ENDPOINT,
-    Endpoint,
-    EndpointHTTPError,
-    EndpointTimeout,
-    EndpointUnreachable,
-    LinkError,
-    MalformedResponse,
-    RateLimited,
-    _retry_after,  # noqa: F401  tests check Retry-After parsing directly
-    parse_results,
-    user_agent,
-)
-from .fetching import QID, Fetched, fetch, normalize_qid
+from .fetching import QID, Fetched, fetch, normalize_qid, select
 from .linker import LinkResult, link
 from .queries import (
     CSTO_QID,
@@ -96,10 +83,7 @@ from .write import format_report, write_report, write_trig
 
 __all__ = [
     "Article", "load_article",
-    "CONTACT_URL", "WIKIDATA_ENDPOINT", "Endpoint", "EndpointHTTPError", "EndpointTimeout",
-    "EndpointUnreachable", "LinkError", "MalformedResponse", "RateLimited", "parse_results",
-    "user_agent",
-    "QID", "Fetched", "fetch", "normalize_qid",
+    "QID", "Fetched", "fetch", "normalize_qid", "select",
     "LinkResult", "link",
     "CSTO_QID", "DBR", "DEPRECATED", "ENWIKI", "ISO_PROPERTIES", "ITEMS_QUERY", "NAMED_SETS",
     "NATO_QID", "ORGANIZATION_QUERY", "PROPERTY_LABELS", "PQ", "PS", "SCHEMA",

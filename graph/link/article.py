@@ -11,8 +11,8 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from ..bridge import rdflib_term
+from ..errors import LinkError
 from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
-from .endpoint import LinkError
 from .queries import CSTO_QID, ISO_PROPERTIES, UN_QID
 
 

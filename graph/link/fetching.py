@@ -6,8 +6,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from rdflib.term import Node
+
+from ..bridge import rdflib_term
+from ..errors import MalformedResponse
 from ..namespaces import WD
-from .endpoint import Endpoint, MalformedResponse
+from ..sparql_client import SparqlClient
 from .queries import ITEMS_QUERY, ORGANIZATION_QUERY, STATEMENTS_QUERY, UN_MEMBERSHIP_QUERY
 
 QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -36,11 +40,18 @@ class Fetched:
     queries: list[tuple[str, str]] = field(default_factory=list)  # (label, text)
 
 
+def select(endpoint: SparqlClient, query: str) -> list[dict[str, Node]]:
+    """A SELECT query's rows as rdflib terms by variable name (the linker builds rdflib graphs)."""
+    solutions = endpoint.query(query)
+    names = [v.value for v in solutions.variables]
+    return [{name: rdflib_term(row[name]) for name in names if row[name] is not None} for row in solutions]
+
+
 def _values(qids: Iterable[str]) -> str:
     return " ".join(f"wd:{q}" for q in qids)
 
 
-def fetch(endpoint: Endpoint, qids: list[str], organizations: list[str], *,
+def fetch(endpoint: SparqlClient, qids: list[str], organizations: list[str], *,
           batch_size: int = 50,
           progress: Callable[[int, int, str], None] | None = None) -> Fetched:
     """Ask the endpoint about the items, batch by batch, then about the CSTO item's side."""
@@ -54,12 +65,12 @@ def fetch(endpoint: Endpoint, qids: list[str], organizations: list[str], *,
         if progress:
             progress(done, total, label)
         fetched.queries.append((label, query))
-        rows = endpoint.select(query)
+        rows = select(endpoint, query)
         for row in rows:
             missing = [var for var in required if row.get(var) is None]
             if missing:
                 raise MalformedResponse(
-                    f"{endpoint.url} answered the query for {label} with rows that lack "
+                    f"{endpoint.query_url} answered the query for {label} with rows that lack "
                     f"{', '.join('?' + v for v in missing)}: not an answer to that query")
         done += 1
         if progress:

@@ -13,9 +13,10 @@ from datetime import datetime, timezone
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import CSTO, KG, LINKED, OUTSIDE, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, WD, XSD
+from ..errors import LinkError
+from ..namespaces import CSTO, KG, LINKED, OUTSIDE, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, WD, WIKIDATA_SPARQL, XSD
+from ..sparql_client import SparqlClient
 from .article import Article, load_article
-from .endpoint import WIKIDATA_ENDPOINT, Endpoint, LinkError
 from .fetching import QID, Fetched, fetch, normalize_qid
 from .queries import (
     CSTO_QID,
@@ -52,7 +53,7 @@ class LinkResult:
         return self.dataset.graph(URIRef(OUTSIDE))
 
 
-def link(endpoint: str = WIKIDATA_ENDPOINT, states: Iterable[str] = (), *,
+def link(endpoint: str = WIKIDATA_SPARQL, states: Iterable[str] = (), *,
          article: Article | None = None, timeout: float = 60.0, retries: int = 4,
          backoff: float = 1.0, max_wait: float = 120.0, batch_size: int = 50,
          agent: str | None = None,
@@ -65,16 +66,17 @@ def link(endpoint: str = WIKIDATA_ENDPOINT, states: Iterable[str] = (), *,
             local copy).
         states: extra Wikidata items (Q-ids) to bring in as candidates.
         article: what the built-in graph says; read from the package when None.
-        timeout, retries, backoff, max_wait, agent, on_retry: see Endpoint.
+        timeout, retries, backoff, max_wait, agent, on_retry: see SparqlClient.
         batch_size: Q-ids per request.
         progress: called with (requests done, requests in all, what is being asked).
 
     Raises:
-        LinkError: the endpoint is unreachable, too slow, rate-limiting, or answers garbage.
+        EndpointError: the endpoint is unreachable, too slow, rate-limiting, or answers garbage.
+        LinkError: it knows nothing about the items, or a Q-id is malformed.
     """
     article = article or load_article()
-    client = Endpoint(endpoint, timeout=timeout, retries=retries, backoff=backoff,
-                      max_wait=max_wait, agent=agent, on_retry=on_retry)
+    client = SparqlClient(endpoint, timeout=timeout, retries=retries, backoff=backoff,
+                          max_wait=max_wait, agent=agent, on_retry=on_retry)
     extra = []
     for text in states:
         try:
@@ -92,9 +94,9 @@ def link(endpoint: str = WIKIDATA_ENDPOINT, states: Iterable[str] = (), *,
     if not any(_qid(row.get("item")) in qids for row in fetched.items):
         shown = " ".join(f"wd:{q}" for q in qids[:4]) + (" …" if len(qids) > 4 else "")
         raise LinkError(
-            f"{client.url} knows nothing about any of the {len(qids)} items asked for ({shown}): "
+            f"{client.query_url} knows nothing about any of the {len(qids)} items asked for ({shown}): "
             f"is it a SPARQL endpoint with Wikidata's data?")
-    return _Linker(article, client.url, extra, fetched, started, ended).run()
+    return _Linker(article, client.query_url, extra, fetched, started, ended).run()
 
 
 def _now() -> datetime:
