@@ -212,7 +212,8 @@ def throughput(rounds: int) -> None:
     kg = build()
     folder = Path(tempfile.mkdtemp(prefix="csto-kg-bench-ox-"))
     dump = folder / "graph.nq"
-    kg.store.dump(output=str(dump), format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    pyoxigraph = __import__("pyoxigraph")
+    pyoxigraph.serialize(kg.quads(), output=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
     subprocess.run([oxigraph_command(), "load", "--location", str(folder / "db"), "--file", str(dump)],
                    check=True, capture_output=True)
     oxigraph, ox_base = start_oxigraph("serve-read-only", folder / "db", free_port())

@@ -88,7 +88,7 @@ def build_from(data, no_implied, no_linked, store=None, *, write=False):
 
     if not store:
         return build(data, implied=not no_implied, linked=not no_linked)
-    from csto_kg.graph.stores import open_store, write_build
+    from csto_kg.graph.stores import open_store
 
     write = write or bool(data) or no_implied or no_linked
     target = open_store(store, write=write)
@@ -96,5 +96,5 @@ def build_from(data, no_implied, no_linked, store=None, *, write=False):
         del target  # a read-only handle; reopened for writing
         target, write = open_store(store, write=True), True
     if write:
-        target = write_build(build(data, implied=not no_implied, linked=not no_linked), target)
+        target = target.replace_build(build(data, implied=not no_implied, linked=not no_linked))
     return target

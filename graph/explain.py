@@ -139,7 +139,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     if kg.shared:
         # The store's graphs as they are now, asked in memory: Virtuoso 7.2 answers the
         # evidence query (nested OPTIONALs) with fewer rows or none, depending on its plan.
-        kg = kg.in_memory()
+        kg = kg.snapshot()
     iri, label = resolve(kg, state)
     agent = ox.NamedNode(iri)
     status_node = ox.NamedNode(str(STATUSES[status]))

@@ -301,8 +301,8 @@ class Justifier:
     """justify() for several triples of one graph: the graph is split into units once."""
 
     def __init__(self, source):
-        self.store = store = _store(source)
-        self.graphs = {kind: to_rdflib(_reasoned_quads(store, iri)) for kind, iri in _GRAPHS.items()}
+        self.kg = kg = _graph(source)
+        self.graphs = {kind: to_rdflib(_reasoned_quads(kg, iri)) for kind, iri in _GRAPHS.items()}
         self.annotation_props = {a for g in self.graphs.values() for a in g.subjects(RDF.type, OWL.AnnotationProperty)}
         # a stable order, so that the same inputs give the same justification every run
         units = sorted((u for kind, g in self.graphs.items() for u in units_of(g, kind)), key=_canonical)
@@ -311,7 +311,7 @@ class Justifier:
         self.described = rdflib.Graph()
         for g in self.graphs.values():
             self.described += g
-        self.index = _fact_index(store)
+        self.index = _fact_index(kg)
         self._found: dict[tuple, list[Unit]] = {}
         self._axioms: dict[Unit, Axiom] = {}
         self.inert = {u for u in units if is_inert(u, self.annotation_props)}
@@ -329,9 +329,9 @@ class Justifier:
 
     def _justify(self, triple, first: list[Unit]) -> Justification:
         start_time = time.perf_counter()
-        store, described, index = self.store, self.described, self.index
+        described, index = self.described, self.index
         s, p, o = (_term(x) for x in triple)
-        if not _possibly_entailed(store, (s, p, o)):
+        if not _possibly_entailed(self.kg, (s, p, o)):
             raise NotEntailedError(f"the graph does not entail {s.n3()} {p.n3()} {o.n3()}")
         start = {x for x in (s, p, o) if not (isinstance(x, URIRef) and str(x).startswith(BUILTIN))}
         facts_judge = Oracle((s, p, o), over=self.ontology_closure)
@@ -358,27 +358,27 @@ class Justifier:
         return result
 
 
-def _store(source) -> ox.Store:
+def _graph(source) -> KnowledgeGraph:
     if isinstance(source, KnowledgeGraph):
-        return source.store
-    if isinstance(source, ox.Store):
         return source
+    if isinstance(source, ox.Store):
+        return KnowledgeGraph(source)
     if isinstance(source, Sources):
         from .build import assemble
 
-        return assemble(source)
+        return KnowledgeGraph(assemble(source))
     raise TypeError(f"justify needs a KnowledgeGraph, a Store or Sources, not {type(source).__name__}")
 
 
-def _possibly_entailed(store: ox.Store, triple) -> bool:
-    """False when a built store's inputs and inferred graph both lack the triple; a store
+def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:
+    """False when a built graph's inputs and inferred graph both lack the triple; a graph
     without an inferred graph (assembled, not reasoned) cannot tell, so True."""
     inferred = ox.NamedNode(INFERRED)
-    if not any(True for _ in store.quads_for_pattern(None, None, None, inferred)):
+    if not kg.triples_in(inferred):
         return True
     s, p, o = (_to_ox(x) for x in triple)
     graphs = [inferred] + [ox.NamedNode(g) for g in _GRAPHS.values()]
-    return any(any(True for _ in store.quads_for_pattern(s, p, o, g)) for g in graphs)
+    return any(any(True for _ in kg.quads(s, p, o, g)) for g in graphs)
 
 
 def _to_ox(term):
@@ -392,11 +392,11 @@ def _to_ox(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def _reasoned_quads(store: ox.Store, graph: str):
+def _reasoned_quads(kg: KnowledgeGraph, graph: str):
     """A graph's quads as the reasoner sees them: without the owl:Axiom annotation nodes."""
     axiom = ox.NamedNode(str(OWL.Axiom))
     rdf_type = ox.NamedNode(str(RDF.type))
-    quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    quads = list(kg.quads(graph=ox.NamedNode(graph)))
     nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object == axiom}
     return [q for q in quads if q.subject not in nodes]
 
@@ -421,7 +421,7 @@ def _term(x):
     return URIRef(text)
 
 
-def _fact_index(store: ox.Store) -> dict:
+def _fact_index(kg: KnowledgeGraph) -> dict:
     """(s, p, o) → (fact IRI, fact number, quote, source) from the owl:Axiom annotations."""
     query = """
     SELECT ?s ?p ?o ?fact ?id ?quote ?source WHERE {
@@ -432,7 +432,7 @@ def _fact_index(store: ox.Store) -> dict:
       OPTIONAL { ?fact prov:wasDerivedFrom ?source }
     }"""
     index = {}
-    for row in store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True):
+    for row in kg.query(query):
         key = tuple(_term(row[v]) for v in ("s", "p", "o"))
         index.setdefault(key, tuple(row[v].value if row[v] is not None else None
                                     for v in ("fact", "id", "quote", "source")))

@@ -33,16 +33,17 @@ class KnowledgeGraph:
 
     The store is in memory (`build()`), or on disk when `location` is set (`--store PATH`,
     graph/stores.py); RemoteKnowledgeGraph there puts a SPARQL 1.1 server behind the same
-    methods. Code outside the store reads through these methods; where rdflib's ecosystem is
-    needed (the Protégé bundle, the ontology page) `rdflib_graph` gives one named graph as an
-    rdflib graph, converted once while the graph does not change.
+    methods. The interface: query, quads, update, counts (triples_in, graph_names), snapshot,
+    replace_build; where rdflib's ecosystem is needed (the Protégé bundle, the ontology page,
+    justifications) `rdflib_graph` gives one named graph as an rdflib graph, converted once
+    while the graph does not change. Nothing outside reads the engine itself.
     """
 
     shared = False  # whether the data lives outside this process, where others may change it
 
     def __init__(self, store: ox.Store, key: str = "", location: Path | None = None,
                  persist_to: Path | None = None, reasoner=None):
-        self.store = store
+        self._store = store  # the engine: read only through the methods below
         self.key = key
         self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         self.location = location  # the on-disk store this reads, if any
@@ -74,14 +75,14 @@ class KnowledgeGraph:
 
     def triples_in(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
         """How many triples one graph holds."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, graph))
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
     def graph_names(self) -> list[str]:
-        return [g.value for g in self.store.named_graphs()]
+        return [g.value for g in self._store.named_graphs()]
 
     def quads(self, subject=None, predicate=None, object=None, graph=None):
         """The quads matching a pattern (None matches anything; graph None: every graph)."""
-        return self.store.quads_for_pattern(subject, predicate, object, graph)
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
 
     # -- changing, with the reasoning kept true --------------------------------------------
 
@@ -145,28 +146,55 @@ class KnowledgeGraph:
         return (quads - remove) | add
 
     def _run_update(self, text: str) -> None:
-        self.store.update(text, prefixes=PREFIXES)
+        self._store.update(text, prefixes=PREFIXES)
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """Change the store by whole quads (current: what it holds now)."""
         for q in remove:
-            self.store.remove(q)
-        self.store.extend(add)
+            self._store.remove(q)
+        self._store.extend(add)
         if self.location is not None:
-            self.store.flush()
+            self._store.flush()
 
     def holds_build(self) -> bool:
         """Whether the store holds a build: its ontology graph is never empty."""
         return bool(self.query(f"ASK {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}"))
+
+    def snapshot(self) -> KnowledgeGraph:
+        """A copy in memory of the graphs as they are now, which later changes here do not touch."""
+        memory = ox.Store()
+        memory.bulk_extend(self.quads())
+        return KnowledgeGraph(memory, self.key)
+
+    def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
+        """Make this store hold built's graphs in place of the build it holds, leaving any other
+        graph alone; returns the graph that now holds the build. On disk one update is one
+        transaction: a failure leaves the old graphs, never half of the new ones."""
+        if self.location is None:
+            return built
+        drops = " ".join(f"DROP SILENT GRAPH <{iri}> ;" for iri in GRAPHS.values())
+        blocks = []
+        for iri in GRAPHS.values():
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in built.quads(graph=ox.NamedNode(iri)))
+            if body:
+                blocks.append(f"GRAPH <{iri}> {{\n{body}\n}}")
+        try:
+            self._store.update(drops + (" INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
+            self._store.flush()
+        except (OSError, SyntaxError, ValueError) as e:
+            raise StoreError(f"{self.location}: writing the build failed, nothing was changed: "
+                             f"{first_line(e)}") from None
+        self.key = built.key
+        return self
 
     def for_serving(self) -> KnowledgeGraph:
         """What the server's forked workers may share: an on-disk store is copied into memory
         (a RocksDB handle must not cross a fork), and updates are also written to the disk."""
         if self.location is None:
             return self
-        memory = ox.Store()
-        memory.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
-        return KnowledgeGraph(memory, self.key, persist_to=self.location)
+        memory = self.snapshot()
+        memory.persist_to = self.location
+        return memory
 
     def persist_update(self, change: Change) -> None:
         """Write an update's change to the on-disk store this in-memory copy came from, if any.
@@ -212,7 +240,7 @@ class KnowledgeGraph:
         if substitutions:
             options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
-            return self.store.query(text, **options)
+            return self._store.query(text, **options)
         except SyntaxError as e:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:

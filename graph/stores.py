@@ -7,9 +7,9 @@ URL is Oxigraph's layout), or by its endpoints (`--store-query`, `--store-update
 name their dataset (the build's named graphs, the default graph their union), so any SPARQL 1.1
 store answers them as memory does.
 
-Writing a build replaces the build's named graphs and leaves any other graph alone: on disk in
-one transaction; remotely by staging graphs and one update operation that switches to them (see
-RemoteKnowledgeGraph.replace_build).
+Writing a build (`replace_build`) replaces the build's named graphs and leaves any other graph
+alone: on disk in one transaction (KnowledgeGraph.replace_build); remotely by staging graphs and
+one update operation that switches to them (RemoteKnowledgeGraph.replace_build).
 """
 
 from __future__ import annotations
@@ -45,31 +45,6 @@ def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> Knowledg
         except OSError as e:
             raise StoreError(f"{path}: cannot open the store: {first_line(e)}") from None
     return KnowledgeGraph(open_disk_for_writing(path), location=path)
-
-
-def write_build(built: KnowledgeGraph, target: KnowledgeGraph) -> KnowledgeGraph:
-    """Replace the build's named graphs in target (opened with write=True) with those of built."""
-    if isinstance(target, RemoteKnowledgeGraph):
-        target.replace_build(built)
-        return target
-    if target.location is None:
-        return built
-    drops = " ".join(f"DROP SILENT GRAPH <{iri}> ;" for iri in GRAPHS.values())
-    # One update is one transaction: a failure leaves the old graphs, never half of a new one.
-    blocks = []
-    for iri in GRAPHS.values():
-        quads = built.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
-        body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        if body:
-            blocks.append(f"GRAPH <{iri}> {{\n{body}\n}}")
-    try:
-        target.store.update(drops + (" INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
-        target.store.flush()
-    except (OSError, SyntaxError, ValueError) as e:
-        raise StoreError(f"{target.location}: writing the build failed, nothing was changed: "
-                         f"{first_line(e)}") from None
-    target.key = built.key
-    return target
 
 
 # -- A remote SPARQL 1.1 store -----------------------------------------------------------------
@@ -251,23 +226,6 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         self.persist_to = None
         self.changes = 0
         self._reasoner = None
-        self._snapshot: ox.Store | None = None
-
-    @property
-    def store(self) -> ox.Store:
-        """An in-memory copy of the remote graphs, taken once: for exports and justifications,
-        which read the whole graph. Queries and the server always ask the remote store."""
-        if self._snapshot is None:
-            snapshot = ox.Store()
-            snapshot.bulk_extend(self.quads())
-            self._snapshot = snapshot
-        return self._snapshot
-
-    def in_memory(self) -> KnowledgeGraph:
-        """A fresh in-memory copy of the build's graphs as the store holds them now."""
-        store = ox.Store()
-        store.bulk_extend(self.quads())
-        return KnowledgeGraph(store, self.key)
 
     # reading
 
@@ -331,7 +289,6 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     def _run_update(self, text: str) -> None:
         self.client.update(text)
-        self._snapshot = None
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies
@@ -360,9 +317,8 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             operations.append(insert_template(additions))
         if operations:
             self.client.update(" ;\n".join(operations))
-        self._snapshot = None
 
-    def replace_build(self, built: KnowledgeGraph) -> None:
+    def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
         """Write a build as one replace: each graph to a fresh staging graph, then one update
         operation that moves them over the build's graphs and rewrites the marker. One
         operation, because Virtuoso commits each operation of a request on its own: a failure
@@ -372,7 +328,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         staged: dict[str, str] = {}
         try:
             for name, iri in GRAPHS.items():
-                triples = [q.triple for q in built.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+                triples = [q.triple for q in built.quads(graph=ox.NamedNode(iri))]
                 if triples:
                     staged[iri] = staging + name
                     self.client.replace_graph(staged[iri], triples)
@@ -382,7 +338,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             raise StoreError(f"writing the build failed, the store keeps its previous build: {e}") from None
         self._drop_quietly(staged.values())
         self.key = built.key
-        self._snapshot = None
+        return self
 
     def _drop_quietly(self, graphs) -> None:
         """Drop staging graphs, if the store lets us: left behind, no reader sees them."""

@@ -144,7 +144,7 @@ def test_every_triple_carries_its_fact_in_its_own_graph(kg):
 
 
 def _in_graph(kg, triple, graph):
-    return ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(GRAPH + graph)) in kg.store
+    return any(kg.quads(triple.subject, triple.predicate, triple.object, ox.NamedNode(GRAPH + graph)))
 
 
 def test_stated_triples_are_asserted(kg, article_quads):

@@ -151,7 +151,7 @@ def test_the_oracle_reaches_the_builds_verdicts_from_the_units(kg, hypothetical)
         from csto_kg.graph.justify import _GRAPHS, _reasoned_quads
 
         units = [u for kind, iri in _GRAPHS.items()
-                 for u in units_of(to_rdflib(_reasoned_quads(graph.store, iri)), kind)]
+                 for u in units_of(to_rdflib(_reasoned_quads(graph, iri)), kind)]
         verdicts = graph.query("""SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/csto-kg/graph/inferred> {
             ?s ?p ?o FILTER(?p IN (csto:meets, csto:fails, csto:eligibleFor, csto:ineligibleFor)) } }""")
         triples = [tuple(URIRef(r[v].value) for v in ("s", "p", "o")) for r in verdicts]

@@ -56,7 +56,7 @@ def test_a_view_without_a_member_rewrites_the_member_axioms(tmp_path):
               "<https://example.org/Freedonia> a csto:State ; csto:memberOf kg:CSTO } }")
     assert explain(kg, "Ruritania", "partner")["eligible"] is None  # Freedonia's consent unknown
     copy = ox.Store()  # as a remote store holds it: every blank node renamed
-    copy.load(input=kg.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    copy.load(input=ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
     stated = view(KnowledgeGraph(copy), implied=False)
     assert "Freedonia" not in str(members_among(stated.quads()))
     ontology = ox.NamedNode("https://w3id.org/csto-kg/graph/ontology")
