@@ -43,7 +43,7 @@ USER = "https://w3id.org/csto-kg/graph/user"
 def measure(engine: str, data: str) -> dict:
     """Run in a child: one engine over the article plus the data file; seconds and peak MiB."""
     from csto_kg.graph.build import assemble, build, builtin_sources
-    from csto_kg.graph.reason import reasoned_triples
+    from csto_kg.graph.reasoning.reason import reasoned_triples
 
     started = time.perf_counter()
     reasoning = None
@@ -112,7 +112,7 @@ def builds(sizes: list[int], owlrl_up_to: int, folder: Path) -> None:
 
 def _input_size(data: Path) -> int:
     from csto_kg.graph.build import assemble, builtin_sources
-    from csto_kg.graph.reason import reasoned_triples
+    from csto_kg.graph.reasoning.reason import reasoned_triples
 
     sources = builtin_sources()
     sources.user = [data]

@@ -39,7 +39,7 @@ def query(query, fmt, allow_service, data, no_implied, no_linked, store):
     try:
         text = render(result, fmt)  # results are lazy: a SERVICE is called only now
     except OSError as e:
-        from csto_kg.graph.query_errors import readable_service_failure
+        from csto_kg.graph.sparql.messages import readable_service_failure
 
         reason = readable_service_failure(e)
         hint = " (is the SERVICE endpoint up and allowed?)" if reason == str(e) else ""
@@ -118,7 +118,7 @@ def explain(state, status, fmt, why, assume, data, no_implied, no_linked, store)
 @fails_cleanly
 def build_command(out, data, no_implied, no_linked, store):
     """Build the reasoned graph and write it to a folder, a store, or both."""
-    from csto_kg.graph.export import export_bundle
+    from csto_kg.graph.publish.export import export_bundle
 
     if out is None and not store:
         raise click.UsageError("give --out DIR, --store URL|PATH, or both")

@@ -1,20 +1,21 @@
 """csto-kg's core: the article's facts, reasoned, queryable, explainable.
 
-The pipeline, one way:
-    load      graph/load.py     ontology, facts (TriG, one graph per fact), user data
-    validate  graph/build.py    unknown csto: terms, malformed files (file, line, column)
-    reason    graph/reason.py   the closure of the inputs into the inferred graph, kept true by changes
-              graph/rules.py    the OWL 2 RL/RDF rules as owlrl applies them, run semi-naively
-              graph/axioms.py   the member-dependent axioms, written from the member facts
-    store     graph/store.py    Oxigraph: SPARQL over the named graphs, default = union
-              graph/stores.py   the same on disk or in a remote SPARQL 1.1 store (--store)
-    explain   graph/explain.py  verdicts per requirement with the article's words; what-if verdicts
-              graph/justify.py  minimal sets of facts and axioms behind an entailment
-
-Beside it: graph/link/ fetches open data (Wikidata) into the linked graphs; graph/sparql_client.py
-is the one HTTP client for SPARQL endpoints (Wikidata, remote stores); graph/export.py
-writes the Protégé bundle (tests/hermit.py runs HermiT on it), graph/docs.py documents the
-ontology; graph/bridge.py is the one crossing between Oxigraph's terms and rdflib's.
+The pipeline, one way (a module imports only from its own row or the rows above; docs/decisions/0011):
+    shared   namespaces.py (IRIs, prefixes, graph names), errors.py (every error), paths.py
+             (data and cache folders), bridge.py (the one crossing from Oxigraph's terms to rdflib's)
+    load     load.py: the ontology, the article's facts (facts/, one named graph per fact), user data
+    reason   reasoning/: rules.py (OWL 2 RL as owlrl applies it, run semi-naively), reason.py (the
+             closure, kept true by changes), axioms.py (the axioms written from the facts)
+    store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);
+             stores.py: the same on disk or in a remote SPARQL 1.1 store (--store); sparql/: a
+             query's tokens (tokens.py), parser errors in words (messages.py), the one HTTP
+             client for remote stores and Wikidata (client.py)
+    build    build.py: load, validate, write the axioms, reason, cache; returns a KnowledgeGraph
+    publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
+             expressions in Manchester syntax (manchester.py)
+    explain  explanation/: verdicts with the article's words and what-if (verdicts.py), minimal
+             justifications (justify.py), the graph without implied or linked facts (views.py)
+    link     link/: open data from Wikidata into the linked and outside graphs
 
     >>> from csto_kg.graph import build, explain
     >>> kg = build()
@@ -25,7 +26,7 @@ Nothing here prints or exits; the CLI and the server do.
 """
 
 from .build import build
-from .explain import explain, what_if
+from .explanation.verdicts import explain, what_if
 from .store import KnowledgeGraph
 
 __all__ = ["build", "explain", "what_if", "KnowledgeGraph"]

@@ -17,17 +17,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .axioms import generated_axioms
 from .errors import InputError
 from .load import Sources, builtin_sources, read, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
-from .reason import reason
+from .reasoning.axioms import generated_axioms
+from .reasoning.reason import reason
 from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
-_BUILD_CODE = ("build.py", "load.py", "axioms.py", "reason.py", "rules.py", "namespaces.py")
+_BUILD_CODE = ("build.py", "load.py", "reasoning/axioms.py", "reasoning/reason.py", "reasoning/rules.py",
+               "namespaces.py")
 # ... and the libraries: a new version may parse or serialise differently.
 _BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
@@ -74,7 +75,7 @@ def cache_key(sources: Sources, implied: bool) -> str:
             raise InputError(f"{path}: cannot read: {e.strerror}") from None
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
-        digest.update(code.joinpath(name).read_bytes())
+        digest.update(code.joinpath(*name.split("/")).read_bytes())
     for library in _BUILD_LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\n".encode())
     return digest.hexdigest()[:32]

@@ -20,7 +20,7 @@ IMPLIED = GRAPH_BASE + "implied"
 USER = GRAPH_BASE + "user"
 LINKED = GRAPH_BASE + "linked"
 INFERRED = GRAPH_BASE + "inferred"
-# Facts a what-if question assumes (graph/explain.py what_if): never part of a build.
+# Facts a what-if question assumes (graph/explanation/verdicts.py what_if): never part of a build.
 ASSUMED = GRAPH_BASE + "assumed"
 # Open-data facts kept beside the reasoning graph, never reasoned over (e.g. Wikidata's P530).
 OUTSIDE = GRAPH_BASE + "outside"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .axioms import Inputs, axioms_for, generated_axiom_quads
 from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
 from .namespaces import GRAPHS, INFERRED, PREFIXES
-from .query_errors import readable_service_failure, readable_syntax_error
-from .reason import Reasoner, reasoned_triples
-from .sparql_tokens import keyword_present, service_targets
+from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
+from .reasoning.reason import Reasoner, reasoned_triples
+from .sparql.messages import readable_service_failure, readable_syntax_error
+from .sparql.tokens import keyword_present, service_targets
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
-from .sparql_client import SparqlClient
-from .sparql_tokens import keyword_present
+from .sparql.client import SparqlClient
+from .sparql.tokens import keyword_present
 from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
 
 
@@ -118,7 +118,7 @@ def is_url(text: str) -> bool:
 
 
 class StoreClient(SparqlClient):
-    """The SPARQL client (graph/sparql_client.py) for a remote store: its endpoints, the
+    """The SPARQL client (graph/sparql/client.py) for a remote store: its endpoints, the
     credentials from the environment, csto-kg's prefixes, and refusals worded for the store's
     user (a refused query is the user's own, a refused login names the variables to set)."""
 

@@ -22,8 +22,8 @@ from csto_kg.graph.errors import (
     UnknownStateError,
 )
 from csto_kg.graph.namespaces import GRAPHS, PREFIXES
-from csto_kg.graph.query_errors import readable_service_failure, readable_syntax_error
-from csto_kg.graph.sparql_tokens import load_present, service_targets, starts_with_keyword
+from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
+from csto_kg.graph.sparql.tokens import load_present, service_targets, starts_with_keyword
 
 from .errors import Refused
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -68,7 +68,7 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
               implied: bool = True, linked: bool = True) -> Answer:
     """The query's answer, from the served graph or (implied/linked False) a view without those
     sources, reasoned afresh."""
-    from csto_kg.graph.views import view
+    from csto_kg.graph.explanation.views import view
 
     try:
         result = view(ctx.kg, implied=implied, linked=linked).query(
@@ -173,7 +173,7 @@ def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
 def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | None = None,
                   fmt: str = "turtle", why: bool = False) -> bytes:
     """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts."""
-    from csto_kg.graph.explain import explain, what_if
+    from csto_kg.graph.explanation.verdicts import explain, what_if
 
     try:
         if facts is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.docs import ontology_document
 from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
+from csto_kg.graph.publish.docs import ontology_document
 
 from .errors import Refused
 from .jobs import Answer, WorkerContext, content_type

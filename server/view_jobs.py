@@ -1,7 +1,7 @@
 """The worker jobs behind the analyst's pages: what each page shows, read from the served graph.
 
 Every job takes `implied` and `linked`; with either False it reads a view of the graph without
-those sources, reasoned afresh (graph/views.py), as `--no-implied` / `--no-linked` would build it.
+those sources, reasoned afresh (graph/explanation/views.py), as `--no-implied` / `--no-linked` would build it.
 Jobs return plain dicts for the templates, or raise Refused.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError, StoreError, UnknownStateError
-from csto_kg.graph.explain import is_true
-from csto_kg.graph.views import view
+from csto_kg.graph.explanation.verdicts import is_true
+from csto_kg.graph.explanation.views import view
 
 from . import article_text
 from .errors import Refused
@@ -95,7 +95,7 @@ def short_name(iri: str) -> str:
 def verdict_page(ctx, state: str, statuses: tuple[str, ...] = STATUSES, why: bool = False,
                  implied: bool = True, linked: bool = True) -> dict:
     """Both verdicts (or the one asked for) on a state, with labels for every IRI they name."""
-    from csto_kg.graph.explain import explain
+    from csto_kg.graph.explanation.verdicts import explain
 
     kg = _graph(ctx, implied, linked)
     try:

@@ -35,7 +35,7 @@ import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recvfds, sendfds
 
-from csto_kg.graph.sparql_tokens import keyword_present
+from csto_kg.graph.sparql.tokens import keyword_present
 
 from .admission import Admission
 from .errors import Refused

@@ -128,8 +128,8 @@ def run_hermit(files: list[tuple[str, Path, rdflib.Graph]] | Path) -> HermitResu
 def owlrl_entailments(kg) -> HermitResult:
     """owlrl's view in HermitResult's terms: named-class memberships and object property
     assertions between named individuals, asserted or inferred, from a built graph."""
-    from csto_kg.graph.export import Vocabulary, graph_of, property_kind
     from csto_kg.graph.namespaces import GRAPHS
+    from csto_kg.graph.publish.export import Vocabulary, graph_of, property_kind
 
     graph = rdflib.Graph()
     for name in ("ontology", "asserted", "implied", "user", "linked", "inferred"):

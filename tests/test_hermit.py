@@ -13,9 +13,9 @@ from hermit import owlrl_entailments, run_hermit
 
 from csto_kg.graph.build import assemble, build
 from csto_kg.graph.errors import InconsistencyError
-from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import CSTO, KG
+from csto_kg.graph.publish.export import export_bundle
 from csto_kg.graph.store import KnowledgeGraph
 
 C = str(CSTO)

@@ -16,7 +16,7 @@ import rdflib
 from rdflib import URIRef
 
 from csto_kg.graph.build import build
-from csto_kg.graph.justify import NotEntailedError, Oracle, justify, units_of
+from csto_kg.graph.explanation.justify import NotEntailedError, Oracle, justify, units_of
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import CSTO, KG, RDF
 
@@ -148,7 +148,7 @@ def test_the_oracle_reaches_the_builds_verdicts_from_the_units(kg, hypothetical)
     """The units, put back together, entail every verdict the build has, and no other."""
     for graph in (kg, hypothetical[0]):
         from csto_kg.graph.bridge import to_rdflib
-        from csto_kg.graph.justify import _GRAPHS, _reasoned_quads
+        from csto_kg.graph.explanation.justify import _GRAPHS, _reasoned_quads
 
         units = [u for kind, iri in _GRAPHS.items()
                  for u in units_of(to_rdflib(_reasoned_quads(graph, iri)), kind)]

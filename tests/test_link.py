@@ -25,7 +25,7 @@ from csto_kg.cli.link import link as link_command
 from csto_kg.graph import build
 from csto_kg.graph.bridge import rdflib_term
 from csto_kg.graph.errors import ServiceNotAllowedError
-from csto_kg.graph.explain import explain
+from csto_kg.graph.explanation.verdicts import explain
 from csto_kg.graph.link import (
     NAMED_SETS,
     LinkResult,

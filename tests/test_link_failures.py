@@ -34,7 +34,7 @@ from csto_kg.graph.errors import (
     RateLimited,
 )
 from csto_kg.graph.link import link, load_article
-from csto_kg.graph.sparql_client import CONTACT_URL, SparqlClient, _retry_after
+from csto_kg.graph.sparql.client import CONTACT_URL, SparqlClient, _retry_after
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "wikidata.ttl"
 EMPTY = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}}).encode()

@@ -11,12 +11,12 @@ import pytest
 import rdflib
 from pyhornedowl.profile import check_profile
 
-from csto_kg.graph.axioms import member_states
 from csto_kg.graph.bridge import to_rdflib
 from csto_kg.graph.build import assemble, build
-from csto_kg.graph.export import export_bundle
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
+from csto_kg.graph.publish.export import export_bundle
+from csto_kg.graph.reasoning.axioms import member_states
 
 
 def horned(graph: rdflib.Graph):

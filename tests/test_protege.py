@@ -10,8 +10,8 @@ from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
 from rdflib import BNode, Literal, URIRef
 
 from csto_kg.graph.build import build
-from csto_kg.graph.export import INFERRED_BY, export_bundle
 from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
+from csto_kg.graph.publish.export import INFERRED_BY, export_bundle
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 
@@ -258,7 +258,7 @@ def test_a_new_bundle_replaces_the_old_one_whole(tmp_path):
 
 
 def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypatch):
-    from csto_kg.graph import export
+    from csto_kg.graph.publish import export
 
     out = tmp_path / "bundle"
     export_bundle(build(), out)

@@ -15,8 +15,8 @@ from benchmarks.worlds import world
 from csto_kg.graph.bridge import from_rdflib, to_rdflib
 from csto_kg.graph.build import assemble, builtin_sources, read_linked
 from csto_kg.graph.errors import InconsistencyError
-from csto_kg.graph.reason import Reasoner, reasoned_triples
-from csto_kg.graph.rules import Closure, readable
+from csto_kg.graph.reasoning.reason import Reasoner, reasoned_triples
+from csto_kg.graph.reasoning.rules import Closure, readable
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 ERR = rdflib.Namespace("http://www.daml.org/2002/03/agents/agent-ont#")

@@ -1,4 +1,4 @@
-"""The one SPARQL HTTP client (graph/sparql_client.py), for linking and for remote stores alike:
+"""The one SPARQL HTTP client (graph/sparql/client.py), for linking and for remote stores alike:
 what it sends again and what it never does twice, credentials, and the store's wording.
 
 The servers are tiny scripted ones on 127.0.0.1 (tests/helpers.py), so that each failure can be
@@ -19,7 +19,7 @@ from helpers import scripted_server
 
 from csto_kg.graph.errors import EndpointHTTPError, EndpointUnreachable, QueryError, StoreError
 from csto_kg.graph.namespaces import PREFIXES
-from csto_kg.graph.sparql_client import SparqlClient
+from csto_kg.graph.sparql.client import SparqlClient
 from csto_kg.graph.stores import Endpoints, StoreClient
 
 RESULTS = {"Content-Type": "application/sparql-results+json"}

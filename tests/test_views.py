@@ -1,4 +1,4 @@
-"""graph/views.py: the served graph without the implied facts or the linked data, reasoned
+"""graph/explanation/views.py: the served graph without the implied facts or the linked data, reasoned
 afresh, is what a --no-implied (or --no-linked) build gives."""
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from csto_kg.graph import KnowledgeGraph, explain
-from csto_kg.graph.views import view
+from csto_kg.graph.explanation.views import view
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 
@@ -49,7 +49,7 @@ def test_a_view_without_a_member_rewrites_the_member_axioms(tmp_path):
     """A member that only the left-out graph names takes its member axioms with it, whatever
     the axioms' blank nodes are called."""
     from csto_kg.graph import build
-    from csto_kg.graph.axioms import generated_axioms, members_among
+    from csto_kg.graph.reasoning.axioms import generated_axioms, members_among
 
     kg = build([str(RURITANIA)])
     kg.update("INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/implied> { "

@@ -1,6 +1,6 @@
 """Link: fetch what an open-data SPARQL endpoint (Wikidata by default) says about the states.
 
-`link()` asks the endpoint (graph/sparql_client.py) for the facts that bear on eligibility and
+`link()` asks the endpoint (graph/sparql/client.py) for the facts that bear on eligibility and
 identity, and splits the answer in two named graphs of one TriG file (`write_trig`):
 
 LINKED (reasoned over with the article)
@@ -50,7 +50,7 @@ what happened; nothing is written before every request has succeeded, and files 
 atomically.
 
 One job per module: `queries` (what is asked), `article` (what the built-in graph says),
-`fetching` (the requests of a run, through graph/sparql_client.py), `linker` (rows
+`fetching` (the requests of a run, through graph/sparql/client.py), `linker` (rows
 to LINKED, OUTSIDE and the report), `write` (the files and the report for people).
 """
 

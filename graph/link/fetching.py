@@ -11,7 +11,7 @@ from rdflib.term import Node
 from ..bridge import rdflib_term
 from ..errors import MalformedResponse
 from ..namespaces import WD
-from ..sparql_client import SparqlClient
+from ..sparql.client import SparqlClient
 from .queries import ITEMS_QUERY, ORGANIZATION_QUERY, STATEMENTS_QUERY, UN_MEMBERSHIP_QUERY
 
 QID = re.compile(r"^Q[1-9][0-9]*$")

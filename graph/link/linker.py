@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from ..errors import LinkError
 from ..namespaces import CSTO, KG, LINKED, OUTSIDE, OWL, PREFIXES, PROV, RDF, RDFS, SKOS, WD, WIKIDATA_SPARQL, XSD
-from ..sparql_client import SparqlClient
+from ..sparql.client import SparqlClient
 from .article import Article, load_article
 from .fetching import QID, Fetched, fetch, normalize_qid
 from .queries import (

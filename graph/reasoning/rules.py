@@ -26,7 +26,7 @@ from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
 from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
 
-from .namespaces import BUILTIN
+from ..namespaces import BUILTIN
 
 _R = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _S = "http://www.w3.org/2000/01/rdf-schema#"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .sparql_tokens import declared_prefixes, tokens
+from .tokens import declared_prefixes, tokens
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): expected (.*)$", re.DOTALL)
 _MOST_EXPECTED = 8

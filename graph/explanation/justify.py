@@ -32,11 +32,10 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .bridge import to_rdflib
-from .errors import CstoKgError
-from .load import Sources
-from .manchester import class_expression
-from .namespaces import (
+from ..bridge import to_rdflib
+from ..errors import CstoKgError
+from ..load import Sources
+from ..namespaces import (
     ASSERTED,
     ASSUMED,
     BUILTIN,
@@ -52,8 +51,9 @@ from .namespaces import (
     XSD,
     bind_prefixes,
 )
-from .rules import Closure
-from .store import KnowledgeGraph
+from ..publish.manchester import class_expression
+from ..reasoning.rules import Closure
+from ..store import KnowledgeGraph
 
 _GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED,
            "assumed": ASSUMED}
@@ -364,7 +364,7 @@ def _graph(source) -> KnowledgeGraph:
     if isinstance(source, ox.Store):
         return KnowledgeGraph(source)
     if isinstance(source, Sources):
-        from .build import assemble
+        from ..build import assemble
 
         return KnowledgeGraph(assemble(source))
     raise TypeError(f"justify needs a KnowledgeGraph, a Store or Sources, not {type(source).__name__}")

@@ -14,10 +14,10 @@ import weakref
 
 import pyoxigraph as ox
 
-from .errors import CstoKgError, UnknownStateError
-from .load import parse_quads
-from .namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
-from .store import KnowledgeGraph
+from ..errors import CstoKgError, UnknownStateError
+from ..load import parse_quads
+from ..namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
+from ..store import KnowledgeGraph
 
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
 GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked", ASSUMED: "assumed"}
@@ -132,7 +132,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     """The verdict on state for status, in the JSON contract the README documents.
 
     With why, the verdict and each met or failed requirement also carry a justification: a
-    minimal set of asserted facts and ontology axioms that entails them (graph/justify.py).
+    minimal set of asserted facts and ontology axioms that entails them (graph/explanation/justify.py).
     """
     if status not in STATUSES:
         raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUSES)}")

@@ -12,7 +12,7 @@ import rdflib
 from rdflib import BNode
 from rdflib.collection import Collection
 
-from .namespaces import OWL
+from ..namespaces import OWL
 
 # (property of the restriction, keyword, whether its value is itself a class expression)
 _RESTRICTIONS = (

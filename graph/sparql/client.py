@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
-from .errors import (
+from ..errors import (
     CstoKgError,
     EndpointError,
     EndpointHTTPError,
@@ -34,7 +34,7 @@ from .errors import (
     RateLimited,
     first_line,
 )
-from .sparql_tokens import tokens
+from .tokens import tokens
 
 CONTACT_URL = "https://w3id.org/csto-kg/"
 

@@ -11,10 +11,10 @@ import weakref
 
 import pyoxigraph as ox
 
-from .axioms import Inputs, axioms_for, generated_axiom_quads
-from .namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
-from .reason import reason
-from .store import KnowledgeGraph
+from ..namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
+from ..reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
+from ..reasoning.reason import reason
+from ..store import KnowledgeGraph
 
 # The last view asked of each graph, while the graph does not change.
 _cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -4,7 +4,7 @@ individual with its label, definition and axioms, anchored by local name so that
 the ontology IRI. The server lays it out (templates/ontology.html).
 
 The page shows the ontology as the served graph has it: csto.ttl plus the axioms written from
-its facts (graph/axioms.py, docs/decisions/0004), which are marked as such, so a --data file that
+its facts (graph/reasoning/axioms.py, docs/decisions/0004), which are marked as such, so a --data file that
 adds a member shows in the definitions that depend on the members.
 """
 
@@ -16,11 +16,11 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from .axioms import generated_axioms
-from .bridge import to_rdflib
+from ..bridge import to_rdflib
+from ..namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie
+from ..reasoning.axioms import generated_axioms
+from ..store import KnowledgeGraph
 from .manchester import class_expression
-from .namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie
-from .store import KnowledgeGraph
 
 _KINDS = [
     ("classes", "Classes", OWL.Class, "class"),

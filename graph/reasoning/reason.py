@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .errors import InconsistencyError
-from .namespaces import INFERRED, OUTSIDE, RDF, RDFS
+from ..errors import InconsistencyError
+from ..namespaces import INFERRED, OUTSIDE, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
 _TYPE = ox.NamedNode(str(RDF.type))

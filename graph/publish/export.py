@@ -5,7 +5,7 @@
     implied.ttl     the facts the article implies (absent with --no-implied); imports asserted
     user.ttl        the user's --data files, if any; imports asserted
     linked.ttl      open-data facts from `csto-kg link`, if any; imports asserted
-    generated.ttl   the axioms this build wrote from the facts (graph/axioms.py): the member-dependent
+    generated.ttl   the axioms this build wrote from the facts (graph/reasoning/axioms.py): the member-dependent
                     classes and each status's eligibility class; imports asserted
     inputs.ttl      no axioms of its own: imports every input above. Open it and run HermiT.
     inferred.ttl    what the OWL 2 RL rules entail and no input asserts: memberships in named classes and
@@ -33,9 +33,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from .axioms import generated_axioms
-from .bridge import to_rdflib
-from .namespaces import (
+from ..bridge import to_rdflib
+from ..namespaces import (
     ASSERTED,
     BUILTIN,
     CSTO,
@@ -51,7 +50,8 @@ from .namespaces import (
     USER,
     bind_prefixes,
 )
-from .store import KnowledgeGraph
+from ..reasoning.axioms import generated_axioms
+from ..store import KnowledgeGraph
 
 INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"
 CATALOG = "catalog-v001.xml"
@@ -346,14 +346,14 @@ def data_document(graph, part: Part, version_iri: str, version: str, known: Voca
 def header_comment(name: str) -> str:
     lines = {
         "csto": "The CSTO eligibility ontology, as written by hand (generated.ttl adds what the facts define).",
-        "generated": "Written from this build's facts by graph/axioms.py: the member-dependent classes and\n"
+        "generated": "Written from this build's facts by graph/reasoning/axioms.py: the member-dependent classes and\n"
                      "# the eligibility classes, one intersection over each status's requirements.",
         "inputs": "Imports every input of the build. Open this file in Protégé and run HermiT.",
         "inferred": "Inferred assertions, each annotated csto:inferredBy with the reasoner that entailed it.",
         "merged": "Ontology, inputs and inferred assertions (annotated csto:inferredBy) in one file.",
     }
     text = lines.get(name, _TITLES.get(name, ""))
-    return f"# {text}\n# Written by csto-kg (graph/export.py); imports resolve through {CATALOG}.\n\n"
+    return f"# {text}\n# Written by csto-kg (graph/publish/export.py); imports resolve through {CATALOG}.\n\n"
 
 
 def write_turtle(graph: rdflib.Graph, path: Path, comment: str) -> Path:

@@ -18,7 +18,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from .namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE, OWL, RDFS
+from ..namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE, OWL, RDFS
 
 _PREFIXES = """
 @prefix csto: <https://w3id.org/csto-kg/ontology#> .

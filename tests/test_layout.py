@@ -1,0 +1,70 @@
+"""The house plan in graph/__init__.py is true: every module is on the map, and a module imports
+only from its own row of the pipeline or the rows above it (so there is no import circle)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import csto_kg.graph
+
+GRAPH = Path(csto_kg.graph.__file__).parent
+# The map's rows, top to bottom, and the modules (or folders) each holds.
+ROWS = [
+    {"namespaces", "errors", "paths", "bridge"},
+    {"load"},
+    {"reasoning"},
+    {"store", "stores", "sparql"},
+    {"build"},
+    {"publish"},
+    {"explanation"},
+    {"link"},
+]
+
+
+def row_of(module: str) -> int:
+    """The row of a module given as its path under graph/, dotted ('reasoning.rules')."""
+    head = module.split(".")[0]
+    for n, row in enumerate(ROWS):
+        if head in row:
+            return n
+    raise AssertionError(f"graph/{module.replace('.', '/')}.py is on no row of the map")
+
+
+def modules():
+    for path in sorted(GRAPH.rglob("*.py")):
+        relative = path.relative_to(GRAPH).with_suffix("")
+        if relative.parts[0] in ("__init__", "facts"):
+            continue
+        yield ".".join(relative.parts), path
+
+
+def imports(module: str, path: Path):
+    """The graph modules a module imports (relative imports, at any depth of the code)."""
+    package = module.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - (node.level - 1)]
+            target = ".".join([*base, *([node.module] if node.module else [])])
+            if target:
+                yield target, node.lineno
+
+
+def test_every_module_is_on_the_map():
+    """On graph/__init__.py's map by file name; graph/link/'s modules on its own package's map."""
+    import csto_kg.graph.link
+
+    for module, path in modules():
+        if path.name == "__init__.py":
+            continue
+        plan, name = csto_kg.graph.__doc__, path.name
+        if path.parent.name == "link":
+            plan, name = csto_kg.graph.link.__doc__, f"`{path.stem}`"
+        assert name in plan, f"graph/{module.replace('.', '/')}.py is not on the map"
+
+
+def test_modules_import_only_from_their_row_or_above():
+    for module, path in modules():
+        for target, line in imports(module, path):
+            assert row_of(target) <= row_of(module), (
+                f"graph/{module.replace('.', '/')}.py:{line} imports {target}, a later stage of the pipeline")
