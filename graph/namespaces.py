@@ -33,6 +33,12 @@ GRAPHS = {
     "inferred": INFERRED,
     "outside": OUTSIDE,
 }
+GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()} | {ASSUMED: "assumed"}
+# The graphs that hold facts, each with its words: not the ontology, the inferences or outside data.
+FACT_GRAPHS = (ASSERTED, IMPLIED, USER, LINKED)
+
+# The statuses a candidate may hold besides membership, by the names the CLI and the server take.
+STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
 
 PREFIXES = {
     "csto": str(CSTO),
@@ -76,6 +82,7 @@ def bind_prefixes(graph):
 
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "PREFIXES", "BUILTIN", "WIKIDATA_SPARQL", "curie", "bind_prefixes",
+    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "STATUSES", "PREFIXES", "BUILTIN",
+    "WIKIDATA_SPARQL", "curie", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

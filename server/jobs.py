@@ -21,7 +21,7 @@ from csto_kg.graph.errors import (
     StoreError,
     UnknownStateError,
 )
-from csto_kg.graph.namespaces import GRAPHS, PREFIXES
+from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
 from csto_kg.graph.sparql.tokens import load_present, service_targets, starts_with_keyword
 
@@ -34,8 +34,6 @@ from .results import (
     write_solutions,
     write_triples,
 )
-
-GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
 
 
 @dataclass

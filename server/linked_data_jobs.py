@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.namespaces import GRAPHS, ONTOLOGY
+from csto_kg.graph.namespaces import GRAPH_NAMES, ONTOLOGY, RDF
 from csto_kg.graph.publish.docs import ontology_document
 
 from .errors import Refused
@@ -13,7 +13,7 @@ from .jobs import Answer, WorkerContext, content_type
 from .negotiation import GRAPH, Negotiation, NotAcceptable
 from .results import CannotWrite, TooManyRows, serialize_triples
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = str(RDF.type)
 LABELS = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -23,7 +23,6 @@ COMMENTS = (
     "http://www.w3.org/2000/01/rdf-schema#comment",
     "http://purl.org/dc/terms/description",
 )
-GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()}
 
 
 def term_dict(term) -> dict:

@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, render_template, request
 
 from csto_kg.graph.namespaces import PREFIXES
+from csto_kg.graph.namespaces import STATUSES as STATUS_NAMES
 
 from . import jobs, views
 from .errors import Refused
@@ -15,7 +16,7 @@ from .serving import state
 
 bp = Blueprint("pages", __name__)
 
-STATUSES = ("observer", "partner")
+STATUSES = tuple(STATUS_NAMES)
 
 FIRST_QUERY = """SELECT ?state ?label WHERE {
   ?state a csto:State ;

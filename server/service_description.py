@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from csto_kg.graph.namespaces import RDF
+
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 GRAPH_TITLES = {
     "ontology": "The csto-kg ontology (OWL 2 RL)",

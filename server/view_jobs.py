@@ -12,12 +12,14 @@ import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError, StoreError, UnknownStateError
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
+from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF
+from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
 from .errors import Refused
 
-STATUSES = ("observer", "partner")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+STATUSES = tuple(STATUS_IRIS)
+RDF_TYPE = str(RDF.type)
 
 _AGENTS = """
 SELECT DISTINCT ?agent ?label ?candidate ?observer ?partner WHERE {
@@ -49,9 +51,7 @@ SELECT DISTINCT ?agent ?status ?verdict WHERE {
 
 _SEEKS = "SELECT DISTINCT ?agent ?status WHERE { ?agent csto:seeksStatus ?status }"
 
-STATUS_IRIS = {"observer": "https://w3id.org/csto-kg/ontology#ObserverStatus",
-               "partner": "https://w3id.org/csto-kg/ontology#PartnerStatus"}
-STATUS_NAMES = {iri: name for name, iri in STATUS_IRIS.items()}
+STATUS_NAMES = {str(iri): name for name, iri in STATUS_IRIS.items()}
 
 
 def _graph(ctx, implied: bool, linked: bool):
@@ -184,7 +184,7 @@ SELECT DISTINCT ?s ?p ?o ?g ?id WHERE {
                            csto:fact/dcterms:identifier ?id } }
 } ORDER BY ?s ?p ?o"""
 
-GRAPH_KINDS = {"https://w3id.org/csto-kg/graph/" + g: g for g in ("asserted", "implied", "user", "linked")}
+GRAPH_KINDS = {iri: GRAPH_NAMES[iri] for iri in FACT_GRAPHS}  # the graph a fact shown comes from
 ROLE_ORDER = ("member", "observer", "partner", "candidate")
 # Whether the graph says there are no partners (I19), rather than naming none.
 _NO_PARTNERS = "ASK { ?list csto:about csto:PartnerStatus ; csto:listSize ?n FILTER(?n = 0) }"

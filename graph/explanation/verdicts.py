@@ -16,11 +16,9 @@ import pyoxigraph as ox
 
 from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
-from ..namespaces import ASSERTED, ASSUMED, CSTO, IMPLIED, LINKED, USER, WD
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD
 from ..store import KnowledgeGraph
 
-STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
-GRAPH_NAMES = {ASSERTED: "asserted", IMPLIED: "implied", USER: "user", LINKED: "linked", ASSUMED: "assumed"}
 
 def is_true(term) -> bool:
     """A boolean answer: Virtuoso gives EXISTS as 1 (xsd:integer), not true."""
@@ -237,7 +235,7 @@ def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode)
 
 def _asserted_about(kg: KnowledgeGraph, agent: ox.NamedNode) -> list:
     """Every asserted triple about agent, with the fact, words and source behind it."""
-    graphs = ", ".join(str(ox.NamedNode(iri)) for iri in GRAPH_NAMES)
+    graphs = ", ".join(str(ox.NamedNode(iri)) for iri in (*FACT_GRAPHS, ASSUMED))
     return list(kg.query(_sparql(_EVIDENCE, agent=agent, graphs=graphs)))
 
 
@@ -304,5 +302,5 @@ def label_of(kg: KnowledgeGraph, term) -> str:
 
 
 def _sentence(kg: KnowledgeGraph, s, p, o) -> str:
-    verb = "is a" if p.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" else label_of(kg, p)
+    verb = "is a" if p.value == str(RDF.type) else label_of(kg, p)
     return f"{label_of(kg, s)} {verb} {label_of(kg, o)}"
