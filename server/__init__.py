@@ -3,24 +3,33 @@ reasoned graph. `create_app(kg, config)` builds the Flask app; `csto-kg serve` r
 waitress.
 
 Routes:
-    GET/POST /sparql         SPARQL 1.1 Protocol (query; update only with a token);
+    GET/POST /sparql         SPARQL 1.1 Protocol (query; update only when enabled, with a token);
                              without a query: the service description
     GET /                    the query page (editor, named queries, sortable results)
-    GET /queries             the named queries, as JSON
-    GET /queries/<name>      run one, negotiated like /sparql
-    GET /explain/<state>     the eligibility verdict (?status=observer|partner), as JSON
+    GET /queries[/<name>]    the named queries as JSON; one run, negotiated like /sparql
+    GET/POST /explain/<state> the verdict (?status=, ?why=): JSON, or a page for a browser;
+                             POST: what-if, with facts in the body
+    GET /matrix, /organization[.svg], /article, /timeline, /search   the analyst's pages
+                             (each with ?implied=0 / ?linked=0)
     GET /health              liveness and triples per graph, as JSON
-    GET /id/<name>           an entity https://w3id.org/csto-kg/id/<name>: RDF or a page
-    GET /ontology            the ontology (its hash terms resolve here): RDF or a page
-    GET /resource?iri=       any IRI the graph mentions: RDF or a page
+    GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
+
+Modules, by the request's way through them:
+    app.py (the app and its blueprints), protocol.py + negotiation.py (reading a request, its
+    format), admission.py + workers.py (a fair turn at a killable worker process), jobs.py (the
+    queries and updates run there), results.py (writing answers whole), serving.py (state and
+    answers, for every blueprint), errors.py (refusals and their statuses), cors.py,
+    service_description.py; blueprints: sparql.py, pages.py, views.py with view_jobs.py,
+    picture.py and article_text.py (the analyst's pages), linked_data.py with linked_data_jobs.py.
 
 Decisions:
-    - Every store read runs in a forked worker process that is killed on timeout (workers.py).
+    - Every store read runs in a forked worker process that is killed on timeout (workers.py;
+      docs/decisions/0007).
     - Answers are buffered whole: over the time limit is a 503, over the row limit a 422,
       never a 200 with a cut-off body.
-    - Read-only by default. SPARQL Update needs UPDATE_TOKEN and `Authorization: Bearer`;
-      an update without GRAPH writes to the store's default graph (part of the union) and is
-      not reasoned over: rebuild with --data for that. LOAD is always refused.
+    - Read-only by default. SPARQL Update needs --enable-update, a token and
+      `Authorization: Bearer`; each update is reasoned over (graph/store.py) before it is
+      acknowledged, the default graph included. LOAD is always refused.
     - SERVICE only to ALLOWED_SERVICES (default: Wikidata's endpoint); FROM and the dataset
       parameters name graphs of the store and are never fetched.
     - CORS is opt-in (CORS_ORIGINS, or "*"), never with credentials: the server listens on
