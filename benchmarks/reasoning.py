@@ -52,7 +52,7 @@ def measure(engine: str, data: str) -> dict:
     else:
         sources = builtin_sources()
         sources.user = [Path(data)]
-        triples = reasoned_triples(assemble(sources).quads_for_pattern(None, None, None, None))
+        triples = reasoned_triples(assemble(sources))
         from csto_kg.graph.bridge import to_rdflib
 
         graph = to_rdflib(triples)
@@ -116,7 +116,7 @@ def _input_size(data: Path) -> int:
 
     sources = builtin_sources()
     sources.user = [data]
-    return len(reasoned_triples(assemble(sources).quads_for_pattern(None, None, None, None)))
+    return len(reasoned_triples(assemble(sources)))
 
 
 # -- through the server -------------------------------------------------------------------------

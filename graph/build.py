@@ -22,7 +22,6 @@ from .load import Sources, builtin_sources, read, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
-from .reasoning.reason import reason
 from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -59,11 +58,10 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
             return KnowledgeGraph.from_nquads(cached, key)
         except (SyntaxError, OSError):
             pass  # a damaged cache file is rebuilt, not trusted
-    store = assemble(sources)
-    reasoner = reason(store)
+    kg = KnowledgeGraph.reasoned(assemble(sources), key)
     if cache:
-        dump(store, cached)
-    return KnowledgeGraph(store, key, reasoner=reasoner)
+        dump(kg, cached)
+    return kg
 
 
 def cache_key(sources: Sources, implied: bool) -> str:
@@ -81,21 +79,20 @@ def cache_key(sources: Sources, implied: bool) -> str:
     return digest.hexdigest()[:32]
 
 
-def assemble(sources: Sources) -> ox.Store:
-    """All inputs in their named graphs, plus the member-dependent axioms; not yet reasoned."""
-    store = ox.Store()
-    for path in sources.ontology:
-        store.extend(read(path, ONTOLOGY))
-    declared = declared_terms(store)
+def assemble(sources: Sources) -> list[ox.Quad]:
+    """All inputs in their named graphs, plus the axioms written from the facts; not yet reasoned."""
+    quads = [q for path in sources.ontology for q in read(path, ONTOLOGY)]
+    declared = declared_terms(quads)
     for paths, graph in ((sources.asserted, ASSERTED), (sources.implied, IMPLIED), (sources.user, USER)):
         for path in paths:
-            quads = read(path, graph)
-            check_terms(quads, declared, path)
-            store.extend(quads)
+            read_here = read(path, graph)
+            check_terms(read_here, declared, path)
+            quads += read_here
     for path in sources.linked:
-        store.extend(read_linked(path))
-    store.extend(generated_axioms(store))
-    return store
+        quads += read_linked(path)
+    quads = list(dict.fromkeys(quads))  # a set of quads, as a store holds them, in a stable order
+    present = set(quads)
+    return quads + [q for q in generated_axioms(quads) if q not in present]
 
 
 def read_linked(path: Path) -> list[ox.Quad]:
@@ -108,11 +105,11 @@ def read_linked(path: Path) -> list[ox.Quad]:
     return quads
 
 
-def declared_terms(store: ox.Store) -> set[str]:
+def declared_terms(ontology: list[ox.Quad]) -> set[str]:
     return {
         q.subject.value
-        for q in store.quads_for_pattern(None, _TYPE, None, ox.NamedNode(ONTOLOGY))
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CSTO))
+        for q in ontology
+        if q.predicate == _TYPE and isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CSTO))
     }
 
 
@@ -131,8 +128,8 @@ def check_terms(quads: list[ox.Quad], declared: set[str], path: Path) -> None:
 CACHE_ENTRIES = 32
 
 
-def dump(store: ox.Store, path: Path) -> None:
-    """Write the store as N-Quads, atomically: a reader never sees half a cache file.
+def dump(kg: KnowledgeGraph, path: Path) -> None:
+    """Write the graph as N-Quads, atomically: a reader never sees half a cache file.
 
     Only the CACHE_ENTRIES most recent builds are kept.
     """
@@ -143,7 +140,7 @@ def dump(store: ox.Store, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
-        store.dump(output=tmp, format=ox.RdfFormat.N_QUADS)
+        ox.serialize(kg.quads(), output=tmp, format=ox.RdfFormat.N_QUADS)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

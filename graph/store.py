@@ -51,6 +51,24 @@ class KnowledgeGraph:
         self.changes = 0  # updates run so far: what was computed from the graph is stale once it moves
 
     @classmethod
+    def of(cls, quads, key: str = "") -> KnowledgeGraph:
+        """A graph of the quads in memory, as they are: nothing reasoned."""
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store, key)
+
+    @classmethod
+    def reasoned(cls, quads, key: str = "") -> KnowledgeGraph:
+        """A graph of the quads in memory with its inferred graph: the closure of the quads the
+        reasoner reads (every graph but the inferred and the outside one)."""
+        quads = list(quads)
+        reasoner = Reasoner(reasoned_triples(quads))
+        inferred = ox.NamedNode(INFERRED)
+        kg = cls.of([*quads, *(ox.Quad(s, p, o, inferred) for s, p, o in reasoner.inferred)], key)
+        kg._reasoner = reasoner
+        return kg
+
+    @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> KnowledgeGraph:
         store = ox.Store()
         # parse() keeps the blank nodes' names (Store.load renames them): the member axioms'

@@ -142,7 +142,7 @@ def test_consent_both_given_and_withheld_is_inconsistent_for_both_reasoners(tmp_
         build([data], linked=False, cache=False)
     sources = builtin_sources()
     sources.user = [data]
-    unreasoned = KnowledgeGraph(assemble(sources))
+    unreasoned = KnowledgeGraph.of(assemble(sources))
     bundle = export_bundle(unreasoned, tmp_path / "bundle")
     assert not run_hermit(bundle.files["inputs"]).consistent
 

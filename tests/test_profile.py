@@ -16,7 +16,7 @@ from csto_kg.graph.build import assemble, build
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
 from csto_kg.graph.publish.export import export_bundle
-from csto_kg.graph.reasoning.axioms import member_states
+from csto_kg.graph.reasoning.axioms import members_among
 
 
 def horned(graph: rdflib.Graph):
@@ -45,8 +45,8 @@ def rl_violations(graph: rdflib.Graph) -> list[str]:
 @pytest.fixture(scope="module")
 def ontology_graph():
     """The ontology graph as a build writes it: csto.ttl plus the member-dependent axioms."""
-    store = assemble(builtin_sources())
-    return to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY))), store
+    quads = assemble(builtin_sources())
+    return to_rdflib(q for q in quads if q.graph_name == ox.NamedNode(ONTOLOGY)), quads
 
 
 def test_ontology_with_member_axioms_is_owl2_rl(ontology_graph):
@@ -55,8 +55,8 @@ def test_ontology_with_member_axioms_is_owl2_rl(ontology_graph):
 
 
 def test_the_member_axioms_are_among_those_checked(ontology_graph):
-    graph, store = ontology_graph
-    members = member_states(store)
+    graph, quads = ontology_graph
+    members = members_among(quads)
     assert len(members) == 6
     plain = rdflib.Graph().parse(str(builtin_sources().ontology[0]), format="turtle")
     with_members = len(horned(graph).get_axioms())

@@ -67,10 +67,10 @@ def inputs(user_text=None, implied=True, linked=None, tmp_path=None):
         path = tmp_path / "user.ttl"
         path.write_text(user_text)
         sources.user = [path]
-    store = assemble(sources)
+    quads = assemble(sources)
     if linked is not None:
-        store.extend(read_linked(linked))
-    return reasoned_triples(store.quads_for_pattern(None, None, None, None))
+        quads += read_linked(linked)
+    return reasoned_triples(quads)
 
 
 WORLDS = {

@@ -366,7 +366,7 @@ def _graph(source) -> KnowledgeGraph:
     if isinstance(source, Sources):
         from ..build import assemble
 
-        return KnowledgeGraph(assemble(source))
+        return KnowledgeGraph.of(assemble(source))
     raise TypeError(f"justify needs a KnowledgeGraph, a Store or Sources, not {type(source).__name__}")
 
 

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 
 from ..namespaces import IMPLIED, INFERRED, LINKED, OUTSIDE
 from ..reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
-from ..reasoning.reason import reason
 from ..store import KnowledgeGraph
 
 # The last view asked of each graph, while the graph does not change.
@@ -46,9 +45,7 @@ def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> Kn
     if inputs.key() != Inputs(everything).key():
         stale = generated_axiom_quads(quads)
         quads = [q for q in quads if q not in stale] + axioms_for(inputs)
-    store = ox.Store()
-    store.bulk_extend(quads)
-    result = KnowledgeGraph(store, reasoner=reason(store))
+    result = KnowledgeGraph.reasoned(quads)
     if not kg.shared:
         _cache[kg] = (key, result)
     return result

@@ -76,11 +76,6 @@ class Inputs:
                 tuple((cls, tuple(self.requirements.get(s, ()))) for cls, s in self.eligibility))
 
 
-def member_states(store: ox.Store) -> list[ox.NamedNode]:
-    """The members the facts name (in any graph of facts, the default graph included)."""
-    return members_among(q for p, o in _MEMBERSHIP for q in store.quads_for_pattern(None, p, o, None))
-
-
 def members_among(quads) -> list[ox.NamedNode]:
     return Inputs(quads).members
 

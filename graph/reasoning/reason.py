@@ -116,10 +116,3 @@ class Reasoner:
             out.append(text)
         return out
 
-
-def reason(store: ox.Store) -> Reasoner:
-    """Reason over a store's inputs and write the readable inferences to its inferred graph."""
-    reasoner = Reasoner(reasoned_triples(store.quads_for_pattern(None, None, None, None)))
-    graph = ox.NamedNode(INFERRED)
-    store.extend(ox.Quad(s, p, o, graph) for s, p, o in reasoner.inferred)
-    return reasoner
