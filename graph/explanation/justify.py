@@ -286,8 +286,7 @@ def justify(source, triple) -> Justification:
     """A minimal set of asserted triples and ontology axioms from which the triple follows.
 
     Args:
-        source: a built KnowledgeGraph, an assembled pyoxigraph Store (build.assemble), or the
-            build's Sources (assembled here).
+        source: a built KnowledgeGraph, or the build's Sources (assembled here, not reasoned).
         triple: (subject, predicate, object) as rdflib terms, IRIs, N-Triples terms (<...>) or
             prefixed names with csto-kg's prefixes (kg:Azerbaijan, csto:ineligibleFor).
 
@@ -361,13 +360,11 @@ class Justifier:
 def _graph(source) -> KnowledgeGraph:
     if isinstance(source, KnowledgeGraph):
         return source
-    if isinstance(source, ox.Store):
-        return KnowledgeGraph(source)
     if isinstance(source, Sources):
         from ..build import assemble
 
         return KnowledgeGraph.of(assemble(source))
-    raise TypeError(f"justify needs a KnowledgeGraph, a Store or Sources, not {type(source).__name__}")
+    raise TypeError(f"justify needs a KnowledgeGraph or Sources, not {type(source).__name__}")
 
 
 def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:

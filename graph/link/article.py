@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from ..bridge import rdflib_term
 from ..errors import LinkError
-from ..namespaces import CSTO, PREFIXES, RDF, RDFS, SKOS, WD
+from ..namespaces import CSTO, RDF, RDFS, SKOS, WD
 from .queries import CSTO_QID, ISO_PROPERTIES, UN_QID
 
 
@@ -57,11 +56,11 @@ def load_article(paths: Iterable[Path] | None = None) -> Article:
     if paths is None:
         sources = builtin_sources(implied=True)
         paths = sources.asserted + sources.implied
-    store = ox.Store()
-    for path in paths:
-        store.extend(read_quads(Path(path)))
+    from ..store import KnowledgeGraph
+
+    graph = KnowledgeGraph.of(q for path in paths for q in read_quads(Path(path)))
     article = Article()
-    rows = store.query(_ARTICLE_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
+    rows = graph.query(_ARTICLE_QUERY)
     triples = [(rdflib_term(r["s"]), rdflib_term(r["p"]), rdflib_term(r["o"])) for r in rows]
     for s, p, o in triples:
         if isinstance(s, URIRef):
