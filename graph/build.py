@@ -58,7 +58,7 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
             return KnowledgeGraph.from_nquads(cached, key)
         except (SyntaxError, OSError):
             pass  # a damaged cache file is rebuilt, not trusted
-    kg = KnowledgeGraph.reasoned(assemble(sources), key)
+    kg = KnowledgeGraph.of(assemble(sources), key).infer()  # the quads live in the store alone
     if cache:
         dump(kg, cached)
     return kg
@@ -90,9 +90,7 @@ def assemble(sources: Sources) -> list[ox.Quad]:
             quads += read_here
     for path in sources.linked:
         quads += read_linked(path)
-    quads = list(dict.fromkeys(quads))  # a set of quads, as a store holds them, in a stable order
-    present = set(quads)
-    return quads + [q for q in generated_axioms(quads) if q not in present]
+    return quads + generated_axioms(quads)
 
 
 def read_linked(path: Path) -> list[ox.Quad]:

@@ -57,16 +57,13 @@ class KnowledgeGraph:
         store.bulk_extend(quads)
         return cls(store, key)
 
-    @classmethod
-    def reasoned(cls, quads, key: str = "") -> KnowledgeGraph:
-        """A graph of the quads in memory with its inferred graph: the closure of the quads the
-        reasoner reads (every graph but the inferred and the outside one)."""
-        quads = list(quads)
-        reasoner = Reasoner(reasoned_triples(quads))
+    def infer(self) -> KnowledgeGraph:
+        """Write the closure of the inputs (every graph but the inferred and the outside one) to
+        the inferred graph of a graph just made, and keep it for the updates to come."""
+        self._reasoner = Reasoner(reasoned_triples(self.quads()))
         inferred = ox.NamedNode(INFERRED)
-        kg = cls.of([*quads, *(ox.Quad(s, p, o, inferred) for s, p, o in reasoner.inferred)], key)
-        kg._reasoner = reasoner
-        return kg
+        self._store.extend(ox.Quad(s, p, o, inferred) for s, p, o in self._reasoner.inferred)
+        return self
 
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> KnowledgeGraph:

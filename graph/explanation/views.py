@@ -45,7 +45,7 @@ def view(kg: KnowledgeGraph, *, implied: bool = True, linked: bool = True) -> Kn
     if inputs.key() != Inputs(everything).key():
         stale = generated_axiom_quads(quads)
         quads = [q for q in quads if q not in stale] + axioms_for(inputs)
-    result = KnowledgeGraph.reasoned(quads)
+    result = KnowledgeGraph.of(quads).infer()
     if not kg.shared:
         _cache[kg] = (key, result)
     return result
