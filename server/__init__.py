@@ -15,12 +15,14 @@ Routes:
     GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
 
 Modules, by the request's way through them:
-    app.py (the app and its blueprints), protocol.py + negotiation.py (reading a request, its
-    format), admission.py + workers.py (a fair turn at a killable worker process), jobs.py (the
-    queries and updates run there), results.py (writing answers whole), serving.py (state and
-    answers, for every blueprint), errors.py (refusals and their statuses), cors.py,
-    service_description.py; blueprints: sparql.py, pages.py, views.py with view_jobs.py,
-    picture.py and article_text.py (the analyst's pages), linked_data.py with linked_data_jobs.py.
+    app.py (the app and its blueprints), protocol.py + negotiation.py (reading a request; its
+    format, or a page), admission.py + workers.py (a fair turn at a killable worker process),
+    jobs.py (the queries and updates run there), results.py (writing answers whole), serving.py
+    (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
+    cors.py, service_description.py. Blueprints, which borrow nothing from each other:
+    sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
+    picture.py and article_text.py (verdicts and the analyst's pages), linked_data.py with
+    linked_data_jobs.py (/id, /ontology, /resource).
 
 Decisions:
     - Every store read runs in a forked worker process that is killed on timeout (workers.py;

@@ -12,6 +12,8 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .negotiation import wants_html_page
+
 log = logging.getLogger("csto_kg.server")
 
 # Routes whose clients expect JSON bodies, errors included.
@@ -42,8 +44,6 @@ def _wants_json() -> bool:
 
 def error_response(status: int, message: str, extra: dict | None = None,
                    headers: dict | None = None) -> Response:
-    from .views import wants_html_page
-
     if wants_html_page():
         response = Response(render_template("error.html", status=status, message=message,
                                             suggestions=(extra or {}).get("suggestions", [])),

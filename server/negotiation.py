@@ -9,8 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+# The paths that answer a browser with a page and a program with JSON (or an image).
+HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline", "/search")
+
+
+def prefers_html() -> bool:
+    """A browser (text/html before JSON in its Accept header) rather than a JSON client."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def wants_html_page() -> bool:
+    """Whether this request, and so its error, is answered with a page."""
+    return request.method == "GET" and request.path.startswith(HTML_PAGES) and prefers_html()
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,10 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
 
 def read_switch(params: list[tuple[str, str]], name: str) -> bool:
     """implied=0 / linked=0 (or false, no, off) leave those sources out; anything else keeps them."""
-    value = _one(params, name)
+    return switch_on(_one(params, name))
+
+
+def switch_on(value: str | None) -> bool:
     return value is None or value.strip().lower() not in ("0", "false", "no", "off")
 
 

@@ -1,7 +1,8 @@
 """The analyst's pages: verdicts, the verdict matrix, the organization, the article, the timeline.
 
 Each page is a view of the served graph, read by a worker job (view_jobs.py); `?implied=0` and
-`?linked=0` leave out the implied facts and the linked data, on every page alike.
+`?linked=0` leave out the implied facts and the linked data, on every page alike. A verdict,
+/explain/<state>, is a page for a browser and JSON for a program; POSTed facts ask what if.
 """
 
 from __future__ import annotations
@@ -10,27 +11,16 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from . import picture, view_jobs
+from . import jobs, picture, view_jobs
 from .errors import Refused
-from .serving import state
+from .negotiation import prefers_html
+from .serving import state, switches
 
 bp = Blueprint("views", __name__)
 
-OFF = ("0", "false", "no", "off")
-HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline", "/search")
-
-
-def switches() -> dict[str, bool]:
-    return {name: request.args.get(name, "1").lower() not in OFF for name in ("implied", "linked")}
-
-
-def prefers_html() -> bool:
-    """A browser (text/html before JSON in its Accept header) rather than a JSON client."""
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
-
-
-def wants_html_page() -> bool:
-    return request.method == "GET" and request.path.startswith(HTML_PAGES) and prefers_html()
+# The media types a what-if body may have; N-Triples is read as such, the rest as Turtle.
+FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/plain": "turtle",
+              "application/n-triples": "n-triples"}
 
 
 def run(job, **arguments):
@@ -67,13 +57,43 @@ def verdict_url(name: str, status: str | None = None, anchor: str | None = None)
     return url + (f"#{anchor}" if anchor else "")
 
 
-def verdict_html(name: str, why: bool) -> Response:
-    status = request.args.get("status")
+def requested_status(default: str | None) -> str | None:
+    status = request.args.get("status", default)
     if status is not None and status not in view_jobs.STATUSES:
         raise Refused(400, f"status must be one of {', '.join(view_jobs.STATUSES)}, not {status!r}")
-    data = run(view_jobs.verdict_page, state=name, why=why,
-               statuses=(status,) if status else view_jobs.STATUSES)
-    return page("verdict.html", v=data, why=why)
+    return status
+
+
+@bp.get("/explain/<path:name>")
+def explain(name: str):
+    """The verdict; ?why=1 adds the minimal justification of each conclusion."""
+    why = request.args.get("why", "0").lower() in ("1", "true", "yes")
+    if prefers_html():
+        status = requested_status(None)
+        data = run(view_jobs.verdict_page, state=name, why=why,
+                   statuses=(status,) if status else view_jobs.STATUSES)
+        return page("verdict.html", v=data, why=why)
+    st = state()
+    body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=requested_status("observer"),
+                       why=why)
+    response = Response(body, 200, mimetype="application/json")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.post("/explain/<path:name>")
+def what_if(name: str):
+    """The verdict if the facts in the body (Turtle) held: nothing is written to the graph."""
+    media = (request.mimetype or "text/turtle").lower()
+    if media not in FACT_TYPES:
+        raise Refused(415, f"send the facts to assume as Turtle (Content-Type: text/turtle), not {media}")
+    facts = request.get_data(cache=False)
+    if not facts.strip():
+        raise Refused(400, "the request body is empty: send the facts to assume, as Turtle")
+    st = state()
+    body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=requested_status("observer"),
+                       facts=facts, fmt=FACT_TYPES[media])
+    return Response(body, 200, mimetype="application/json")
 
 
 @bp.get("/matrix")

@@ -68,3 +68,19 @@ def test_modules_import_only_from_their_row_or_above():
         for target, line in imports(module, path):
             assert row_of(target) <= row_of(module), (
                 f"graph/{module.replace('.', '/')}.py:{line} imports {target}, a later stage of the pipeline")
+
+
+def test_the_servers_blueprints_borrow_nothing_from_each_other():
+    """What two blueprints share lives in serving.py, negotiation.py or protocol.py (server/__init__.py)."""
+    import csto_kg.server
+
+    server = Path(csto_kg.server.__file__).parent
+    blueprints = {path.stem for path in server.glob("*.py") if "Blueprint(" in path.read_text()}
+    assert blueprints == {"sparql", "pages", "views", "linked_data"}
+    for name in blueprints:
+        tree = ast.parse((server / f"{name}.py").read_text())
+        borrowed = {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+                    for alias in node.names if node.module is None} | {
+                    node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
+                    and node.module}
+        assert not borrowed & (blueprints - {name}), f"server/{name}.py imports {borrowed & blueprints}"
