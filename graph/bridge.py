@@ -27,6 +27,17 @@ def rdflib_term(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
+def oxigraph_term(term):
+    """One rdflib term as Oxigraph's."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
+
+
 def to_rdflib(triples) -> rdflib.Graph:
     """Oxigraph quads or triples as one rdflib graph."""
     graph = rdflib.Graph()
@@ -39,6 +50,4 @@ def to_rdflib(triples) -> rdflib.Graph:
 
 def from_rdflib(triples) -> set:
     """rdflib triples as Oxigraph (s, p, o) tuples."""
-    text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
-    return {(t.subject, t.predicate, t.object)
-            for t in ox.parse(input=text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)}
+    return {tuple(oxigraph_term(x) for x in triple) for triple in triples}

@@ -32,7 +32,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from ..bridge import to_rdflib
+from ..bridge import oxigraph_term, rdflib_term, to_rdflib
 from ..errors import CstoKgError
 from ..load import Sources
 from ..namespaces import (
@@ -116,7 +116,7 @@ class Unit:
     @cached_property
     def ox(self) -> tuple:
         """The same triples as pyoxigraph terms, as the reasoner reads them."""
-        return tuple(tuple(_to_ox(x) for x in t) for t in self.triples)
+        return tuple(tuple(oxigraph_term(x) for x in t) for t in self.triples)
 
     @cached_property
     def terms(self) -> frozenset:
@@ -188,7 +188,7 @@ class Oracle:
 
     def __init__(self, triple, given=(), over: Closure | None = None):
         self.triple = triple
-        self.target = tuple(_to_ox(x) for x in triple)
+        self.target = tuple(oxigraph_term(x) for x in triple)
         self.checks = 0
         self.given = list(given)
         self.over = over
@@ -373,20 +373,9 @@ def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:
     inferred = ox.NamedNode(INFERRED)
     if not kg.triples_in(inferred):
         return True
-    s, p, o = (_to_ox(x) for x in triple)
+    s, p, o = (oxigraph_term(x) for x in triple)
     graphs = [inferred] + [ox.NamedNode(g) for g in _GRAPHS.values()]
     return any(any(True for _ in kg.quads(s, p, o, g)) for g in graphs)
-
-
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    lang = term.language
-    if lang:
-        return ox.Literal(str(term), language=lang)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
 def _reasoned_quads(kg: KnowledgeGraph, graph: str):
@@ -401,10 +390,8 @@ def _reasoned_quads(kg: KnowledgeGraph, graph: str):
 def _term(x):
     if isinstance(x, (URIRef, Literal, BNode)):
         return x
-    if isinstance(x, (ox.NamedNode,)):
-        return URIRef(x.value)
-    if isinstance(x, ox.Literal):
-        return rdflib.util.from_n3(str(x))
+    if isinstance(x, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return rdflib_term(x)
     if isinstance(x, bool):
         return Literal(x)
     text = str(x)
