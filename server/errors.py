@@ -12,6 +12,14 @@ import logging
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from csto_kg.graph.errors import (
+    CstoKgError,
+    InconsistencyError,
+    ServiceNotAllowedError,
+    StoreError,
+    UnknownStateError,
+)
+
 from .negotiation import wants_html_page
 
 log = logging.getLogger("csto_kg.server")
@@ -31,6 +39,19 @@ class Refused(Exception):
 
     def __reduce__(self):
         return (Refused, (self.status, self.message, self.extra, self.headers))
+
+
+# The status each kind of csto-kg error gets, the most specific kind first.
+STATUS_OF = ((UnknownStateError, 404), (ServiceNotAllowedError, 403), (InconsistencyError, 409),
+             (StoreError, 502), (CstoKgError, 400))
+
+
+def refusal(error: CstoKgError, prefix: str = "") -> Refused:
+    """The refusal for a csto-kg error: the status its kind gets, its message after prefix, and
+    for an unknown state the names it may have meant."""
+    status = next(status for kind, status in STATUS_OF if isinstance(error, kind))
+    extra = {"suggestions": list(error.suggestions)} if isinstance(error, UnknownStateError) else None
+    return Refused(status, f"{prefix}{error}", extra)
 
 
 def _wants_json() -> bool:

@@ -16,16 +16,12 @@ import pyoxigraph as ox
 from csto_kg.graph.errors import (
     CstoKgError,
     InconsistencyError,
-    QueryError,
-    ServiceNotAllowedError,
-    StoreError,
-    UnknownStateError,
 )
 from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
 from csto_kg.graph.sparql.tokens import load_present, service_targets, starts_with_keyword
 
-from .errors import Refused
+from .errors import Refused, refusal
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
 from .results import (
     CannotWrite,
@@ -75,12 +71,8 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
             named_graph_uris=named_graphs or None,
             allowed_services=ctx.allowed_services,
         )
-    except ServiceNotAllowedError as e:
-        raise Refused(403, str(e)) from None
-    except QueryError as e:
-        raise Refused(400, str(e)) from None
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
+    except CstoKgError as e:
+        raise refusal(e) from None
     kind = GRAPH if isinstance(result, ox.QueryTriples) else RESULTS
     try:
         fmt = negotiation.choose(kind)
@@ -124,11 +116,9 @@ def apply_update(ctx: WorkerContext, text: str):
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
     except InconsistencyError as e:
-        raise Refused(409, f"the update was not applied: {e}") from None
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
-    except QueryError as e:
-        raise Refused(400, str(e)) from None
+        raise refusal(e, "the update was not applied: ") from None
+    except CstoKgError as e:
+        raise refusal(e) from None
     except (OSError, ValueError) as e:
         raise Refused(400, f"update failed: {e}") from None
 
@@ -145,8 +135,8 @@ def store_counts(ctx: WorkerContext) -> dict[str, dict]:
     """graph_counts, with an unreachable store as a 502."""
     try:
         return graph_counts(ctx)
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
+    except CstoKgError as e:
+        raise refusal(e) from None
 
 
 def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
@@ -179,12 +169,8 @@ def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | No
         else:
             rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "n-triples" else ox.RdfFormat.TURTLE
             verdict = what_if(ctx.kg, state, facts, status=status, fmt=rdf_format)
-    except UnknownStateError as e:
-        raise Refused(404, str(e), {"suggestions": list(e.suggestions)}) from None
     except InconsistencyError as e:
-        raise Refused(409, f"the assumed facts contradict the graph: {e}") from None
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
+        raise refusal(e, "the assumed facts contradict the graph: ") from None
     except CstoKgError as e:
-        raise Refused(400, str(e)) from None
+        raise refusal(e) from None
     return json.dumps(verdict, ensure_ascii=False).encode("utf-8")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.errors import CstoKgError, StoreError, UnknownStateError
+from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
 from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
-from .errors import Refused
+from .errors import Refused, refusal
 
 STATUSES = tuple(STATUS_IRIS)
 RDF_TYPE = str(RDF.type)
@@ -57,15 +57,15 @@ STATUS_NAMES = {str(iri): name for name, iri in STATUS_IRIS.items()}
 def _graph(ctx, implied: bool, linked: bool):
     try:
         return view(ctx.kg, implied=implied, linked=linked)
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
+    except CstoKgError as e:
+        raise refusal(e) from None
 
 
 def _rows(kg, text: str):
     try:
         return list(kg.query(text))
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
+    except CstoKgError as e:
+        raise refusal(e) from None
 
 
 def _v(term):
@@ -100,12 +100,8 @@ def verdict_page(ctx, state: str, statuses: tuple[str, ...] = STATUSES, why: boo
     kg = _graph(ctx, implied, linked)
     try:
         verdicts = [explain(kg, state, status=s, why=why) for s in statuses]
-    except UnknownStateError as e:
-        raise Refused(404, str(e), {"suggestions": list(e.suggestions)}) from None
-    except StoreError as e:
-        raise Refused(502, str(e)) from None
     except CstoKgError as e:
-        raise Refused(400, str(e)) from None
+        raise refusal(e) from None
     named = {verdicts[0]["iri"]}
     for v in verdicts:
         for r in v["requirements"]:

@@ -35,10 +35,11 @@ import traceback
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recvfds, sendfds
 
+from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.sparql.tokens import keyword_present
 
 from .admission import Admission
-from .errors import Refused
+from .errors import Refused, refusal
 
 log = logging.getLogger("csto_kg.server")
 
@@ -138,6 +139,8 @@ def _worker_main(conn: Connection, context, parent_pid: int, memory_limit: int |
             reply = ("ok", func(context, **kwargs))
         except Refused as e:
             reply = ("refused", e)
+        except CstoKgError as e:  # a job that left one of csto-kg's own errors unworded
+            reply = ("refused", refusal(e))
         except MemoryError:
             reply = ("refused", _too_much_memory(memory_limit))
         except Exception:  # a bug in a job: report it, keep the worker
@@ -206,6 +209,8 @@ def _trial(context, text, timeout, update_job, me, memory_limit=None):
             conn.send(("ok", update_job(context, text)))
         except Refused as e:
             conn.send(("refused", e))
+        except CstoKgError as e:
+            conn.send(("refused", refusal(e)))
         except MemoryError:
             conn.send(("refused", _too_much_memory(memory_limit)))
         except Exception:

@@ -263,6 +263,23 @@ def test_serve_from_a_remote_store(remote_store, kg):
         assert stop_serve(process) == 0
 
 
+@pytest.mark.parametrize("path", ["id/Azerbaijan", "resource?iri=https%3A%2F%2Fw3id.org%2Fcsto-kg%2Fid%2FArmenia",
+                                  "explain/azerbaijan", "matrix", "queries/member_states", "health"])
+def test_a_store_that_goes_down_under_the_server_is_a_502_or_503_never_a_500(remote_store, path):
+    base = remote_store()
+    process, url = start_serve("--store", base)
+    try:
+        remote_store.stop()
+        request = urllib.request.Request(url + path, headers={"Accept": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=60)
+        assert refused.value.code in (502, 503), refused.value.read()
+        body = refused.value.read().decode()
+        assert "cannot connect to the store" in body and "Traceback" not in body
+    finally:
+        assert stop_serve(process) == 0
+
+
 def test_serve_from_an_on_disk_store_writes_updates_back(tmp_path, kg):
     path = tmp_path / "store"
     assert csto_kg("build", "--store", str(path)).returncode == 0
