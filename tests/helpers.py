@@ -196,3 +196,13 @@ def scripted_server(*answers, default=(404, {}, b"")):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def type_query(page, text: str) -> None:
+    """Type into the query page's editor as a person does: select all, type over it, close any
+    completions (a Playwright page)."""
+    page.click("#editor-cm .CodeMirror-lines")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+    page.keyboard.press("Escape")

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from helpers import type_query
 from playwright.sync_api import expect
 from server_fixtures import running_server
 
@@ -49,14 +50,6 @@ def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
-
-
-def type_query(page, text):
-    page.click("#editor-cm .CodeMirror-lines")
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.type(text)
-    page.keyboard.press("Escape")
 
 
 def style(locator, prop):

@@ -12,6 +12,7 @@ import rdflib
 from playwright.sync_api import expect
 
 sys.path.insert(0, os.path.dirname(__file__))
+from helpers import type_query  # noqa: E402
 from server_fixtures import running_server, toy_graph  # noqa: E402
 
 from csto_kg.queries import NamedQuery  # noqa: E402
@@ -49,15 +50,6 @@ def page(browser, server):
     context.close()
     assert foreign == [], "the page fetched something from outside the server"
     assert errors == [], errors
-
-
-def type_query(page, text):
-    """Type into the editor as a person does: select all, type over it, close any completions."""
-    page.click("#editor-cm .CodeMirror-lines")
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Delete")
-    page.keyboard.type(text)
-    page.keyboard.press("Escape")
 
 
 def column(page, index):
