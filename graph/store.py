@@ -67,11 +67,9 @@ class KnowledgeGraph:
 
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> KnowledgeGraph:
-        store = ox.Store()
         # parse() keeps the blank nodes' names (Store.load renames them): the member axioms'
         # stable names are how an update that changes the members finds the old ones.
-        store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
-        return cls(store, key)
+        return cls.of(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False), key)
 
     def rdflib_graph(self, iri: str):
         """The named graph iri as an rdflib graph, for reading only: it is shared by every caller
@@ -135,11 +133,10 @@ class KnowledgeGraph:
         """A copy in memory with quads added and reasoned over, this graph left as it was: the
         graph a what-if question is asked of. Raises InconsistencyError when the quads clash
         with the graph."""
-        store = ox.Store()
-        store.bulk_extend(self.quads())
-        other = KnowledgeGraph(store, reasoner=self.reasoner.copy())
+        other = KnowledgeGraph.of(self.quads())
+        other._reasoner = self.reasoner.copy()
         before = set(other.quads())
-        store.extend(quads)
+        other._store.extend(quads)
         other._follow(other.reasoner, before, set(other.quads()))
         return other
 
@@ -177,9 +174,7 @@ class KnowledgeGraph:
 
     def snapshot(self) -> KnowledgeGraph:
         """A copy in memory of the graphs as they are now, which later changes here do not touch."""
-        memory = ox.Store()
-        memory.bulk_extend(self.quads())
-        return KnowledgeGraph(memory, self.key)
+        return KnowledgeGraph.of(self.quads(), self.key)
 
     def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
         """Make this store hold built's graphs in place of the build it holds, leaving any other
