@@ -107,3 +107,26 @@ def test_internal_links_resolve_and_nothing_is_fetched(page):
     assert not page.fragments - page.ids, sorted(page.fragments - page.ids)
     loaded = [attrs.get("src") or attrs.get("href") for _, attrs in page.external]
     assert loaded and all(url.startswith("/static/") for url in loaded), loaded  # the server's own files only
+
+
+def test_the_page_escapes_what_the_ontology_says():
+    """The page's content is data and the template escapes it: a label or definition holding
+    markup is shown as text, never run (no HTML is written outside the template)."""
+    from flask import render_template
+
+    from csto_kg.graph import build
+    from csto_kg.graph.publish.docs import document
+    from csto_kg.server import create_app
+
+    graph = rdflib.Graph()
+    hostile = CSTO.Hostile
+    graph.add((hostile, RDF.type, OWL.Class))
+    graph.add((hostile, RDFS.label, rdflib.Literal("<script>alert('label')</script>")))
+    graph.add((hostile, SKOS.definition, rdflib.Literal("<img src=x onerror=alert(1)>")))
+    graph.add((hostile, RDFS.subClassOf, CSTO.Candidate))
+    app = create_app(build())
+    with app.test_request_context("/ontology"):
+        html = render_template("ontology.html", doc=document(graph, set()), downloads=[])
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;" in html
+    assert '<a href="#Candidate" title="csto:Candidate">' in html  # links are still links

@@ -1,7 +1,9 @@
 """Docs: the ontology of a graph as the content of one page, every class, property and named
 individual with its label, definition and axioms, anchored by local name so that the term IRIs
 (https://w3id.org/csto-kg/ontology#Candidate) land on their entry when the page is served at
-the ontology IRI. The server lays it out (templates/ontology.html).
+the ontology IRI. The server lays it out (templates/ontology.html): the content is plain data,
+each value a list of pieces (text, or a dict: a link, a keyword, a literal as code, the mark of
+an axiom written from the facts, a line break) that the template writes, escaping every text.
 
 The page shows the ontology as the served graph has it: csto.ttl plus the axioms written from
 its facts (graph/reasoning/axioms.py, docs/decisions/0004), which are marked as such, so a --data file that
@@ -9,8 +11,6 @@ adds a member shows in the definitions that depend on the members.
 """
 
 from __future__ import annotations
-
-import html
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -20,7 +20,7 @@ from ..bridge import to_rdflib
 from ..namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie
 from ..reasoning.axioms import generated_axioms
 from ..store import KnowledgeGraph
-from .manchester import class_expression
+from .manchester import pieces
 
 _KINDS = [
     ("classes", "Classes", OWL.Class, "class"),
@@ -37,8 +37,7 @@ _CHARACTERISTICS = {
 
 
 def ontology_document(kg: KnowledgeGraph) -> dict:
-    """The ontology page's content for the graph kg serves: plain data, with the class
-    expressions and links already written as HTML (the template marks them safe)."""
+    """The ontology page's content for the graph kg serves, as plain data (see above)."""
     graph = kg.rdflib_graph(ONTOLOGY)
     built = to_rdflib(generated_axioms(kg.quads()))
     return document(graph, {(s, p) for s, p, _ in built if not isinstance(s, BNode)})
@@ -54,11 +53,11 @@ def document(graph: rdflib.Graph, built: set) -> dict:
         sections.append((key, heading, badge, terms))
     r.documented = {t for *_, terms in sections for t in terms}
     r.gcis = gcis(r)
-    meta = [("IRI", html.escape(ONTOLOGY_IRI))]
+    meta = [("IRI", ONTOLOGY_IRI)]
     for p, name in ((OWL.versionIRI, "Version IRI"), (OWL.versionInfo, "Version"), (DCTERMS.license, "License")):
         v = graph.value(onto, p)
         if v is not None:
-            meta.append((name, html.escape(str(v))))
+            meta.append((name, str(v)))
     meta.append(("Profile", "OWL 2 RL"))
     return {
         "title": str(graph.value(onto, DCTERMS.title) or graph.value(onto, RDFS.label) or "Ontology"),
@@ -67,7 +66,7 @@ def document(graph: rdflib.Graph, built: set) -> dict:
         "sections": [{"key": key, "heading": heading,
                       "terms": [entry(r, t, heading, badge) for t in terms]}
                      for key, heading, badge, terms in sections],
-        "general_axioms": [text for text, _ in r.gcis],
+        "general_axioms": [axiom for axiom, _ in r.gcis],
     }
 
 
@@ -85,22 +84,23 @@ class _Renderer:
         value = self.g.value(term, RDFS.label)
         return str(value) if value is not None else self.qname(term)
 
-    def link(self, term) -> str:
+    def link(self, term) -> list:
+        """A term as pieces: a literal as code, a class expression, a link to its entry here or
+        to its own IRI."""
         if isinstance(term, Literal):
             if term.datatype in (XSD.boolean, XSD.integer, XSD.decimal, XSD.nonNegativeInteger):
-                return f"<code>{html.escape(str(term))}</code>"
+                return [{"code": str(term)}]
             suffix = f"^^{self.qname(term.datatype)}" if term.datatype else ""
-            return f'<code>"{html.escape(str(term))}"{html.escape(suffix)}</code>'
+            return [{"code": f'"{term}"{suffix}'}]
         if isinstance(term, BNode):
             return self.expression(term)
-        text = html.escape(self.label(term))
         if term in self.documented or str(term).startswith(str(CSTO)):
-            return f'<a href="#{html.escape(anchor(self, term))}" title="{html.escape(self.qname(term))}">{text}</a>'
-        return f'<a href="{html.escape(str(term))}">{html.escape(self.qname(term))}</a>'
+            return [{"href": "#" + anchor(self, term), "text": self.label(term), "title": self.qname(term)}]
+        return [{"href": str(term), "text": self.qname(term)}]
 
-    def expression(self, node) -> str:
+    def expression(self, node) -> list:
         """A class expression in Manchester syntax, terms linked."""
-        return class_expression(self.g, node, self.link, lambda word: f"<b>{word}</b>", "<i>anonymous</i>")
+        return pieces(self.g, node, self.link, lambda word: {"keyword": word}, {"anonymous": True})
 
 
 def local(term) -> str:
@@ -121,14 +121,14 @@ def entry(r: _Renderer, term, heading: str, badge: str) -> dict:
     def add(name, values, render=r.expression):
         values = list(values)
         if values:
-            rows.append((name, "<br>".join(render(v) + mark(r, term, v) for v in values)))
+            rows.append(([name], lines([*render(v), *mark(r, term, v)] for v in values)))
 
     for p, name in ((SKOS.definition, "Definition"), (RDFS.comment, "Comment"), (SKOS.altLabel, "Also called")):
         for v in g.objects(term, p):
-            rows.append((name, html.escape(str(v))))
+            rows.append(([name], [str(v)]))
     kinds = [_CHARACTERISTICS[o] for o in g.objects(term, RDF.type) if o in _CHARACTERISTICS]
     if kinds:
-        rows.append(("Characteristics", ", ".join(kinds)))
+        rows.append((["Characteristics"], [", ".join(kinds)]))
     add("Equivalent to", g.objects(term, OWL.equivalentClass))
     add("Subclass of", g.objects(term, RDFS.subClassOf))
     add("Superclass of", (s for s in g.subjects(RDFS.subClassOf, term) if isinstance(s, URIRef)))
@@ -147,32 +147,47 @@ def entry(r: _Renderer, term, heading: str, badge: str) -> dict:
     for p, o in sorted(g.predicate_objects(term)):
         if p in shown:
             rows.append((r.link(p), r.link(o)))
-    used = [text for text, mentioned_terms in r.gcis if term in mentioned_terms]
+    used = [axiom for axiom, mentioned_terms in r.gcis if term in mentioned_terms]
     if used:
-        rows.append(("In general axioms", "<br>".join(used)))
+        rows.append((["In general axioms"], lines(used)))
     source = g.value(term, RDFS.isDefinedBy)
     if source is not None:
-        rows.append(("Defined by", r.link(source)))
+        rows.append((["Defined by"], r.link(source)))
     return {"anchor": anchor(r, term), "badge": badge, "label": r.label(term), "iri": str(term), "rows": rows}
 
 
-def mark(r: _Renderer, term, value) -> str:
-    """A note on the axioms the build wrote from the facts (r.built: their subjects and predicates)."""
+def lines(values) -> list:
+    """Several values' pieces, one value per line."""
+    out: list = []
+    for i, value in enumerate(values):
+        out += ([{"break": True}] if i else []) + list(value)
+    return out
+
+
+def mark(r: _Renderer, term, value) -> list:
+    """The note on an axiom the build wrote from the facts (r.built: their subjects and predicates)."""
     if isinstance(value, BNode) and any((term, p) in r.built for p in r.g.predicates(term, value)):
-        return ' <span class="built">written at build time from the facts</span>'
-    return ""
+        return [" ", {"built": "written at build time from the facts"}]
+    return []
 
 
-def gcis(r: _Renderer) -> list[tuple[str, set]]:
-    """Axioms whose subject is a class expression, rendered, with the terms they mention."""
+def gcis(r: _Renderer) -> list[tuple[list, set]]:
+    """Axioms whose subject is a class expression, as pieces, with the terms they mention."""
     g = r.g
     referenced = {o for o in g.objects() if isinstance(o, BNode)}
     out = []
     for s, p, o in g:
         if isinstance(s, BNode) and s not in referenced and p in (RDFS.subClassOf, OWL.equivalentClass):
             word = "SubClassOf" if p == RDFS.subClassOf else "EquivalentTo"
-            out.append((f"{r.expression(s)} <b>{word}</b> {r.expression(o)}", mentioned(g, s) | mentioned(g, o)))
-    return sorted(out, key=lambda x: x[0])
+            axiom = [*r.expression(s), " ", {"keyword": word}, " ", *r.expression(o)]
+            out.append((axiom, mentioned(g, s) | mentioned(g, o)))
+    return sorted(out, key=lambda x: plain(x[0]))
+
+
+def plain(axiom: list) -> str:
+    """Pieces as the text a reader sees."""
+    return "".join(p if isinstance(p, str) else p.get("text") or p.get("keyword") or p.get("code") or ""
+                   for p in axiom)
 
 
 def mentioned(g: rdflib.Graph, node, seen=None) -> set:
