@@ -73,6 +73,11 @@ def curie(iri: str) -> str | None:
     return None
 
 
+def local_name(iri) -> str:
+    """What follows the IRI's last # or /: a name to show when a term has no label."""
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def bind_prefixes(graph):
     """An rdflib graph with csto-kg's prefixes bound (for the Turtle it writes)."""
     for prefix, namespace in PREFIXES.items():
@@ -83,6 +88,6 @@ def bind_prefixes(graph):
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "STATUSES", "PREFIXES", "BUILTIN",
-    "WIKIDATA_SPARQL", "curie", "bind_prefixes",
+    "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
-from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF
+from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF, local_name
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
@@ -85,10 +85,6 @@ def labels_of(kg, iris) -> dict[str, str]:
     return found
 
 
-def short_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 # -- 1. Verdict pages -----------------------------------------------------------------------
 
 
@@ -123,16 +119,16 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
     for row in _rows(kg, _AGENTS):
         iri = row["agent"].value
         entry = agents.setdefault(iri, {
-            "iri": iri, "label": _v(row["label"]) or short_name(iri),
+            "iri": iri, "label": _v(row["label"]) or local_name(iri),
             "candidate": is_true(row["candidate"]),
             "holds": [name for name in STATUSES if is_true(row[name])],
             "seeks": [], "cells": {}, "verdicts": {}})
-        if row["label"] is not None and entry["label"] == short_name(iri):
+        if row["label"] is not None and entry["label"] == local_name(iri):
             entry["label"] = row["label"].value
     requirements = {name: [] for name in STATUSES}
     for row in _rows(kg, _REQUIREMENTS):
         requirements[STATUS_NAMES[row["status"].value]].append(
-            {"iri": row["r"].value, "label": row["label"].value, "slug": short_name(row["r"].value)})
+            {"iri": row["r"].value, "label": row["label"].value, "slug": local_name(row["r"].value)})
     for row in _rows(kg, _RESULTS):
         if row["agent"].value in agents:
             agents[row["agent"].value]["cells"][row["r"].value] = row["result"].value
@@ -214,15 +210,15 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
                       "fact": _v(row["id"])})
     conflicts = sorted({e["target"] for e in edges if e["kind"] == "conflict"})
     labels = labels_of(kg, [org, *roles, *conflicts, *RELATIONS])
-    nodes = [{"iri": org, "label": _v(rows[0]["label"]) or labels.get(org, short_name(org)), "role": "organization"}]
+    nodes = [{"iri": org, "label": _v(rows[0]["label"]) or labels.get(org, local_name(org)), "role": "organization"}]
     for iri, held in roles.items():
         role = next(r for r in ROLE_ORDER if r in held)
-        nodes.append({"iri": iri, "label": labels.get(iri, short_name(iri)), "role": role,
+        nodes.append({"iri": iri, "label": labels.get(iri, local_name(iri)), "role": role,
                       "also": sorted(held - {role}, key=ROLE_ORDER.index)})
-    nodes += [{"iri": c, "label": labels.get(c, short_name(c)), "role": "conflict"} for c in conflicts]
+    nodes += [{"iri": c, "label": labels.get(c, local_name(c)), "role": "conflict"} for c in conflicts]
     nodes.sort(key=lambda n: n["label"].casefold())
     return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
-            "relation_labels": {kind: labels.get(p, short_name(p)) for p, kind in RELATIONS.items()}}
+            "relation_labels": {kind: labels.get(p, local_name(p)) for p, kind in RELATIONS.items()}}
 
 
 # -- 4. The article -------------------------------------------------------------------------
@@ -278,7 +274,7 @@ def _words(term, labels: dict, predicate) -> str:
     if term is predicate and term.value == RDF_TYPE:
         return "is a"
     if isinstance(term, ox.NamedNode):
-        return labels.get(term.value, short_name(term.value))
+        return labels.get(term.value, local_name(term.value))
     if isinstance(term, ox.BlankNode):
         return "(something)"
     return term.value
@@ -320,7 +316,7 @@ def timeline(ctx, implied: bool = True, linked: bool = True) -> dict:
         date = row["date"]
         known = dates.get(iri, {"graphs": set(), "facts": set()})
         items.append({
-            "iri": iri, "label": _v(row["label"]) or short_name(iri), "type": _v(row["type"]),
+            "iri": iri, "label": _v(row["label"]) or local_name(iri), "type": _v(row["type"]),
             "who": _v(row["who"]), "after": _v(row["after"]),
             "date": _v(date), "shown": _date_words(date) if date is not None else None,
             "precision": PRECISION.get(date.datatype.value, "unknown") if isinstance(date, ox.Literal) else None,
@@ -371,12 +367,12 @@ def search(ctx, q: str, implied: bool = True, linked: bool = True) -> dict:
     for row in _rows(kg, _NAMED):
         iri = row["x"].value
         label = _v(row["label"])
-        entry = found.setdefault(iri, {"iri": iri, "label": label or short_name(iri), "kinds": set()})
-        if label and entry["label"] == short_name(iri):
+        entry = found.setdefault(iri, {"iri": iri, "label": label or local_name(iri), "kinds": set()})
+        if label and entry["label"] == local_name(iri):
             entry["label"] = label
         entry["kinds"].add(row["kind"].value)
     hits = [e for e in found.values()
-            if wanted and (wanted in e["label"].casefold() or wanted in short_name(e["iri"]).casefold())]
+            if wanted and (wanted in e["label"].casefold() or wanted in local_name(e["iri"]).casefold())]
     hits.sort(key=lambda e: (not e["label"].casefold().startswith(wanted), e["label"].casefold()))
     groups = {"agents": [], "terms": []}
     for e in hits:

@@ -50,6 +50,7 @@ from ..namespaces import (
     USER,
     XSD,
     bind_prefixes,
+    local_name,
 )
 from ..publish.manchester import class_expression
 from ..reasoning.rules import Closure
@@ -457,7 +458,7 @@ def _name(graph: rdflib.Graph, term) -> str:
     if label:
         text = str(label)
     else:
-        text = str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        text = local_name(term)
     return f"'{text}'" if " " in text else text
 
 

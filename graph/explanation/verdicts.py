@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD, local_name
 from ..store import KnowledgeGraph
 
 
@@ -298,7 +298,7 @@ def label_of(kg: KnowledgeGraph, term) -> str:
     rows = list(kg.query(_sparql("SELECT ?l WHERE { %(t)s rdfs:label ?l } LIMIT 1", t=term)))
     if rows:
         return rows[0]["l"].value
-    return term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return local_name(term.value)
 
 
 def _sentence(kg: KnowledgeGraph, s, p, o) -> str:

@@ -17,7 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..bridge import to_rdflib
-from ..namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie
+from ..namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie, local_name
 from ..reasoning.axioms import generated_axioms
 from ..store import KnowledgeGraph
 from .manchester import pieces
@@ -103,14 +103,10 @@ class _Renderer:
         return pieces(self.g, node, self.link, lambda word: {"keyword": word}, {"anonymous": True})
 
 
-def local(term) -> str:
-    return str(term).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def anchor(r: _Renderer, term) -> str:
     """csto terms by local name (so IRI fragments work); reused terms by prefix-local."""
     if str(term).startswith(str(CSTO)):
-        return local(term)
+        return local_name(term)
     return r.qname(term).replace(":", "-")
 
 
