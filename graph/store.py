@@ -299,7 +299,7 @@ def check_nesting(text: str) -> None:
 
 def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:
     """Refuse a query whose SERVICE endpoint is not on the allow-list, before any connection.
-    The endpoints are read from the query's tokens as Oxigraph reads them (sparql_tokens.py)."""
+    The endpoints are read from the query's tokens as Oxigraph reads them (sparql/tokens.py)."""
     if "SERVICE" not in text.upper():
         return
     for iri in service_targets(text, PREFIXES):
