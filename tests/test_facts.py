@@ -166,31 +166,7 @@ def test_without_implied_facts_the_implied_graph_is_empty(kg_stated_only):
     assert _ids_in(kg_stated_only, "asserted") == set(STATED)
 
 
-# -- terms ---------------------------------------------------------------------------------
-
-def _labelled_and_defined(kg):
-    rows = kg.query(f"""SELECT DISTINCT ?t WHERE {{ GRAPH <{GRAPH}ontology> {{
-        ?t rdfs:label ?l ; skos:definition ?d .
-        FILTER(LANGMATCHES(LANG(?l), "en") && LANGMATCHES(LANG(?d), "en")) }} }}""")
-    return {r["t"].value for r in rows}
-
-
-def test_every_ontology_term_has_an_english_label_and_definition(kg):
-    rows = kg.query(f"""SELECT DISTINCT ?t WHERE {{ GRAPH <{GRAPH}ontology> {{ ?t a ?type }}
-        FILTER(isIRI(?t) && STRSTARTS(STR(?t), STR(csto:))) }}""")
-    terms = {r["t"].value for r in rows}
-    assert len(terms) > 50
-    assert terms - _labelled_and_defined(kg) == set()
-
-
-def test_every_csto_term_the_facts_use_is_declared_labelled_and_defined(kg, article_quads, implied_quads):
-    used = set()
-    for q in article_quads + implied_quads:
-        for term in (q.subject, q.predicate, q.object):
-            if isinstance(term, ox.NamedNode) and term.value.startswith(CSTO):
-                used.add(term.value)
-    assert used - _labelled_and_defined(kg) == set()
-
+# -- terms (labels, definitions, declarations: ontology/checks/*-violation.rq) -------------
 
 def test_dates_are_annotations_never_data_property_values(kg):
     rows = kg.query("""SELECT DISTINCT ?p WHERE {
@@ -308,12 +284,6 @@ def test_the_requirements_date_is_implied_only(kg, kg_stated_only):
     assert [d.value for d in _objects(kg, node, DCTERMS + "date", "implied")] == ["2019-07-04"]
     assert _objects(kg_stated_only, node, DCTERMS + "date") == set()
 
-
-def test_every_quoted_statement_has_a_speaker_who_is_a_person(kg):
-    rows = kg.query("""SELECT ?s ?q WHERE { ?s a csto:Statement ; csto:quote ?q .
-        FILTER NOT EXISTS { ?s a csto:Question }
-        FILTER NOT EXISTS { ?s prov:wasAttributedTo ?p . ?p a csto:Person } }""")
-    assert not list(rows)
 
 
 def test_positions(kg):
