@@ -360,3 +360,20 @@ def test_why_requirements_fail(kg, kg_stated_only):
     stated_only = run(kg_stated_only, "why_requirements_fail")
     assert {r["agent"] for r in stated_only} == MEMBERS
     assert {r["evidenceKind"] for r in stated_only} == {"stated"}
+
+
+def test_claims_are_the_speakers_own(kg):
+    rows = run(kg, "claims")
+    said = {(r["speaker"], r["subject"], r["relation"], r["object"], r["factId"]) for r in rows}
+    assert {
+        ("Yuri Borisov", "CSTO", "welcomesCooperationWith", "FormerSovietRepublics", "F41"),
+        ("Yuri Borisov", "Russia", "balancedMilitaryTechnicalPolicyWith", "Azerbaijan", "F45"),
+        ("Yuri Borisov", "Russia", "balancedMilitaryTechnicalPolicyWith", "CSTOMemberStates", "F45"),
+        ("Valery Semerikov", "Consensus", "vetoHeldByEachOf", "CSTOMemberStates", "F50"),
+        ("Ali Huseynli", "PreferentialArmsPrices", "outcomeFor", "Azerbaijan", "F62"),
+        ("Ali Huseynli", "ConflictResolutionEffect", "affectsConflict", "NagornoKarabakhConflict", "F64"),
+    } <= said
+    # the welcome is to the former republics, never to the USSR itself; the conflict claim is apart
+    assert not [r for r in rows if r["object"] == "USSR"]
+    assert {r["factId"] for r in rows if r["relation"] == "affectsConflict"} == {"F64"}
+    assert all(r["quote"] in ARTICLE for r in rows)
