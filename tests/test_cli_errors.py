@@ -50,11 +50,11 @@ def test_ctrl_c_exits_130():
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
-            import time
-
-            time.sleep(3)
-            process.send_signal(signal.SIGINT)
-            _, err = process.communicate(timeout=30)
+            silent.settimeout(60)
+            connection, _ = silent.accept()  # the command has asked and now waits for an answer
+            with connection:
+                process.send_signal(signal.SIGINT)
+                _, err = process.communicate(timeout=30)
         finally:
             if process.poll() is None:
                 process.kill()
