@@ -8,6 +8,7 @@ from (Protégé shows it beside the assertion).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -75,10 +76,11 @@ def read_input(path: Path, limit: int = MAX_INPUT) -> bytes:
     larger than memory, ends in an InputError rather than in memory exhaustion."""
     try:
         with open(path, "rb") as f:
-            data = f.read(limit + 1)
+            too_large = os.fstat(f.fileno()).st_size > limit  # a file's size refuses it unread
+            data = b"" if too_large else f.read(limit + 1)  # a device or a pipe is read to the limit
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror}") from None
-    if len(data) > limit:
+    if too_large or len(data) > limit:
         raise InputError(f"{path}: larger than {_size(limit)}, the most one file may hold; "
                          "allow more with --max-data-size MiB")
     return data
