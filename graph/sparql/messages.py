@@ -63,16 +63,16 @@ def _wrong_form(text: str, operation: str) -> str | None:
     if i >= len(toks) or toks[i].kind != "name":
         return None
     word, where = toks[i].text, _line_column(text, toks[i].start)
-    if word.upper() in _UPDATE_FORMS and operation == "query":
+    if operation == "query" and word.upper() in _UPDATE_FORMS:
         return f"{where}: {word} begins an update, not a query: {_IN_A_QUERY}; {_UPDATES_SENT}"
-    if word.upper() in _QUERY_FORMS and operation == "update":
+    if operation == "update" and word.upper() in _QUERY_FORMS:
         return (f"{where}: {word} begins a query, not an update: send it as query=… (GET or POST) "
                 "or as application/sparql-query")
-    if word.upper() not in _QUERY_FORMS + _UPDATE_FORMS:
-        forms = _IN_A_QUERY if operation == "query" else _IN_AN_UPDATE
-        return f"{where}: {word} is not {'a query form' if operation == 'query' else 'an update operation'}: " \
-               f"{forms} (after any PREFIX and BASE)"
-    return None
+    if word.upper() in _QUERY_FORMS + _UPDATE_FORMS:
+        return None
+    if operation == "query":
+        return f"{where}: {word} is not a query form: {_IN_A_QUERY} (after any PREFIX and BASE)"
+    return f"{where}: {word} is not an update operation: {_IN_AN_UPDATE} (after any PREFIX and BASE)"
 
 
 _REDIRECT = re.compile(r"too many redirects \(\d+\)\. The latest redirection target is (\S+)")
