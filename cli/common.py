@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from csto_kg.graph.errors import CstoKgError, InconsistencyError
+from csto_kg.graph.load import MAX_INPUT
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
 WIKIDATA = WIKIDATA_SPARQL
@@ -32,8 +33,8 @@ def fails_cleanly(command):
 
 
 def build_options(command):
-    """--data, --no-implied, --no-linked: the inputs of a build, and --store (or the store's
-    endpoints): where it lives. The command receives the store as `store`."""
+    """--data (with --max-data-size), --no-implied, --no-linked: the inputs of a build, and
+    --store (or the store's endpoints): where it lives. The command receives the store as `store`."""
 
     run = command
 
@@ -56,6 +57,8 @@ def build_options(command):
                            help="Leave out the open-data facts `csto-kg link` fetched.")(command)
     command = click.option("--no-implied", is_flag=True,
                            help="Leave out the facts the article implies (I01–I22).")(command)
+    command = click.option("--max-data-size", default=MAX_INPUT >> 20, show_default=True, metavar="MiB",
+                           type=click.IntRange(min=1), help="The most one --data file may hold.")(command)
     command = click.option("--data", "data", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
                            help="Your own RDF file (Turtle, TriG, N-Triples, RDF/XML, JSON-LD); repeatable.")(command)
     return command
@@ -77,7 +80,7 @@ def store_endpoints(store, query, update, gsp):
     return Endpoints(query, update, gsp)
 
 
-def build_from(data, no_implied, no_linked, store=None, *, write=False):
+def build_from(data, no_implied, no_linked, store=None, *, write=False, max_data_size=MAX_INPUT >> 20):
     """The reasoned graph, in memory or in the store `--store` names.
 
     With a store, a command reads what the store holds; the build is written there first by
@@ -86,8 +89,11 @@ def build_from(data, no_implied, no_linked, store=None, *, write=False):
     """
     from csto_kg.graph import build
 
+    def built():
+        return build(data, implied=not no_implied, linked=not no_linked, max_input=max_data_size << 20)
+
     if not store:
-        return build(data, implied=not no_implied, linked=not no_linked)
+        return built()
     from csto_kg.graph.stores import open_store
 
     write = write or bool(data) or no_implied or no_linked
@@ -96,5 +102,5 @@ def build_from(data, no_implied, no_linked, store=None, *, write=False):
         del target  # a read-only handle; reopened for writing
         target, write = open_store(store, write=True), True
     if write:
-        target = target.replace_build(build(data, implied=not no_implied, linked=not no_linked))
+        target = target.replace_build(built())
     return target

@@ -31,10 +31,10 @@ def cli():
               help=f"An endpoint SERVICE may call; repeatable. Default: {WIKIDATA}")
 @build_options
 @fails_cleanly
-def query(query, fmt, allow_service, data, no_implied, no_linked, store):
+def query(query, fmt, allow_service, data, max_data_size, no_implied, no_linked, store):
     """Run QUERY (SPARQL text, a .rq file, or a named query) against the reasoned graph."""
     text = query_text(query)
-    kg = build_from(data, no_implied, no_linked, store)
+    kg = build_from(data, no_implied, no_linked, store, max_data_size=max_data_size)
     result = kg.query(text, allowed_services=allow_service or (WIKIDATA,))
     try:
         text = render(result, fmt)  # results are lazy: a SERVICE is called only now
@@ -48,12 +48,13 @@ def query(query, fmt, allow_service, data, no_implied, no_linked, store):
 
 
 def query_text(arg: str) -> str:
-    path = Path(arg)
-    if arg.endswith(".rq") or (path.suffix == "" and path.is_file()):
+    """QUERY as given: a .rq file (or a file without a suffix), a named query, or SPARQL.
+    Text with a brace or a line break is SPARQL, never tried as a file name."""
+    if "{" not in arg and "\n" not in arg and (arg.endswith(".rq") or _is_file_without_suffix(arg)):
         try:
-            return path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise CstoKgError(f"{arg}: cannot read: {e.strerror}") from None
+            return Path(arg).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise CstoKgError(f"{arg}: cannot read: {getattr(e, 'strerror', None) or e}") from None
     named = named_queries.get(arg)
     if named:
         return named.text
@@ -67,6 +68,13 @@ def query_text(arg: str) -> str:
     raise CstoKgError(f"{arg!r} is neither a SPARQL query, a .rq file, nor a named query.{hint}")
 
 
+def _is_file_without_suffix(arg: str) -> bool:
+    try:
+        return Path(arg).suffix == "" and Path(arg).is_file()
+    except (OSError, ValueError):  # a name too long for the file system, or holding a NUL
+        return False
+
+
 @cli.command("queries")
 def list_queries():
     """List the named queries with their titles."""
@@ -78,7 +86,8 @@ def list_queries():
 
 @cli.command()
 @click.argument("state")
-@click.option("--status", type=click.Choice(["observer", "partner"]), help="One status; both by default.")
+@click.option("--status", type=click.Choice(["observer", "partner"], case_sensitive=False),
+              help="One status; both by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--why", is_flag=True,
               help="Add a justification: a minimal set of facts and axioms behind each conclusion.")
@@ -86,18 +95,18 @@ def list_queries():
               help="What if the facts in FILE (RDF) held? The verdict with them, and what they change.")
 @build_options
 @fails_cleanly
-def explain(state, status, fmt, why, assume, data, no_implied, no_linked, store):
+def explain(state, status, fmt, why, assume, data, max_data_size, no_implied, no_linked, store):
     """Eligibility of STATE (a name, an IRI or a Wikidata id) with each requirement and its evidence."""
     import json
 
     from csto_kg.graph import explain as explain_state
     from csto_kg.graph import what_if
-    from csto_kg.graph.load import read_quads
+    from csto_kg.graph.load import read_input, read_quads
 
     from .output import explanation_text
 
-    kg = build_from(data, no_implied, no_linked, store)
-    facts = read_quads(assume) if assume is not None else None
+    kg = build_from(data, no_implied, no_linked, store, max_data_size=max_data_size)
+    facts = read_quads(assume, read_input(assume, max_data_size << 20)) if assume is not None else None
 
     def verdict(status):
         if facts is None:
@@ -114,18 +123,22 @@ def explain(state, status, fmt, why, assume, data, no_implied, no_linked, store)
 @cli.command("build")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the asserted, inferred and merged graphs (needed unless --store).")
+@click.option("--force", is_flag=True,
+              help="Write into --out even if it holds other files than a previous bundle.")
 @build_options
 @fails_cleanly
-def build_command(out, data, no_implied, no_linked, store):
+def build_command(out, force, data, max_data_size, no_implied, no_linked, store):
     """Build the reasoned graph and write it to a folder, a store, or both."""
-    from csto_kg.graph.publish.export import export_bundle
+    from csto_kg.graph.publish.export import check_out_folder, export_bundle
 
     if out is None and not store:
         raise click.UsageError("give --out DIR, --store URL|PATH, or both")
-    kg = build_from(data, no_implied, no_linked, store, write=True)
     if out is not None:
-        export_bundle(kg, out)
-        for path in sorted(out.iterdir()):
+        check_out_folder(out, force=force)  # before the build, which takes a while
+    kg = build_from(data, no_implied, no_linked, store, write=True, max_data_size=max_data_size)
+    if out is not None:
+        bundle = export_bundle(kg, out, force=force)
+        for path in sorted(bundle.files.values()):
             click.echo(path)
     if store:
         click.echo(f"stored in {store}", err=True)

@@ -33,11 +33,11 @@ def render(result, fmt: str) -> str:
             return write_solutions(result, RESULT_FORMATS[fmt], max_rows=sys.maxsize).decode("utf-8")
     except CannotWrite as e:
         raise CstoKgError(str(e)) from None
-    if isinstance(result, ox.QueryBoolean):
-        return f"{str(bool(result)).lower()}\n"
     if fmt != "table":
         raise CstoKgError(f"a SELECT or ASK query gives results, which cannot be written as {fmt}: "
                           f"choose --format table, {', '.join(RESULT_FORMATS)}")
+    if isinstance(result, ox.QueryBoolean):
+        return f"{str(bool(result)).lower()}\n"
     return table(result)
 
 

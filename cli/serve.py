@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 import signal
+import socket
 import sys
 
 import click
@@ -27,6 +30,23 @@ def make_server(app, host: str, port: int, threads: int, max_body: int):
         ident="csto-kg",
         clear_untrusted_proxy_headers=True,
     )
+
+
+def check_host(host: str, port: int) -> None:
+    """--host must be an address or a name that resolves (waitress raises ValueError on
+    anything else); digits and dots are read as an IPv4 address, without asking DNS."""
+    if re.fullmatch(r"[0-9.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise CstoKgError(f"--host {host}: not an IPv4 address (four numbers from 0 to 255, "
+                              "e.g. 127.0.0.1)") from None
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as e:
+        reason = getattr(e, "strerror", None) or e
+        raise CstoKgError(f"--host {host}: not an address nor a host name that resolves ({reason}); "
+                          "give an address of this machine, e.g. 127.0.0.1") from None
 
 
 def _stop(signum, frame):
@@ -73,7 +93,7 @@ def stop_server(server) -> None:
 @click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(min=64), metavar="MiB",
               help="Memory one query may use beyond the graph; its worker is then stopped.")
 @fails_cleanly
-def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, allow_service, no_service,
+def serve(host, port, data, max_data_size, no_implied, no_linked, store, timeout, max_rows, allow_service, no_service,
           enable_update, update_token, cors_origin, workers, max_memory):
     """Build the reasoned graph and serve it: SPARQL endpoint, query page, linked data."""
     if enable_update and not update_token:
@@ -82,6 +102,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
         update_token = None  # a token alone does not switch writes on
     if update_token and len(update_token) < 8:
         raise click.UsageError("the update token must be at least 8 characters long")
+    check_host(host, port)
 
     from csto_kg.server import create_app
     from csto_kg.server.app import DEFAULTS
@@ -91,7 +112,7 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
 
     # An on-disk store is served from memory (updates are written back to it): forked
     # workers must not share its RocksDB handle.
-    kg = build_from(data, no_implied, no_linked, store).for_serving()
+    kg = build_from(data, no_implied, no_linked, store, max_data_size=max_data_size).for_serving()
     config = {
         "TIMEOUT": timeout,
         "MAX_ROWS": max_rows,
@@ -108,9 +129,9 @@ def serve(host, port, data, no_implied, no_linked, store, timeout, max_rows, all
     try:
         server = make_server(app, host, port, threads=http_threads(state.pool),
                              max_body=DEFAULTS["MAX_CONTENT_LENGTH"])
-    except OSError as e:
+    except (OSError, ValueError) as e:  # waitress: ValueError for a host it cannot resolve
         state.pool.close()
-        raise CstoKgError(f"cannot listen on {host}:{port}: {e.strerror or e}. Choose another --port "
+        raise CstoKgError(f"cannot listen on {host}:{port}: {getattr(e, 'strerror', None) or e}. Choose another --port "
                           "(0 picks a free one), or stop what is using it.") from None
     url = f"http://{host if ':' not in host else f'[{host}]'}:{server.effective_port}/"
     triples = sum(c["triples"] for c in state.counts.values())

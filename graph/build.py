@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .load import Sources, builtin_sources, read, read_quads
+from .load import MAX_INPUT, Sources, builtin_sources, read, read_input, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
@@ -32,7 +32,8 @@ _BUILD_CODE = ("build.py", "load.py", "reasoning/axioms.py", "reasoning/reason.p
 _BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
 
-def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True) -> KnowledgeGraph:
+def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = True,
+          max_input: int = MAX_INPUT) -> KnowledgeGraph:
     """The reasoned knowledge graph of the article, plus the user's data files.
 
     Args:
@@ -42,35 +43,35 @@ def build(data=(), *, implied: bool = True, linked: bool = True, cache: bool = T
             can conclude no verdict on Azerbaijan.
         linked: include the open-data facts `csto-kg link` fetched, if any.
         cache: reuse (and write) the cached result for the same inputs.
+        max_input: the most bytes one data file may hold.
 
     Raises:
-        InputError: a file is missing or malformed, or uses a csto: term the ontology lacks.
+        InputError: a file is missing, malformed or too large, or uses a csto: term the ontology lacks.
         InconsistencyError: the reasoner found the graph inconsistent.
     """
     sources = builtin_sources(implied)
     sources.user = [Path(p) for p in data]
     if linked and linked_file().is_file():
         sources.linked = [linked_file()]
-    key = cache_key(sources, implied)
+    # Each file is read once, here: a second read could find another file (or a pipe, nothing).
+    contents = {path: read_input(path, max_input if path in sources.user else MAX_INPUT) for path in sources.all()}
+    key = cache_key(contents, implied)
     cached = cache_dir() / f"{key}.nq"
     if cache and cached.is_file():
         try:
             return KnowledgeGraph.from_nquads(cached, key)
         except (SyntaxError, OSError):
             pass  # a damaged cache file is rebuilt, not trusted
-    kg = KnowledgeGraph.of(assemble(sources), key).infer()  # the quads live in the store alone
+    kg = KnowledgeGraph.of(assemble(sources, contents), key).infer()  # the quads live in the store alone
     if cache:
         dump(kg, cached)
     return kg
 
 
-def cache_key(sources: Sources, implied: bool) -> str:
+def cache_key(contents: dict[Path, bytes], implied: bool) -> str:
     digest = hashlib.sha256(f"implied={implied}\n".encode())
-    for path in sources.all():
-        try:
-            digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    for path, data in contents.items():
+        digest.update(str(path).encode() + b"\0" + data + b"\0")
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
         digest.update(code.joinpath(*name.split("/")).read_bytes())
@@ -79,23 +80,25 @@ def cache_key(sources: Sources, implied: bool) -> str:
     return digest.hexdigest()[:32]
 
 
-def assemble(sources: Sources) -> list[ox.Quad]:
-    """All inputs in their named graphs, plus the axioms written from the facts; not yet reasoned."""
-    quads = [q for path in sources.ontology for q in read(path, ONTOLOGY)]
+def assemble(sources: Sources, contents: dict[Path, bytes] | None = None) -> list[ox.Quad]:
+    """All inputs in their named graphs, plus the axioms written from the facts; not yet reasoned.
+    contents: the files' bytes, where read already."""
+    contents = contents or {}
+    quads = [q for path in sources.ontology for q in read(path, ONTOLOGY, contents.get(path))]
     declared = declared_terms(quads)
     for paths, graph in ((sources.asserted, ASSERTED), (sources.implied, IMPLIED), (sources.user, USER)):
         for path in paths:
-            read_here = read(path, graph)
+            read_here = read(path, graph, contents.get(path))
             check_terms(read_here, declared, path)
             quads += read_here
     for path in sources.linked:
-        quads += read_linked(path)
+        quads += read_linked(path, contents.get(path))
     return quads + generated_axioms(quads)
 
 
-def read_linked(path: Path) -> list[ox.Quad]:
+def read_linked(path: Path, data: bytes | None = None) -> list[ox.Quad]:
     """The linked-data file keeps its two graphs: LINKED (reasoned) and OUTSIDE (not)."""
-    quads = read_quads(path)
+    quads = read_quads(path, data)
     allowed = {LINKED, OUTSIDE}
     for q in quads:
         if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value not in allowed:

@@ -13,6 +13,10 @@ class InputError(CstoKgError):
     """An input file cannot be read or parsed; the message names the file and the line."""
 
 
+class OutputError(CstoKgError):
+    """An output folder or file cannot be written, or would overwrite files it should not."""
+
+
 class QueryError(CstoKgError):
     """A SPARQL query is malformed or refused; the message carries the parser's words."""
 

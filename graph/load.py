@@ -8,6 +8,7 @@ from (Protégé shows it beside the assertion).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -67,17 +68,38 @@ def builtin_sources(implied: bool = True) -> Sources:
     )
 
 
-def read_quads(path: Path) -> list[ox.Quad]:
-    """Parse an RDF file by its extension; InputError names the file, line and column."""
+MAX_INPUT = 64 << 20  # bytes of one input file, unless the caller allows more (--max-data-size)
+
+
+def read_input(path: Path, limit: int = MAX_INPUT) -> bytes:
+    """A file's bytes, read once and at most limit of them: a link to /dev/zero, or a file
+    larger than memory, ends in an InputError rather than in memory exhaustion."""
+    try:
+        with open(path, "rb") as f:
+            too_large = os.fstat(f.fileno()).st_size > limit  # a file's size refuses it unread
+            data = b"" if too_large else f.read(limit + 1)  # a device or a pipe is read to the limit
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    if too_large or len(data) > limit:
+        raise InputError(f"{path}: larger than {_size(limit)}, the most one file may hold; "
+                         "allow more with --max-data-size MiB")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):g} MiB"
+
+
+def read_quads(path: Path, data: bytes | None = None) -> list[ox.Quad]:
+    """Parse an RDF file by its extension (data: its bytes, if read already); InputError names
+    the file, line and column."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))
         raise InputError(f"{path}: unknown RDF file extension {path.suffix!r} (known: {known})")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    if data is None:
+        data = read_input(path)
     return parse_quads(data, fmt, where=str(path), base_iri=path.resolve().as_uri())
 
 
@@ -148,9 +170,9 @@ def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad
     return out
 
 
-def read(path: Path, graph: str) -> list[ox.Quad]:
+def read(path: Path, graph: str, data: bytes | None = None) -> list[ox.Quad]:
     """A file's triples in one named graph; a facts file's (TriG with csto:Fact graphs) annotated."""
-    quads = read_quads(path)
+    quads = read_quads(path, data)
     if any(q.predicate == _TYPE and q.object == _FACT_CLASS for q in quads):
         return annotate_facts(quads, graph, path)
     target = ox.NamedNode(graph)

@@ -15,6 +15,7 @@ one update operation that switches to them (RemoteKnowledgeGraph.replace_build).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,16 +94,25 @@ def credentials() -> tuple[str, str] | None:
 
 def remote_endpoints(spec: str) -> Endpoints | None:
     """The endpoints `--store` names: `LAYOUT:URL` for a known layout, a bare URL for
-    Oxigraph's; None when spec is not a URL (a folder)."""
+    Oxigraph's; None when spec is a folder. What looks like a URL but is no http(s) one
+    (`virtuoso:localhost:8890`, `fuseki:`, `host:7878`) is refused, never made a folder."""
     layout, _, rest = spec.partition(":")
+    known = ", ".join(f"{name}:{example}" for name, (example, _) in LAYOUTS.items())
     if layout.lower() in LAYOUTS and is_url(rest):
         layout, url = layout.lower(), rest
     elif is_url(spec):
         layout, url = "oxigraph", spec
+    elif layout.lower() in LAYOUTS:
+        example = LAYOUTS[layout.lower()][0]
+        raise StoreError(f"--store {spec!r}: after {layout.lower()}: give the store's http(s) URL, "
+                         f"e.g. {layout.lower()}:{example}")
     elif is_url(rest):
-        known = ", ".join(f"{name}:{example}" for name, (example, _) in LAYOUTS.items())
-        raise StoreError(f"{spec}: unknown store layout {layout!r}; known: {known}; or give the "
+        raise StoreError(f"--store {spec!r}: unknown store layout {layout!r}; known: {known}; or give the "
                          "endpoints with --store-query / --store-update / --store-gsp")
+    elif _LOOKS_LIKE_URL.match(spec):
+        raise StoreError(f"--store {spec!r}: looks like a URL but is not an http(s) one; give "
+                         f"http://{spec.split('://')[-1]} or LAYOUT:URL ({known}); for a folder of "
+                         f"that name, write it as ./{spec}")
     else:
         return None
     base = url.rstrip("/")
@@ -111,6 +121,10 @@ def remote_endpoints(spec: str) -> Endpoints | None:
         base = base[:-len(suffix)]
     query, update, gsp = LAYOUTS[layout][1](base, credentials() is not None)
     return Endpoints(query, update, gsp, label=spec)
+
+
+# A scheme (`ftp://…`) or a host and port (`localhost:7878`, `127.0.0.1:7878/sparql`).
+_LOOKS_LIKE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^[A-Za-z0-9.-]+:[0-9]+(/|$)")
 
 
 def is_url(text: str) -> bool:

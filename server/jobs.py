@@ -114,7 +114,7 @@ def apply_update(ctx: WorkerContext, text: str):
     try:
         return ctx.kg.update(text)
     except SyntaxError as e:
-        raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
+        raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES, 'update')}") from None
     except InconsistencyError as e:
         raise refusal(e, "the update was not applied: ") from None
     except CstoKgError as e:

@@ -36,7 +36,7 @@ def index():
     }
     # No "<" at all, so nothing in a query text can close or confuse the script element.
     blob = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c")
-    return render_template("index.html", config=blob, queries=config["queries"], switch=switches())
+    return render_template("index.html", config=blob, queries=config["queries"], switch=switches(check=True))
 
 
 @bp.get("/health")

@@ -83,12 +83,17 @@ def read_timeout(params: list[tuple[str, str]]) -> float | None:
 
 
 def read_switch(params: list[tuple[str, str]], name: str) -> bool:
-    """implied=0 / linked=0 (or false, no, off) leave those sources out; anything else keeps them."""
-    return switch_on(_one(params, name))
+    """implied=0 / linked=0 (or false, no, off) leave those sources out; 1 (true, yes, on) or
+    none keeps them; any other value is refused, not guessed."""
+    return switch_on(_one(params, name), name)
 
 
-def switch_on(value: str | None) -> bool:
-    return value is None or value.strip().lower() not in ("0", "false", "no", "off")
+def switch_on(value: str | None, name: str) -> bool:
+    word = None if value is None else value.strip().lower()
+    if word not in (None, "1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise Refused(400, f"{name}={value!r}: give {name}=0 to leave those facts out, or {name}=1 "
+                           "(true, false, yes, no, on and off are read too)")
+    return word not in ("0", "false", "no", "off")
 
 
 def negotiation_from(request: Request, params: list[tuple[str, str]]) -> Negotiation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
+from .errors import Refused
 from .jobs import Answer
 from .protocol import switch_on
 
@@ -14,10 +15,18 @@ def state():
     return current_app.extensions["csto_kg"]
 
 
-def switches() -> dict[str, bool]:
-    """The page's ?implied= and ?linked= (off with 0, false, no or off, as /sparql reads them).
-    Never refuses: the error page reads them too."""
-    return {name: switch_on(request.args.get(name)) for name in ("implied", "linked")}
+def switches(*, check: bool = False) -> dict[str, bool]:
+    """The page's ?implied= and ?linked=, read as /sparql reads them. With check, a value that
+    is neither on nor off is a 400; without, it reads as on: the error page reads them too."""
+    read = {}
+    for name in ("implied", "linked"):
+        try:
+            read[name] = switch_on(request.args.get(name), name)
+        except Refused:
+            if check:
+                raise
+            read[name] = True
+    return read
 
 
 def answer(result: Answer) -> Response:

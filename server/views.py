@@ -25,7 +25,7 @@ FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/p
 
 def run(job, **arguments):
     st = state()
-    return st.pool.run(job, timeout=st.timeout, **arguments, **switches())
+    return st.pool.run(job, timeout=st.timeout, **arguments, **switches(check=True))
 
 
 def page(template: str, **context) -> Response:

@@ -62,7 +62,7 @@ def test_an_unknown_state_is_a_404_page_with_close_matches(server):
 def test_bad_input_is_a_4xx_page_never_a_500(server):
     assert server.get("/explain/Azerbaijan?status=member", accept=HTML).status == 400
     assert server.get("/explain/%00", accept=HTML).status in (400, 404)
-    assert server.get("/matrix?implied=%ff", accept=HTML).status == 200  # an unknown value keeps the default
+    assert server.get("/matrix?implied=%ff", accept=HTML).status == 400  # neither on nor off: refused, not guessed
     assert server.request("POST", "/matrix").status == 405
 
 

@@ -10,6 +10,7 @@ from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
 from rdflib import BNode, Literal, URIRef
 
 from csto_kg.graph.build import build
+from csto_kg.graph.errors import OutputError
 from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
 from csto_kg.graph.publish.export import INFERRED_BY, export_bundle
 
@@ -272,6 +273,6 @@ def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypa
         return real_write(doc, path, header)
 
     monkeypatch.setattr(export, "write_turtle", failing_write)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):
         export_bundle(build(), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

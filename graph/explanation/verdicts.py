@@ -31,6 +31,9 @@ SELECT DISTINCT ?agent ?label WHERE {
   ?agent rdfs:label ?label .
 }"""
 
+# Short and other names (CSTO, ODKB, UN), in any language.
+_ALIASES = "SELECT DISTINCT ?agent ?alias WHERE { ?agent skos:altLabel ?alias }"
+
 _REQUIREMENTS = """
 SELECT DISTINCT ?r ?label ?meets ?fails WHERE {
   ?r csto:requirementOf %(status)s .
@@ -118,12 +121,14 @@ def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
         for row in rows:
             if row["agent"].value in agents:
                 return row["agent"].value, agents[row["agent"].value]
-    by_label = {label.casefold(): iri for iri, label in agents.items()}
-    if wanted.casefold() in by_label:
-        iri = by_label[wanted.casefold()]
+    by_name = {row["alias"].value.casefold(): row["agent"].value for row in kg.query(_ALIASES)
+               if row["agent"].value in agents}
+    by_name.update({label.casefold(): iri for iri, label in agents.items()})  # a label comes first
+    if wanted.casefold() in by_name:
+        iri = by_name[wanted.casefold()]
         return iri, agents[iri]
-    close = difflib.get_close_matches(wanted.casefold(), list(by_label), n=3, cutoff=0.5)
-    raise UnknownStateError(name, [agents[by_label[c]] for c in close])
+    close = difflib.get_close_matches(wanted.casefold(), list(by_name), n=3, cutoff=0.5)
+    raise UnknownStateError(name, list(dict.fromkeys(agents[by_name[c]] for c in close)))
 
 
 def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bool = False) -> dict:
@@ -302,5 +307,7 @@ def label_of(kg: KnowledgeGraph, term) -> str:
 
 
 def _sentence(kg: KnowledgeGraph, s, p, o) -> str:
-    verb = "is a" if p.value == str(RDF.type) else label_of(kg, p)
-    return f"{label_of(kg, s)} {verb} {label_of(kg, o)}"
+    kind = label_of(kg, o)
+    if p.value == str(RDF.type):
+        return f"{label_of(kg, s)} is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+    return f"{label_of(kg, s)} {label_of(kg, p)} {kind}"

@@ -34,6 +34,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 
 from ..bridge import to_rdflib
+from ..errors import OutputError
 from ..namespaces import (
     ASSERTED,
     BUILTIN,
@@ -112,17 +113,22 @@ _TITLES = {
 }
 
 
-def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
+def export_bundle(kg: KnowledgeGraph, out_dir, *, force: bool = False) -> Bundle:
     """Write the Protégé bundle of a built graph into out_dir (created if missing).
 
     The files are written to a staging folder first and moved in only when all are written,
     so a failure leaves the previous bundle as it was; parts of a previous bundle that this
     build does not have (say user.ttl) are removed, so the folder never mixes two builds.
+    A folder of other files is refused unless force (check_out_folder).
     Returns a Bundle naming each file written; the files are Turtle, the catalog XML.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    check_out_folder(out, force=force)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    except OSError as e:
+        raise OutputError(f"{out}: cannot make the folder: {e.strerror or e}") from None
     try:
         written = _write_bundle(kg, staging)
         for name in set(_TITLES) - set(written.files):
@@ -132,8 +138,28 @@ def export_bundle(kg: KnowledgeGraph, out_dir) -> Bundle:
             os.replace(path, out / path.name)
             bundle.files[name] = out / path.name
         return bundle
+    except OSError as e:
+        raise OutputError(f"{out}: cannot write the bundle: {e.strerror or e}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_out_folder(out: Path, *, force: bool = False) -> None:
+    """Refuse a folder that holds files but no bundle of csto-kg's: writing there would replace
+    someone's own files (a merged.ttl) without a word. A previous bundle is replaced."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: not a folder; --out takes a folder")
+    if force or not out.is_dir() or _holds_a_bundle(out) or not any(out.iterdir()):
+        return
+    raise OutputError(f"{out}: the folder holds files and no csto-kg bundle, which could be "
+                      "overwritten; choose an empty or new folder, or give --force to write there anyway")
+
+
+def _holds_a_bundle(out: Path) -> bool:
+    try:
+        return ONTOLOGY_IRI in (out / CATALOG).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:

@@ -15,9 +15,21 @@ _POSITION = re.compile(r"^error at (\d+):(\d+): expected (.*)$", re.DOTALL)
 _MOST_EXPECTED = 8
 
 
-def readable_syntax_error(text: str, message: str, prefixes: dict[str, str]) -> str:
+_QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+_UPDATE_FORMS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+_IN_A_QUERY = "a query is SELECT, CONSTRUCT, ASK or DESCRIBE"
+_IN_AN_UPDATE = "an update is INSERT, DELETE, WITH, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD"
+_UPDATES_SENT = ("an update is sent to the endpoint (csto-kg serve --enable-update) as a POST of "
+                 "update=… or of application/sparql-update")
+
+
+def readable_syntax_error(text: str, message: str, prefixes: dict[str, str], operation: str = "query") -> str:
+    """Oxigraph's message for text, a query or (operation) an update, in words."""
     if not text.strip():
-        return "the query is empty"
+        return f"the {operation} is empty"
+    form = _wrong_form(text, operation)
+    if form:
+        return form
     found = _POSITION.match(message.strip())
     if not found:
         return " ".join(message.split())[:300]
@@ -39,6 +51,28 @@ def readable_syntax_error(text: str, message: str, prefixes: dict[str, str]) -> 
     if reasons:
         return f"{where}: " + "; ".join(r[0].lower() + r[1:] for r in reasons)
     return f"{where}: expected {_in_words(items)}"
+
+
+def _wrong_form(text: str, operation: str) -> str | None:
+    """What the first word after PREFIX and BASE says, if it is no query form (or is an
+    update's): Oxigraph names only the last form it tried ("expected CONSTRUCT")."""
+    toks = tokens(text)
+    i = 0
+    while i < len(toks) and toks[i].kind == "name" and toks[i].text.upper() in ("PREFIX", "BASE"):
+        i += 3 if toks[i].text.upper() == "PREFIX" else 2
+    if i >= len(toks) or toks[i].kind != "name":
+        return None
+    word, where = toks[i].text, _line_column(text, toks[i].start)
+    if operation == "query" and word.upper() in _UPDATE_FORMS:
+        return f"{where}: {word} begins an update, not a query: {_IN_A_QUERY}; {_UPDATES_SENT}"
+    if operation == "update" and word.upper() in _QUERY_FORMS:
+        return (f"{where}: {word} begins a query, not an update: send it as query=… (GET or POST) "
+                "or as application/sparql-query")
+    if word.upper() in _QUERY_FORMS + _UPDATE_FORMS:
+        return None
+    if operation == "query":
+        return f"{where}: {word} is not a query form: {_IN_A_QUERY} (after any PREFIX and BASE)"
+    return f"{where}: {word} is not an update operation: {_IN_AN_UPDATE} (after any PREFIX and BASE)"
 
 
 _REDIRECT = re.compile(r"too many redirects \(\d+\)\. The latest redirection target is (\S+)")
