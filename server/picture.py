@@ -115,7 +115,7 @@ def svg(data: dict) -> str:
     legend_y = height + 10
     total = legend_y + 120
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" viewBox="0 0 {WIDTH} {total}" '
-           f'width="{WIDTH}" height="{total}" role="img" aria-labelledby="picture-title">',
+           f'width="{WIDTH}" height="{total}" role="group" aria-labelledby="picture-title">',
            f'<title id="picture-title">{escape(_title(data))}</title>', f"<style>{STYLE}</style>",
            '<g class="edges">']
     for edge in structural + data["edges"]:
