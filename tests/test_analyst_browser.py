@@ -19,7 +19,7 @@ from csto_kg.graph import build
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 RED = "rgb(207, 34, 46)"        # failed
-GREY = "rgb(110, 119, 129)"     # unknown
+GREY = "rgb(87, 96, 106)"        # unknown (4.5:1 or more on its background)
 GREEN = "rgb(26, 127, 55)"      # met
 RED_BACKGROUND = "rgb(255, 235, 233)"
 GREY_BACKGROUND = "rgb(238, 241, 244)"

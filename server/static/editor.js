@@ -13,6 +13,7 @@
     var cm = window.CodeMirror.fromTextArea(textarea, {
       mode: "sparql",
       lineNumbers: true,
+      lineWrapping: true,
       indentUnit: 2,
       gutters: ["CodeMirror-linenumbers", "error-gutter"],
       extraKeys: {
@@ -98,7 +99,15 @@
         });
       }
       if (!list.length) return null;
-      return { list: list.slice(0, 60), from: window.CodeMirror.Pos(cursor.line, start), to: cursor };
+      var found = { list: list.slice(0, 60), from: window.CodeMirror.Pos(cursor.line, start), to: cursor };
+      window.CodeMirror.on(found, "shown", nameTheList);
+      return found;
+    }
+
+    function nameTheList() {
+      document.querySelectorAll(".CodeMirror-hints").forEach(function (list) {
+        list.setAttribute("aria-label", "Completions");
+      });
     }
 
     function clearError() {
