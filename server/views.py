@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from . import jobs, picture, view_jobs
+from . import jobs, matrix_page, picture, view_jobs
 from .errors import Refused
 from .negotiation import prefers_html
 from .serving import state, switches
@@ -98,7 +98,20 @@ def what_if(name: str):
 
 @bp.get("/matrix")
 def matrix():
-    return page("matrix.html", m=run(view_jobs.matrix))
+    data = run(view_jobs.matrix)
+    cols = matrix_page.columns(data["requirements"])
+    view = matrix_page.asked(request.args, [c["slug"] for c in cols])
+    tables = [matrix_page.table(data["agents"], status, cols, view) for status in view_jobs.STATUSES]
+    return page("matrix.html", columns=cols, tables=tables, view=view, total=len(data["agents"]),
+                verdicts=matrix_page.VERDICTS, results=matrix_page.RESULTS, sorts=matrix_page.SORTS)
+
+
+@bp.app_template_global("matrix_url")
+def matrix_url(view: dict, **changes) -> str:
+    """/matrix as this view, with some of its parameters changed (None drops one)."""
+    params = {**view, "page": None, **changes}
+    kept = {k: v for k, v in params.items() if v not in (None, "", 1) and not (k == "sort" and v == "name")}
+    return with_switches("/matrix", **kept)
 
 
 @bp.get("/organization")

@@ -215,3 +215,13 @@ def serious_violations(page, axe_script: str) -> list[str]:
         .filter((v) => v.impact === "serious" || v.impact === "critical")
         .map((v) => `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`)""")
     return found
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """The page as it looks, in build/screenshots/ (the README shows copies, docs/screenshots/)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000

@@ -10,13 +10,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from helpers import type_query
+from helpers import screenshot, type_query
 from playwright.sync_api import expect
 from server_fixtures import running_server
 
 from csto_kg.graph import build
-
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 RED = "rgb(207, 34, 46)"        # failed
 GREY = "rgb(87, 96, 106)"        # unknown (4.5:1 or more on its background)
@@ -44,12 +42,6 @@ def page(browser, server):
     context.close()
     assert hosts and set(hosts) == {"127.0.0.1"}, f"requests left 127.0.0.1: {set(hosts)}"
     assert errors == [], errors
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
 
 
 def style(locator, prop):
