@@ -123,7 +123,8 @@ def organization():
 @bp.get("/organization.svg")
 def organization_svg():
     response = Response(picture.svg(run(view_jobs.organization)), mimetype="image/svg+xml")
-    response.headers["Content-Disposition"] = 'attachment; filename="csto-organization.svg"'
+    # inline: a link opens the picture in the tab; the page's download link asks to save it
+    response.headers["Content-Disposition"] = 'inline; filename="csto-organization.svg"'
     return response
 
 

@@ -137,6 +137,12 @@ def test_the_picture_of_the_organization(page):
         page.click("#download-svg")
     assert download.value.suggested_filename == "csto-organization.svg"
     assert "consent withheld by" in Path(download.value.path()).read_text(encoding="utf-8")
+    page.click("#open-svg")                                  # opens in the tab, not as a download
+    expect(page.locator("svg#organization-picture g.legend")).to_contain_text("consent withheld by")
+    assert page.evaluate("document.documentElement.localName") == "svg"
+    page.go_back()
+    svg = page.locator("svg#organization-picture")
+    armenia = svg.locator("g.node[data-label='Armenia']")
     armenia.click()
     expect(page.locator("h1")).to_have_text("Armenia")
 
@@ -232,6 +238,21 @@ def test_search_for_a_state_and_a_term(page):
     expect(page.locator("#status-observer h2 .badge.verdict")).to_have_text("ineligible")
     page.goto(page.base + "/search?q=withheld")
     expect(page.locator("#term-hits")).to_contain_text("consent withheld by")
+    page.goto(page.base + "/search?q=Karabakh")                   # a conflict, and the facts quoting it
+    expect(page.locator("#agent-hits")).to_contain_text("Nagorno-Karabakh conflict")
+    expect(page.locator("#agent-hits .badge", has_text="conflict")).to_have_count(1)
+    expect(page.locator("#fact-hits li").first).to_contain_text("Karabakh")
+    page.goto(page.base + "/search?q=Ministry")                   # a body
+    expect(page.locator("#agent-hits")).to_contain_text("Ministry of Foreign Affairs of Armenia")
+    expect(page.locator("#fact-hits")).to_contain_text("The Armenian Ministry of Foreign Affairs")
+    page.goto(page.base + "/search?q=Q227")                       # a Wikidata id
+    expect(page.locator("#agent-hits li").first).to_contain_text("Azerbaijan")
+    expect(page.locator("#agent-hits li").first.locator(".wikidata-id")).to_have_text("Q227")
+    page.goto(page.base + "/search?q=f58")                        # a fact by its id
+    expect(page.locator("#fact-hits li a.fact-id")).to_have_text("F58")
+    page.locator("#fact-hits li a.fact-id").click()
+    expect(page.locator("#fact-F58")).to_be_in_viewport()
+    screenshot(page, "search")
     page.goto(page.base + "/search?q=nothing-is-called-this")
     expect(page.locator("#no-hits")).to_be_visible()
 

@@ -94,10 +94,10 @@ def test_the_implied_switch_leaves_out_the_implied_facts_on_every_page(server):
     assert "date implied" not in timeline and "date implied" in server.get("/timeline", accept=HTML).text
 
 
-def test_the_picture_downloads_as_svg(server):
+def test_the_picture_opens_as_svg(server):
     svg = server.get("/organization.svg")
     assert svg.status == 200 and svg.content_type == "image/svg+xml"
-    assert "attachment" in svg.headers["Content-Disposition"]
+    assert svg.headers["Content-Disposition"] == 'inline; filename="csto-organization.svg"'
     assert svg.text.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert 'data-label="CSTO" data-role="organization"' in svg.text
 
