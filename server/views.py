@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from . import jobs, matrix_page, picture, view_jobs
+from . import jobs, matrix_page, picture, plain_words, view_jobs
 from .errors import Refused
 from .negotiation import prefers_html
 from .serving import state, switches
@@ -49,6 +49,9 @@ def toggled(name: str) -> str:
     if switches()[name]:
         args[name] = "0"
     return f"{request.path}?{urlencode(args)}" if args else request.path
+
+
+bp.add_app_template_filter(plain_words.plain, "plain")
 
 
 @bp.app_template_filter("verdict_url")

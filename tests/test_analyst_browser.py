@@ -76,8 +76,21 @@ def test_azerbaijans_verdicts_in_colour_with_the_evidence(page):
 def test_why_adds_the_minimal_justification(page):
     page.goto(page.base + "/explain/Azerbaijan?status=observer")
     page.click("#why-link")
-    expect(page.locator("#status-observer > details.why summary")).to_contain_text("none of them dispensable")
+    expect(page.locator("#status-observer > details.why > summary")).to_contain_text("none of them dispensable")
     expect(page.locator("#status-observer > details.why")).to_contain_text(re.compile(r"I0[234]"))
+    why = page.locator("#status-observer > details.why")
+    sentences = why.locator("ul.plain li .sentence").all_inner_texts()
+    assert "Azerbaijan seeks status partner." in sentences                      # plain sentences ...
+    assert "Whatever has consent withheld by some “member state” also fails “adopted by consensus”." in sentences
+    assert not any("SubClassOf" in s or " Type " in s for s in sentences)
+    consent = why.locator("ul.plain li", has_text="Azerbaijan has consent withheld by Armenia.")
+    expect(consent.locator("a.fact-id")).to_have_text("I04")                     # ... with the fact ...
+    expect(consent.locator("q")).to_contain_text("Without Armenia’s consent")   # ... and its quote
+    formal = why.locator("details.formal")
+    expect(formal.locator("code").first).to_be_hidden()
+    formal.locator("summary").click()                                            # the formal form, one click away
+    expect(formal.locator("code", has_text="SubClassOf").first).to_be_visible()
+    screenshot(page, "verdict-why")
 
 
 def test_the_implied_switch_turns_a_verdict_into_no_verdict(page):
