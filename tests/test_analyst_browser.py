@@ -309,3 +309,22 @@ def test_the_editor_marks_the_parsers_error_where_it_is(page):
     page.click("#editor-cm .CodeMirror-lines")
     page.keyboard.type(" ")                                   # editing clears the mark
     expect(page.locator("#editor-cm .syntax-error")).to_have_count(0)
+
+
+def test_a_verdict_prints_as_a_report_with_its_sources(page):
+    page.goto(page.base + "/explain/Azerbaijan")
+    expect(page.locator("#printed-from")).to_be_hidden()
+    page.emulate_media(media="print")
+    for chrome in ("header.top", ".switches", ".skip-link", ".verdicts > p.muted"):
+        assert style(page.locator(chrome).first, "display") == "none", chrome
+    failed = page.locator("#observer-ConsensusRequirement")
+    assert style(failed, "breakInside") == "avoid"                       # a card is never split
+    assert style(page.locator("#status-partner"), "breakBefore") == "page"
+    expect(failed.locator(".evidence blockquote")).to_be_visible()         # its sources print
+    expect(failed.locator(".stated-by")).to_contain_text("F49")
+    assert style(failed.locator(".badge.result"), "color") == RED          # and in colour
+    expect(page.locator("#printed-from")).to_be_visible()
+    expect(page.locator("#printed-from")).to_contain_text("/explain/Azerbaijan")
+    screenshot(page, "verdict-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
