@@ -328,3 +328,18 @@ def test_a_verdict_prints_as_a_report_with_its_sources(page):
     screenshot(page, "verdict-print")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_ontology_index_keeps_its_two_lists_apart(page):
+    page.goto(page.base + "/ontology")
+    own = page.locator("#toc-classes-own li").all_inner_texts()
+    reused = page.locator("#toc-classes-reused li").all_inner_texts()
+    assert "person" in own and "candidate" in own
+    assert any(r.startswith("person ") and ":Person" in r for r in reused)   # the other person, by its name
+    assert len(own) == len(set(own)) and not set(own) & set(reused)
+    assert own == sorted(own, key=str.casefold)
+    page.locator("#toc-classes-own a", has_text="candidate").click()
+    expect(page.locator("#Candidate")).to_be_in_viewport()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 20_000, height                                          # was 30,000 px at this width
+    screenshot(page, "ontology", full_page=False)
