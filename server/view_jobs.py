@@ -216,6 +216,12 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         nodes.append({"iri": iri, "label": labels.get(iri, local_name(iri)), "role": role,
                       "also": sorted(held - {role}, key=ROLE_ORDER.index)})
     nodes += [{"iri": c, "label": labels.get(c, local_name(c)), "role": "conflict"} for c in conflicts]
+    verdicts: dict[str, dict] = {}
+    for row in _rows(kg, _VERDICTS):
+        if row["status"].value in STATUS_NAMES:
+            verdicts.setdefault(row["agent"].value, {})[STATUS_NAMES[row["status"].value]] = row["verdict"].value
+    for node in nodes:
+        node["verdicts"] = verdicts.get(node["iri"], {})
     nodes.sort(key=lambda n: n["label"].casefold())
     return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
             "relation_labels": {kind: labels.get(p, local_name(p)) for p, kind in RELATIONS.items()}}

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from helpers import screenshot, type_query
+from helpers import lines_through_boxes, screenshot, type_query
 from playwright.sync_api import expect
 from server_fixtures import running_server
 
@@ -142,6 +142,11 @@ def test_the_picture_of_the_organization(page):
     expect(withheld.locator("title")).to_have_text("Azerbaijan consent withheld by Armenia (I04, implied)")
     expect(svg.locator("path[data-kind='no-relations']")).to_have_count(1)
     expect(svg.locator("g.legend")).to_contain_text("consent withheld by")
+    assert lines_through_boxes(page) == []                       # lines go around boxes, not through them
+    drawn = set(svg.locator("g.edges path").evaluate_all("(ps) => ps.map((p) => p.dataset.kind)"))
+    assert drawn == {"consent-withheld", "no-relations", "conflict"}   # only what decides verdicts
+    expect(svg.locator("text.heading", has_text="Ineligible")).to_have_text(
+        "Ineligible for observer or partner status (1)")              # Azerbaijan, grouped by verdict
     box = armenia.bounding_box()
     other = svg.locator("g.node[data-label='Belarus']").bounding_box()
     assert box["x"] + box["width"] <= other["x"], "nodes overlap"

@@ -73,7 +73,9 @@ def test_a_data_files_state_is_in_the_matrix_and_the_picture(server):
     assert cell(matrix, "Azerbaijan", "UNMembershipRequirement") == "unknown"
     picture = server.get("/organization", accept=HTML).text
     assert 'data-label="Ruritania" data-role="candidate"' in picture
-    assert 'data-source="Ruritania" data-target="Belarus" data-kind="consent-given"' in picture
+    ruritania = re.search(r'<g class="node role-candidate" data-label="Ruritania".*?</g></a>', picture, re.S)[0]
+    assert '<g class="mark consent-all">' in ruritania              # every member state's consent, one mark
+    assert 'data-kind="consent-given"' not in picture                  # not six lines
 
 
 def test_the_implied_switch_leaves_out_the_implied_facts_on_every_page(server):

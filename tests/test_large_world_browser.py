@@ -5,9 +5,10 @@ written to build/page-weight.json for the README (measured here, asserted only a
 
 import json
 import re
+from urllib.parse import quote
 
 import pytest
-from helpers import SCREENSHOTS, screenshot, serious_violations
+from helpers import SCREENSHOTS, lines_through_boxes, screenshot, serious_violations
 from playwright.sync_api import expect
 from server_fixtures import running_server
 
@@ -109,6 +110,26 @@ def test_the_header_row_and_state_column_stay_in_sight(page):
     assert abs(state["x"] - frame["x"]) <= 2                         # stuck to the region's left
     region.evaluate("(e) => { e.scrollTop = 0; e.scrollLeft = 0; }")
     screenshot(page, "matrix-400", full_page=False)
+
+
+def test_the_organization_at_400_grouped_by_verdict_with_deciding_lines_only(page, server):
+    page.goto(page.base + "/organization")
+    svg = page.locator("svg#organization-picture")
+    headings = svg.locator("text.heading").all_text_contents()
+    counted = {h.split(" (")[0]: int(re.search(r"\((\d+)\)$", h)[1]) for h in headings if h.endswith(")")}
+    ineligible = server.get("/sparql?query=" + quote(
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a csto:Candidate ; csto:ineligibleFor ?s "
+        "FILTER NOT EXISTS { ?c csto:hasStatus ?any } }"), accept="application/sparql-results+json")
+    assert counted["Ineligible for observer or partner status"] == int(
+        ineligible.json()["results"]["bindings"][0]["n"]["value"])
+    assert sum(counted.values()) == svg.locator("g.node[data-role='candidate']").count() >= N
+    kinds = set(svg.locator("g.edges path").evaluate_all("(ps) => ps.map((p) => p.dataset.kind)"))
+    assert kinds == {"consent-withheld", "no-relations", "conflict"}
+    assert svg.locator("g.mark.consent-all").count() > 100        # consent of all: a mark, not six lines each
+    assert lines_through_boxes(page) == []
+    expect(page.locator("ul.relations li").first).to_be_visible()
+    assert page.locator("ul.relations li").count() < 1000          # the deciding relations, not every consent
+    page.locator("figure.picture").screenshot(path=str(SCREENSHOTS / "organization-400.png"))
 
 
 def test_no_serious_violation_at_400(page, axe_script):
