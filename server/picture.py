@@ -120,9 +120,10 @@ def layout(data: dict) -> dict:
             places[m["iri"]] = (MARGIN + (first + j + .5) * size.cell, y + size.height / 2, first + j)
         y += size.height + GAP
     frame = (MARGIN, MARGIN + 14, size.width - 2 * MARGIN, y - MARGIN - 14)
-    tracks = {(m["iri"], kind): y + 10 + (2 * i + k) * TRACK
-              for i, m in enumerate(members) for k, kind in enumerate(ROUTED)}
-    y += 20 + 2 * len(members) * TRACK
+    routed = {(e[end], e["kind"]) for e in data["edges"] if e["kind"] in ROUTED for end in ("source", "target")}
+    used = [(m["iri"], kind) for m in members for kind in ROUTED if (m["iri"], kind) in routed]
+    tracks = {pair: y + 10 + i * TRACK for i, pair in enumerate(used)}   # only the tracks lines run on
+    y += 20 + len(used) * TRACK
     headings, placeholders, conflicts = [], [], []
     for title, band in _bands(nodes, data.get("no_partners", False)):
         headings.append((title, y + 26))
@@ -139,7 +140,8 @@ def layout(data: dict) -> dict:
                 for c in conflicts_of.get(node["iri"], [])[:1]:
                     conflicts.append({**c, "x": cx, "y": y + size.height + CONFLICT / 2 + 2, "under": node})
             y += size.height + (CONFLICT if any(n.get("iri") in conflicts_of for n in row) else 0)
-    return {"size": size, "org": org, "frame": frame, "places": places, "tracks": tracks, "headings": headings,
+    return {"size": size, "org": org, "frame": frame, "members": {m["iri"] for m in members},
+            "places": places, "tracks": tracks, "headings": headings,
             "placeholders": placeholders, "conflicts": conflicts, "height": y + GAP}
 
 
@@ -153,7 +155,7 @@ def route(lay: dict, edge: dict) -> str | None:
     """The line from the box in the grid up to the member state, through free space only."""
     places, size = lay["places"], lay["size"]
     s, t = edge["source"], edge["target"]
-    members = {iri for iri, _ in lay["tracks"]}
+    members = lay["members"]
     member, other = (t, s) if t in members else (s, t)
     if member not in members or other in members or other not in places:
         return None
