@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from urllib.parse import quote
 
 from .matrix_page import natural_key
@@ -35,29 +36,8 @@ GROUPS = (("ineligible", "Ineligible for observer or partner status"),
           ("eligible", "Eligible for a status, ineligible for none"),
           ("no verdict", "No verdict: the graph does not say enough"))
 
-STYLE = """
-.node rect, .node ellipse { stroke-width: 1.5; }
-.node text { font: 13px system-ui, sans-serif; fill: #1d232a; text-anchor: middle; dominant-baseline: central; }
-.compact .node text { font-size: 11px; }
-.role-organization rect { fill: #1f3f73; stroke: #1f3f73; }
-.role-organization text { fill: #fff; font-weight: 700; }
-.frame { fill: #f3f7fc; stroke: #1f3f73; stroke-width: 1.5; }
-.role-member rect { fill: #dbe8f8; stroke: #1f5fa8; }
-.role-observer rect { fill: #d9f2ef; stroke: #1b7f74; }
-.role-partner rect { fill: #ece4f7; stroke: #6b3fa0; }
-.role-candidate rect { fill: #fff0d1; stroke: #b26b00; }
-.role-conflict ellipse { fill: #fde2e1; stroke: #b42318; }
-.placeholder rect { fill: none; stroke: #8c959f; stroke-dasharray: 4 3; }
-.placeholder text { fill: #57606a; font-style: italic; }
-.heading { font: 600 14px system-ui, sans-serif; fill: #1d232a; paint-order: stroke; stroke: #fff; stroke-width: 5px; }
-.edge { fill: none; stroke-width: 2; }
-.edge-consent-withheld { stroke: #cf222e; } .edge-no-relations { stroke: #d4700b; }
-.edge-conflict { stroke: #8b1e8b; }
-.graph-implied { stroke-dasharray: 7 4; }
-.consent-all circle { fill: #1a7f37; } .consent-all path { stroke: #fff; stroke-width: 1.8; fill: none; }
-.legend text { font: 13px system-ui, sans-serif; fill: #1d232a; dominant-baseline: central; }
-.legend .heading { font-weight: 700; }
-"""
+# One stylesheet: the page links it, the standalone SVG carries it inside.
+STYLE = (Path(__file__).parent / "static" / "picture.css").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -209,8 +189,9 @@ def _consenting(data: dict, members: set) -> set:
     return {s for s, by in given.items() if members and by == members}
 
 
-def svg(data: dict) -> str:
-    """The drawing as a standalone SVG document (its style inside it)."""
+def svg(data: dict, standalone: bool = True) -> str:
+    """The drawing as SVG; standalone, with its style inside it (a page links picture.css, as a
+    Content-Security-Policy without inline styles asks)."""
     lay = layout(data)
     size, places = lay["size"], lay["places"]
     by_iri = {n["iri"]: n for n in data["nodes"]}
@@ -219,7 +200,9 @@ def svg(data: dict) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" '
            f'class="{"compact" if size is COMPACT else "normal"}" viewBox="0 0 {size.width} {total}" '
            f'width="{size.width}" height="{total}" role="group" aria-labelledby="picture-title">',
-           f'<title id="picture-title">{escape(_title(data))}</title>', f"<style>{STYLE}</style>"]
+           f'<title id="picture-title">{escape(_title(data))}</title>']
+    if standalone:
+        out.append(f"<style>{STYLE}</style>")
     x, y, w, h = lay["frame"]
     out.append(f'<rect class="frame" x="{x}" y="{y}" width="{w}" height="{h}" rx="10"/>')
     if lay["org"]:

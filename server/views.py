@@ -120,7 +120,7 @@ def matrix_url(view: dict, **changes) -> str:
 @bp.get("/organization")
 def organization():
     data = run(view_jobs.organization)
-    return page("organization.html", o=data, picture=picture.svg(data))
+    return page("organization.html", o=data, picture=picture.svg(data, standalone=False))
 
 
 @bp.get("/organization.svg")

@@ -15,6 +15,17 @@ RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 PAGES = ("/matrix", "/organization", "/organization.svg", "/article", "/timeline", "/explain/Azerbaijan")
 
 
+def test_no_page_has_inline_script_or_style(server):
+    """What a Content-Security-Policy without 'unsafe-inline' would block: script and style live
+    in server/static/ (the query page's configuration is data, type=application/json)."""
+    for path in (*(p for p in PAGES if not p.endswith(".svg")), "/", "/search?q=arm", "/ontology",
+                 "/explain/Azerbaijan?why=1", "/id/Armenia", "/explain/Nowhere"):
+        text = server.get(path, accept=HTML).text
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", text), path
+        scripts = re.findall(r"<script([^>]*)>", text)
+        assert all("src=" in s or 'type="application/json"' in s for s in scripts), path
+
+
 @pytest.fixture(scope="module")
 def server():
     with running_server(build([str(RURITANIA)])) as s:
