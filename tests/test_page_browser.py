@@ -277,6 +277,17 @@ def test_an_unclosed_bracket_is_marked_where_it_is(page):
     expect(page.locator("#editor-cm .syntax-error")).to_have_text("}")
 
 
+def test_a_misspelt_keyword_is_marked_where_it_is(page):
+    type_query(page, "SELECT ?x WHERE {\n?x csto:memberOf ?y .\n} LIMT 3")
+    page.click("#run")
+    expect(page.locator("#error")).to_have_text(re.compile(
+        r"^Syntax error at line 3, column \d+: “LIMT” is no SPARQL keyword or function$"))
+    expect(page.locator("#editor-cm .syntax-error")).to_have_text("LIMT")
+    type_query(page, 'SELECT ?x WHERE { ?x rdfs:label "LIMT"@en ; a ?t FILTER(STRSTARTS(STR(?t), "x")) } LIMIT')
+    page.click("#run")                                # words in strings, names and functions are no stray words
+    expect(page.locator("#error")).not_to_contain_text("no SPARQL keyword")
+
+
 ROWS = 250
 
 

@@ -352,8 +352,8 @@
   }
 
   // The server's refusal, said once and plainly; a syntax error is marked in the editor where
-  // it is. Oxigraph places errors it only notices at the end of the query there, so an
-  // unbalanced bracket is looked for first (window.bracketError, brackets.js).
+  // it is. Oxigraph places errors it only notices at the end of the query there, so a bracket
+  // out of place or a word that is no keyword is looked for first (window.syntaxHint, syntax.js).
   function showError(status, body, text) {
     var message = body.trim().replace(/^malformed query:\s*/, "");
     var at = /^line (\d+), column (\d+)(, at the end of the query)?/.exec(message);
@@ -364,7 +364,7 @@
       return;
     }
     var line = parseInt(at[1], 10), column = parseInt(at[2], 10);
-    var bracket = at[3] ? window.bracketError(text) : null;
+    var bracket = at[3] ? window.syntaxHint(text) : null;
     if (bracket) {
       line = bracket.line; column = bracket.column;
       message = "line " + line + ", column " + column + ": " + bracket.words;
