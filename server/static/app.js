@@ -199,6 +199,7 @@
       showRaw = box.checked;
       remember();
       drawResults();
+      if (!showRaw) fetchLabels(rows, vars).then(function (found) { if (found) drawResults(); });
     });
     toggle.appendChild(box);
     toggle.appendChild(document.createTextNode(" show raw terms (IRIs, @language, ^^datatype)"));
