@@ -10,7 +10,8 @@ Routes:
     GET/POST /explain/<state> the verdict (?status=, ?why=): JSON, or a page for a browser;
                              POST: what-if, with facts in the body
     GET /matrix, /organization[.svg], /article, /timeline, /search   the analyst's pages
-                             (each with ?implied=0 / ?linked=0)
+                             (each with ?implied=0 / ?linked=0; /matrix also ?sort=, ?verdict=,
+                             ?requirement=&result=, ?q=, ?page=)
     GET /health              liveness and triples per graph, as JSON
     GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
 

@@ -77,6 +77,18 @@ def test_bad_input_is_a_4xx_page_never_a_500(server):
     assert server.request("POST", "/matrix").status == 405
 
 
+def test_the_matrix_refuses_a_view_it_does_not_know_with_a_sentence(server):
+    for query, words in (("page=0", "page must be 1 or more"), ("page=two", "page must be a whole number"),
+                         ("sort=size", "sort must be one of name, verdict"),
+                         ("verdict=maybe", "verdict must be one of eligible, ineligible, no verdict"),
+                         ("requirement=ConsensusRequirement", "with both requirement= and result="),
+                         ("q=" + "x" * 201, "longer than 200 characters")):
+        page = server.get("/matrix?" + query, accept=HTML)
+        assert page.status == 400 and words in page.text, query
+    last = server.get("/matrix?page=99", accept=HTML)               # past the end: the last page
+    assert last.status == 200 and 'data-state="Azerbaijan"' in last.text
+
+
 def test_a_data_files_state_is_in_the_matrix_and_the_picture(server):
     matrix = server.get("/matrix", accept=HTML).text
     assert cell(matrix, "Ruritania", "UNMembershipRequirement") == "met"
