@@ -496,7 +496,7 @@
   }
 
   function gist(text) {
-    var lines = text.split("\n").filter(function (l) { return l.trim() && !/^\s*(PREFIX|BASE)\b/i.test(l); });
+    var lines = text.split("\n").filter(function (l) { return l.trim() && !/^\s*(#|(PREFIX|BASE)\b)/i.test(l); });
     var words = lines.join(" ").replace(/\s+/g, " ").trim();
     return words.length > 70 ? words.slice(0, 69) + "…" : words;
   }
