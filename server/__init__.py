@@ -10,7 +10,8 @@ Routes:
     GET/POST /explain/<state> the verdict (?status=, ?why=): JSON, or a page for a browser;
                              POST: what-if, with facts in the body
     GET /matrix, /organization[.svg], /article, /timeline, /search   the analyst's pages
-                             (each with ?implied=0 / ?linked=0)
+                             (each with ?implied=0 / ?linked=0; /matrix also ?sort=, ?verdict=,
+                             ?requirement=&result=, ?q=, ?page=)
     GET /health              liveness and triples per graph, as JSON
     GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
 
@@ -21,8 +22,8 @@ Modules, by the request's way through them:
     (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
     cors.py, service_description.py. Blueprints, which borrow nothing from each other:
     sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
-    picture.py and article_text.py (verdicts and the analyst's pages), linked_data.py with
-    linked_data_jobs.py (/id, /ontology, /resource).
+    matrix_page.py, picture.py, plain_words.py and article_text.py (verdicts and the analyst's
+    pages), linked_data.py with linked_data_jobs.py (/id, /ontology, /resource).
 
 Decisions:
     - Every store read runs in a forked worker process that is killed on timeout (workers.py;

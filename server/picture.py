@@ -1,87 +1,128 @@
-"""The organization drawn as SVG, laid out in rows: the organization on top, its members
-below it, then observers, partners and candidates, then the conflicts on their territories.
+"""The organization drawn as SVG, readable at 4 candidates or 400.
 
-Pure Python, no layout engine: rows are few and short, and each kind of relation has its own
-colour and curve, so edges between the same two states stay apart.
+The member states sit in the organization's frame at the top; below it the status holders,
+then the candidates in groups by verdict, each group a grid. Only what decides verdicts is
+drawn: a consent withheld and diplomatic relations lacking as lines up to the member state, a
+conflict as an ellipse under its state's box, the consent of every member state as a mark on
+the box (hundreds of lines otherwise). A line runs in free space only: up from its box into
+the gap above the row, along the gap to the lane between two columns, up the lane to the
+member state's own track under the frame, along the track and up into the member's box. So no
+line crosses a box or a label, and the lines to one member state merge into its track.
+
+Pure Python, no layout engine: a grid and its gaps need none.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from urllib.parse import quote
 
+from .matrix_page import natural_key
+
 KG = "https://w3id.org/csto-kg/id/"
-WIDTH = 1000
-ROW_GAP = 150
-PER_ROW = 7
-NODE_HEIGHT = 34
+MARGIN = 24
+GAP = 18            # between rows: where a line leaves its box
+HEADING = 30        # a group's heading, above its rows
+CONFLICT = 34       # room under a box for its conflict
+TRACK = 6           # between two members' tracks under the frame
 ROLE_TITLES = {"organization": "organization", "member": "member state", "observer": "observer",
                "partner": "partner", "candidate": "candidate", "conflict": "conflict"}
-EDGE_TITLES = {"member": "member of", "observer": "observer of", "partner": "partner of",
-               "seeks": "seeks a status in", "consent-withheld": "consent withheld by",
-               "consent-given": "consent given by", "no-relations": "no diplomatic relations with",
-               "conflict": "conflict on its territory"}
-LABELLED = ("consent-withheld", "no-relations", "conflict")  # consent given is common: the legend names it
-RELATION_BEND = {"consent-withheld": -60, "consent-given": -60, "no-relations": 60, "conflict": 0}
+EDGE_TITLES = {"consent-withheld": "consent withheld by", "consent-given": "consent given by",
+               "no-relations": "no diplomatic relations with", "conflict": "conflict on its territory"}
+ROUTED = ("consent-withheld", "no-relations")   # lines up to a member state; their side in a box
+GROUPS = (("ineligible", "Ineligible for observer or partner status"),
+          ("eligible", "Eligible for a status, ineligible for none"),
+          ("no verdict", "No verdict: the graph does not say enough"))
 
-STYLE = """
-.node rect, .node ellipse { stroke-width: 1.5; }
-.node text { font: 14px system-ui, sans-serif; fill: #1d232a; text-anchor: middle; dominant-baseline: central; }
-.role-organization rect { fill: #1f3f73; stroke: #1f3f73; }
-.role-organization text { fill: #fff; font-weight: 700; }
-.role-member rect { fill: #dbe8f8; stroke: #1f5fa8; }
-.role-observer rect { fill: #d9f2ef; stroke: #1b7f74; }
-.role-partner rect { fill: #ece4f7; stroke: #6b3fa0; }
-.role-candidate rect { fill: #fff0d1; stroke: #b26b00; }
-.role-conflict ellipse { fill: #fde2e1; stroke: #b42318; }
-.placeholder rect { fill: none; stroke: #8c959f; stroke-dasharray: 4 3; }
-.placeholder text { fill: #5f6b76; font-style: italic; }
-.edge { fill: none; stroke-width: 2; }
-.edge-member { stroke: #1f5fa8; stroke-width: 1.5; } .edge-observer { stroke: #1b7f74; stroke-dasharray: 6 4; }
-.edge-partner { stroke: #6b3fa0; stroke-dasharray: 6 4; } .edge-seeks { stroke: #b26b00; stroke-dasharray: 2 4; }
-.edge-consent-withheld { stroke: #cf222e; stroke-width: 3; } .edge-consent-given { stroke: #1a7f37; stroke-width: 3; }
-.edge-no-relations { stroke: #d4700b; stroke-width: 3; } .edge-conflict { stroke: #8b1e8b; stroke-width: 3; }
-.graph-implied { stroke-dasharray: 9 5; }
-.edge-label { font: 12px system-ui, sans-serif; fill: #444; text-anchor: middle;
-              paint-order: stroke; stroke: #fff; stroke-width: 4px; }
-.legend text { font: 13px system-ui, sans-serif; fill: #1d232a; dominant-baseline: central; }
-.legend .heading { font-weight: 700; }
-"""
+# One stylesheet: the page links it, the standalone SVG carries it inside.
+STYLE = (Path(__file__).parent / "static" / "picture.css").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    cell: int
+    box: int
+    height: int
+
+    @property
+    def columns(self) -> int:
+        return (self.width - 2 * MARGIN) // self.cell
+
+
+NORMAL = Size(width=1000, cell=150, box=134, height=32)
+COMPACT = Size(width=1400, cell=124, box=112, height=24)   # past 60 candidates
 
 
 def node_width(label: str) -> int:
     return max(90, int(len(label) * 8.2) + 26)
 
 
-def _rows(nodes: list[dict], no_partners: bool) -> list[list[dict]]:
-    by_role = {role: [n for n in nodes if n["role"] == role] for role in ROLE_TITLES}
-    rows = [by_role["organization"]]
-    rows += _chunks(by_role["member"])
-    # "none" only where the graph says the partner list is empty (I19); else none is named
-    empty = {"placeholder": "partners: none" if no_partners else "partners: none named", "role": "partner"}
-    lower = by_role["observer"] + (by_role["partner"] or [empty]) + by_role["candidate"]
-    rows += _chunks(lower)
-    rows += _chunks(by_role["conflict"])
-    return [r for r in rows if r]
+def group_of(node: dict) -> str:
+    said = set(node.get("verdicts", {}).values())
+    return "ineligible" if "ineligible" in said else "eligible" if "eligible" in said else "no verdict"
 
 
-def _chunks(nodes: list[dict]) -> list[list[dict]]:
-    return [nodes[i:i + PER_ROW] for i in range(0, len(nodes), PER_ROW)] or [[]]
+def _bands(nodes: list[dict], no_partners: bool) -> list[tuple[str, list[dict]]]:
+    """The rows of boxes under the frame, each with its heading."""
+    nodes = sorted(nodes, key=lambda n: natural_key(n["label"]))
+    holders = [n for n in nodes if n["role"] in ("observer", "partner")]
+    if not any(n["role"] == "partner" for n in holders):
+        holders.append({"placeholder": "partners: none" if no_partners else "partners: none named", "role": "partner"})
+    bands = [("Observers and partners", holders)]
+    candidates = [n for n in nodes if n["role"] == "candidate"]
+    for key, title in GROUPS:
+        members = [n for n in candidates if group_of(n) == key]
+        if members:
+            bands.append((f"{title} ({len(members)})", members))
+    return bands
 
 
-def layout(nodes: list[dict], no_partners: bool = False) -> tuple[dict, list[dict], int]:
-    """Each node's centre; the placeholders drawn where a role has no one; the drawing's height."""
-    places, placeholders = {}, []
-    rows = _rows(nodes, no_partners)
-    for r, row in enumerate(rows):
-        y = 50 + r * ROW_GAP
-        for i, node in enumerate(row):
-            x = int(WIDTH * (i + 1) / (len(row) + 1))
-            if "placeholder" in node:
-                placeholders.append({**node, "x": x, "y": y})
-            else:
-                places[node["iri"]] = (x, y)
-    return places, placeholders, 50 + (len(rows) - 1) * ROW_GAP + 60
+def layout(data: dict) -> dict:
+    """Where every box, conflict, heading and track goes, and the drawing's size."""
+    nodes = data["nodes"]
+    size = COMPACT if sum(n["role"] == "candidate" for n in nodes) > 60 else NORMAL
+    conflicts_of: dict[str, list[dict]] = {}
+    by_iri = {n["iri"]: n for n in nodes}
+    for e in data["edges"]:
+        if e["kind"] == "conflict" and e["target"] in by_iri:
+            conflicts_of.setdefault(e["source"], []).append({**by_iri[e["target"]], "edge": e})
+    members = [n for n in nodes if n["role"] == "member"]
+    org = next((n for n in nodes if n["role"] == "organization"), None)
+    places: dict[str, tuple[float, float, int]] = {}     # iri -> centre x, centre y, column
+    member_rows = [members[i:i + size.columns] for i in range(0, len(members), size.columns)] or [[]]
+    y = MARGIN + 56
+    for row in member_rows:
+        first = (size.columns - len(row)) // 2
+        for j, m in enumerate(row):
+            places[m["iri"]] = (MARGIN + (first + j + .5) * size.cell, y + size.height / 2, first + j)
+        y += size.height + GAP
+    frame = (MARGIN, MARGIN + 14, size.width - 2 * MARGIN, y - MARGIN - 14)
+    routed = {(e[end], e["kind"]) for e in data["edges"] if e["kind"] in ROUTED for end in ("source", "target")}
+    used = [(m["iri"], kind) for m in members for kind in ROUTED if (m["iri"], kind) in routed]
+    tracks = {pair: y + 10 + i * TRACK for i, pair in enumerate(used)}   # only the tracks lines run on
+    y += 20 + len(used) * TRACK
+    headings, placeholders, conflicts = [], [], []
+    for title, band in _bands(nodes, data.get("no_partners", False)):
+        headings.append((title, y + 26))
+        y += HEADING + 8
+        for start in range(0, len(band), size.columns):
+            row = band[start:start + size.columns]
+            y += GAP
+            for j, node in enumerate(row):
+                cx, cy = MARGIN + (j + .5) * size.cell, y + size.height / 2
+                if "placeholder" in node:
+                    placeholders.append({**node, "x": cx, "y": cy})
+                    continue
+                places[node["iri"]] = (cx, cy, j)
+                for c in conflicts_of.get(node["iri"], [])[:1]:
+                    conflicts.append({**c, "x": cx, "y": y + size.height + CONFLICT / 2 + 2, "under": node})
+            y += size.height + (CONFLICT if any(n.get("iri") in conflicts_of for n in row) else 0)
+    return {"size": size, "org": org, "frame": frame, "members": {m["iri"] for m in members},
+            "places": places, "tracks": tracks, "headings": headings,
+            "placeholders": placeholders, "conflicts": conflicts, "height": y + GAP}
 
 
 def _href(iri: str) -> str:
@@ -90,76 +131,119 @@ def _href(iri: str) -> str:
     return "/resource?iri=" + quote(iri, safe="")
 
 
-def _edge_path(a, b, bend: int) -> tuple[str, tuple[float, float]]:
-    (x1, y1), (x2, y2) = a, b
-    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
-    dx, dy = x2 - x1, y2 - y1
-    length = max((dx * dx + dy * dy) ** 0.5, 1)
-    cx, cy = mx - dy / length * bend, my + dx / length * bend
-    label = (0.25 * x1 + 0.5 * cx + 0.25 * x2, 0.25 * y1 + 0.5 * cy + 0.25 * y2)
-    return f"M{x1:.0f},{y1:.0f} Q{cx:.0f},{cy:.0f} {x2:.0f},{y2:.0f}", label
+def route(lay: dict, edge: dict) -> str | None:
+    """The line from the box in the grid up to the member state, through free space only."""
+    places, size = lay["places"], lay["size"]
+    s, t = edge["source"], edge["target"]
+    members = lay["members"]
+    member, other = (t, s) if t in members else (s, t)
+    if member not in members or other in members or other not in places:
+        return None
+    side = -1 if edge["kind"] == "consent-withheld" else 1
+    x, y, column = places[other]
+    mx, my, _ = places[member]
+    top, gap = y - size.height / 2, y - size.height / 2 - GAP / 2
+    lane = MARGIN + column * size.cell + side * 3
+    track = lay["tracks"][(member, edge["kind"])]
+    return (f"M{x + side * 10:.0f},{top:.0f} V{gap:.0f} H{lane:.0f} V{track:.0f} "
+            f"H{mx + side * 10:.0f} V{my + size.height / 2:.0f}")
 
 
-def svg(data: dict) -> str:
-    """The drawing as a standalone SVG document (its style inside it)."""
-    nodes = data["nodes"]
-    places, placeholders, height = layout(nodes, data.get("no_partners", False))
-    by_iri = {n["iri"]: n for n in nodes}
-    org = data["org"]
-    structural = []
-    for node in nodes:
-        if node["role"] in ("member", "observer", "partner") and org:
-            structural.append({"source": node["iri"], "target": org, "kind": node["role"]})
-        elif node["role"] == "candidate" and org:
-            structural.append({"source": node["iri"], "target": org, "kind": "seeks"})
-    legend_y = height + 10
-    total = legend_y + 120
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" viewBox="0 0 {WIDTH} {total}" '
-           f'width="{WIDTH}" height="{total}" role="img" aria-labelledby="picture-title">',
-           f'<title id="picture-title">{escape(_title(data))}</title>', f"<style>{STYLE}</style>",
-           '<g class="edges">']
-    for edge in structural + data["edges"]:
-        if edge["source"] not in places or edge["target"] not in places:
-            continue
-        s, t = by_iri[edge["source"]], by_iri[edge["target"]]
-        path, (lx, ly) = _edge_path(places[edge["source"]], places[edge["target"]],
-                                    RELATION_BEND.get(edge["kind"], 0))
-        graph = edge.get("graph", "")
-        said = f" ({', '.join(x for x in (edge.get('fact'), graph) if x)})" if graph else ""
-        words = f"{s['label']} {EDGE_TITLES[edge['kind']]} {t['label']}{said}"
-        out.append(f'<path class="edge edge-{edge["kind"]}{" graph-" + graph if graph else ""}" d="{path}" '
-                   f'data-source="{escape(s["label"])}" data-target="{escape(t["label"])}" '
-                   f'data-kind="{edge["kind"]}"><title>{escape(words)}</title></path>')
-        if edge["kind"] in LABELLED:
-            tag = f" · {edge['fact']}" if edge.get("fact") else ""
-            out.append(f'<text class="edge-label" x="{lx:.0f}" y="{ly:.0f}">'
-                       f'{escape(EDGE_TITLES[edge["kind"]])}{escape(tag)}</text>')
-    out.append("</g><g class=\"nodes\">")
-    for node in nodes:
-        if node["iri"] not in places:
-            continue
-        x, y = places[node["iri"]]
-        w = node_width(node["label"])
-        role = node["role"]
-        also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
-        if role == "conflict":
-            shape = f'<ellipse cx="{x}" cy="{y}" rx="{w / 2:.0f}" ry="{NODE_HEIGHT / 2 + 4:.0f}"/>'
-        else:
-            shape = (f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" '
-                     f'width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
-        out.append(f'<a href="{escape(_href(node["iri"]))}">'
-                   f'<g class="node role-{role}" data-label="{escape(node["label"])}" '
-                   f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}</title>'
-                   f'{shape}<text x="{x}" y="{y}">{escape(node["label"])}</text></g></a>')
-    for p in placeholders:
-        w = node_width(p["placeholder"])
-        out.append(f'<g class="node placeholder" data-role="{p["role"]}"><rect x="{p["x"] - w / 2:.0f}" '
-                   f'y="{p["y"] - NODE_HEIGHT / 2:.0f}" width="{w}" height="{NODE_HEIGHT}" rx="8"/>'
-                   f'<text x="{p["x"]}" y="{p["y"]}">{escape(p["placeholder"])}</text></g>')
+def _said(edge: dict) -> str:
+    graph = edge.get("graph", "")
+    return f" ({', '.join(x for x in (edge.get('fact'), graph) if x)})" if graph else ""
+
+
+def _line(path: str, edge: dict, source: str, target: str) -> str:
+    graph = edge.get("graph", "")
+    words = f"{source} {EDGE_TITLES[edge['kind']]} {target}{_said(edge)}"
+    return (f'<path class="edge edge-{edge["kind"]}{" graph-" + graph if graph else ""}" d="{path}" '
+            f'data-source="{escape(source)}" data-target="{escape(target)}" data-kind="{edge["kind"]}">'
+            f'<title>{escape(words)}</title></path>')
+
+
+def _box(node: dict, x: float, y: float, size: Size, mark: str = "") -> str:
+    role = node["role"]
+    also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
+    label = node["label"]
+    shown = label if role == "organization" else _fit(label, size)
+    width = size.box if role != "organization" else node_width(label)
+    return (f'<a href="{escape(_href(node["iri"]))}"><g class="node role-{role}" data-label="{escape(label)}" '
+            f'data-role="{role}"><title>{escape(label)}: {ROLE_TITLES[role]}{escape(also)}</title>'
+            f'<rect x="{x - width / 2:.0f}" y="{y - size.height / 2:.0f}" width="{width}" height="{size.height}" '
+            f'rx="6"/><text x="{x + (7 if mark else 0):.0f}" y="{y:.0f}">{escape(shown)}</text>{mark}</g></a>')
+
+
+def _consent_mark(x: float, y: float, size: Size) -> str:
+    cx = x - size.box / 2 + 11
+    return (f'<g class="mark consent-all"><title>consent given by every member state</title>'
+            f'<circle cx="{cx:.0f}" cy="{y:.0f}" r="7"/>'
+            f'<path d="M{cx - 3.5:.1f},{y:.1f} l2.5,2.5 l4.5,-5"/></g>')
+
+
+def _consenting(data: dict, members: set) -> set:
+    given: dict[str, set] = {}
+    for e in data["edges"]:
+        if e["kind"] == "consent-given" and e["target"] in members:
+            given.setdefault(e["source"], set()).add(e["target"])
+    return {s for s, by in given.items() if members and by == members}
+
+
+def svg(data: dict, standalone: bool = True) -> str:
+    """The drawing as SVG; standalone, with its style inside it (a page links picture.css, as a
+    Content-Security-Policy without inline styles asks)."""
+    lay = layout(data)
+    size, places = lay["size"], lay["places"]
+    by_iri = {n["iri"]: n for n in data["nodes"]}
+    members = {n["iri"] for n in data["nodes"] if n["role"] == "member"}
+    total = lay["height"] + 150
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" '
+           f'class="{"compact" if size is COMPACT else "normal"}" viewBox="0 0 {size.width} {total}" '
+           f'width="{size.width}" height="{total}" role="group" aria-labelledby="picture-title">',
+           f'<title id="picture-title">{escape(_title(data))}</title>']
+    if standalone:
+        out.append(f"<style>{STYLE}</style>")
+    x, y, w, h = lay["frame"]
+    out.append(f'<rect class="frame" x="{x}" y="{y}" width="{w}" height="{h}" rx="10"/>')
+    if lay["org"]:
+        out.append(_box(lay["org"], size.width / 2, y, size))
+    out += [f'<text class="heading" x="{MARGIN + 12}" y="{hy:.0f}">{escape(title)}</text>'
+            for title, hy in lay["headings"]]
+    out.append('<g class="edges">')
+    for edge in data["edges"]:
+        path = route(lay, edge) if edge["kind"] in ROUTED else None
+        if path:
+            out.append(_line(path, edge, by_iri[edge["source"]]["label"], by_iri[edge["target"]]["label"]))
+    for c in lay["conflicts"]:
+        top = c["y"] - CONFLICT / 2 + 8
+        out.append(_line(f"M{c['x']:.0f},{top - 10:.0f} V{top:.0f}", c["edge"], c["under"]["label"], c["label"]))
+    out.append('</g><g class="nodes">')
+    consenting = _consenting(data, members)
+    for iri, (cx, cy, _) in places.items():
+        mark = _consent_mark(cx, cy, size) if iri in consenting else ""
+        out.append(_box(by_iri[iri], cx, cy, size, mark))
+    out += [_conflict(c, size) for c in lay["conflicts"]]
+    for p in lay["placeholders"]:
+        out.append(f'<g class="node placeholder" data-role="{p["role"]}"><rect x="{p["x"] - size.box / 2:.0f}" '
+                   f'y="{p["y"] - size.height / 2:.0f}" width="{size.box}" height="{size.height}" rx="6"/>'
+                   f'<text x="{p["x"]:.0f}" y="{p["y"]:.0f}">{escape(p["placeholder"])}</text></g>')
     out.append("</g>")
-    out.append(_legend(legend_y))
+    out.append(_legend(lay["height"] + 10))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _conflict(c: dict, size: Size) -> str:
+    label = escape(c["label"])
+    return (f'<a href="{escape(_href(c["iri"]))}"><g class="node role-conflict" data-label="{label}" '
+            f'data-role="conflict"><title>{label}: conflict</title>'
+            f'<ellipse cx="{c["x"]:.0f}" cy="{c["y"]:.0f}" rx="{size.box / 2 - 8:.0f}" ry="11"/>'
+            f'<text x="{c["x"]:.0f}" y="{c["y"]:.0f}">{escape(_fit(c["label"], size))}</text></g></a>')
+
+
+def _fit(label: str, size: Size) -> str:
+    room = int((size.box - 24) / (6.4 if size is COMPACT else 7.4))
+    return label if len(label) <= room else label[:room - 1] + "…"
 
 
 def _title(data: dict) -> str:
@@ -169,7 +253,7 @@ def _title(data: dict) -> str:
 
 
 def _legend(y: int) -> str:
-    out = [f'<g class="legend" transform="translate(20,{y})">',
+    out = [f'<g class="legend" transform="translate({MARGIN},{y})">',
            '<text class="heading" x="0" y="0">Legend</text>']
     for i, role in enumerate(("organization", "member", "observer", "partner", "candidate", "conflict")):
         x = i * 160
@@ -177,13 +261,14 @@ def _legend(y: int) -> str:
                  else '<rect x="0" y="-10" width="28" height="20" rx="5"/>')
         out.append(f'<g class="node role-{role}" transform="translate({x},30)">{shape}</g>'
                    f'<text x="{x + 36}" y="30">{ROLE_TITLES[role]}</text>')
-    kinds = ("member", "observer", "seeks", "consent-withheld", "consent-given", "no-relations", "conflict")
-    for i, kind in enumerate(kinds):
-        x = (i % 4) * 240
-        row = 62 + (i // 4) * 26
-        out.append(f'<path class="edge edge-{kind}" d="M{x},{row} L{x + 40},{row}"/>'
-                   f'<text x="{x + 48}" y="{row}">{EDGE_TITLES[kind]}</text>')
-    out.append('<path class="edge graph-implied" style="stroke:#444" d="M720,88 L760,88"/>'
-               '<text x="768" y="88">dashed: implied, not stated</text>')
+    for i, kind in enumerate(("consent-withheld", "no-relations", "conflict")):
+        x = i * 240
+        out.append(f'<path class="edge edge-{kind}" d="M{x},62 L{x + 40},62"/>'
+                   f'<text x="{x + 48}" y="62">{EDGE_TITLES[kind]}</text>')
+    out.append('<g class="mark consent-all"><circle cx="14" cy="92" r="7"/><path d="M10.5,92 l2.5,2.5 l4.5,-5"/></g>'
+               '<text x="48" y="92">consent given by every member state</text>'
+               '<path class="edge graph-implied" stroke="#444" d="M480,92 L520,92"/>'
+               '<text x="528" y="92">dashed: implied, not stated</text>'
+               '<text x="0" y="122">Only what decides a verdict is drawn; hover over a line for its fact.</text>')
     out.append("</g>")
     return "".join(out)

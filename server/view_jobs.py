@@ -216,6 +216,12 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         nodes.append({"iri": iri, "label": labels.get(iri, local_name(iri)), "role": role,
                       "also": sorted(held - {role}, key=ROLE_ORDER.index)})
     nodes += [{"iri": c, "label": labels.get(c, local_name(c)), "role": "conflict"} for c in conflicts]
+    verdicts: dict[str, dict] = {}
+    for row in _rows(kg, _VERDICTS):
+        if row["status"].value in STATUS_NAMES:
+            verdicts.setdefault(row["agent"].value, {})[STATUS_NAMES[row["status"].value]] = row["verdict"].value
+    for node in nodes:
+        node["verdicts"] = verdicts.get(node["iri"], {})
     nodes.sort(key=lambda n: n["label"].casefold())
     return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
             "relation_labels": {kind: labels.get(p, local_name(p)) for p, kind in RELATIONS.items()}}
@@ -349,35 +355,62 @@ def _date_words(date: ox.Literal) -> str:
 _NAMED = """
 SELECT DISTINCT ?x ?label ?kind WHERE {
   { ?x a csto:State BIND("state" AS ?kind) } UNION { ?x a csto:InternationalOrganization BIND("organization" AS ?kind) }
-  UNION { ?x a csto:Person BIND("person" AS ?kind) }
+  UNION { ?x a csto:Person BIND("person" AS ?kind) } UNION { ?x a csto:Body BIND("body" AS ?kind) }
+  UNION { ?x a csto:Conflict BIND("conflict" AS ?kind) }
   UNION { GRAPH <https://w3id.org/csto-kg/graph/ontology> { ?x a ?type } FILTER(isIRI(?x))
           FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty,
                            owl:NamedIndividual))
           BIND("term" AS ?kind) }
   OPTIONAL { ?x rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
 }"""
+
+_WIKIDATA = """
+SELECT DISTINCT ?x ?same WHERE {
+  ?x skos:exactMatch|owl:sameAs ?same FILTER(STRSTARTS(STR(?same), "http://www.wikidata.org/entity/"))
+}"""
 SEARCH_LIMIT = 50
+AGENT_KINDS = {"state", "organization", "person", "body", "conflict"}
 
 
 def search(ctx, q: str, implied: bool = True, linked: bool = True) -> dict:
-    """States, organizations, people and ontology terms whose label or name holds q."""
+    """States, organizations, people, bodies, conflicts and ontology terms whose label, name or
+    Wikidata id holds q; and the facts whose identifier or quote holds it."""
     kg = _graph(ctx, implied, linked)
     wanted = q.strip().casefold()
     found: dict[str, dict] = {}
     for row in _rows(kg, _NAMED):
         iri = row["x"].value
         label = _v(row["label"])
-        entry = found.setdefault(iri, {"iri": iri, "label": label or local_name(iri), "kinds": set()})
+        entry = found.setdefault(iri, {"iri": iri, "label": label or local_name(iri), "kinds": set(), "ids": []})
         if label and entry["label"] == local_name(iri):
             entry["label"] = label
         entry["kinds"].add(row["kind"].value)
-    hits = [e for e in found.values()
-            if wanted and (wanted in e["label"].casefold() or wanted in local_name(e["iri"]).casefold())]
-    hits.sort(key=lambda e: (not e["label"].casefold().startswith(wanted), e["label"].casefold()))
+    for row in _rows(kg, _WIKIDATA):
+        if row["x"].value in found:
+            found[row["x"].value]["ids"].append(local_name(row["same"].value))
+
+    def holds(e):
+        return (wanted in e["label"].casefold() or wanted in local_name(e["iri"]).casefold()
+                or any(wanted == i.casefold() for i in e["ids"]))
+
+    hits = sorted((e for e in found.values() if holds(e)),
+                  key=lambda e: (not e["label"].casefold().startswith(wanted), e["label"].casefold()))
     groups = {"agents": [], "terms": []}
     for e in hits:
         kinds = sorted(e["kinds"])
-        group = "terms" if kinds == ["term"] else "agents"
-        groups[group].append({**e, "kinds": kinds, "verdict": bool({"state", "organization"} & e["kinds"])})
+        group = "terms" if not AGENT_KINDS & e["kinds"] else "agents"
+        groups[group].append({**e, "kinds": kinds, "ids": sorted(e["ids"]),
+                              "verdict": bool({"state", "organization"} & e["kinds"])})
+    facts = _facts_holding(kg, wanted)
     return {"q": q, "agents": groups["agents"][:SEARCH_LIMIT], "terms": groups["terms"][:SEARCH_LIMIT],
-            "more": max(0, len(groups["agents"]) - SEARCH_LIMIT) + max(0, len(groups["terms"]) - SEARCH_LIMIT)}
+            "facts": facts[:SEARCH_LIMIT],
+            "more": sum(max(0, len(g) - SEARCH_LIMIT) for g in (*groups.values(), facts))}
+
+
+def _facts_holding(kg, wanted: str) -> list[dict]:
+    facts: dict[str, dict] = {}
+    for row in _rows(kg, _FACTS):
+        fid, quote = row["id"].value, row["quote"].value
+        if wanted == fid.casefold() or wanted in quote.casefold():
+            facts.setdefault(fid, {"id": fid, "quote": quote, "graph": GRAPH_KINDS.get(row["g"].value, "other")})
+    return sorted(facts.values(), key=lambda f: (f["id"][0] != "F", f["id"]))

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, render_template, request
 
-from . import jobs, picture, view_jobs
+from . import jobs, matrix_page, picture, plain_words, view_jobs
 from .errors import Refused
 from .negotiation import prefers_html
 from .serving import state, switches
@@ -49,6 +49,9 @@ def toggled(name: str) -> str:
     if switches()[name]:
         args[name] = "0"
     return f"{request.path}?{urlencode(args)}" if args else request.path
+
+
+bp.add_app_template_filter(plain_words.plain, "plain")
 
 
 @bp.app_template_filter("verdict_url")
@@ -98,19 +101,33 @@ def what_if(name: str):
 
 @bp.get("/matrix")
 def matrix():
-    return page("matrix.html", m=run(view_jobs.matrix))
+    data = run(view_jobs.matrix)
+    cols = matrix_page.columns(data["requirements"])
+    view = matrix_page.asked(request.args, [c["slug"] for c in cols])
+    tables = [matrix_page.table(data["agents"], status, cols, view) for status in view_jobs.STATUSES]
+    return page("matrix.html", columns=cols, tables=tables, view=view, total=len(data["agents"]),
+                verdicts=matrix_page.VERDICTS, results=matrix_page.RESULTS, sorts=matrix_page.SORTS)
+
+
+@bp.app_template_global("matrix_url")
+def matrix_url(view: dict, **changes) -> str:
+    """/matrix as this view, with some of its parameters changed (None drops one)."""
+    params = {**view, "page": None, **changes}
+    kept = {k: v for k, v in params.items() if v not in (None, "", 1) and not (k == "sort" and v == "name")}
+    return with_switches("/matrix", **kept)
 
 
 @bp.get("/organization")
 def organization():
     data = run(view_jobs.organization)
-    return page("organization.html", o=data, picture=picture.svg(data))
+    return page("organization.html", o=data, picture=picture.svg(data, standalone=False))
 
 
 @bp.get("/organization.svg")
 def organization_svg():
     response = Response(picture.svg(run(view_jobs.organization)), mimetype="image/svg+xml")
-    response.headers["Content-Disposition"] = 'attachment; filename="csto-organization.svg"'
+    # inline: a link opens the picture in the tab; the page's download link asks to save it
+    response.headers["Content-Disposition"] = 'inline; filename="csto-organization.svg"'
     return response
 
 

@@ -89,3 +89,14 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+AXE = Path(__file__).resolve().parent.parent / "build" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's script, as scripts/test.sh installs it from the npm registry."""
+    assert AXE.is_file(), f"{AXE} is missing: scripts/test.sh installs it (npm install axe-core)"
+    return AXE.read_text(encoding="utf-8")
+

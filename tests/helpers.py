@@ -206,3 +206,68 @@ def type_query(page, text: str) -> None:
     page.keyboard.press("Delete")
     page.keyboard.type(text)
     page.keyboard.press("Escape")
+
+
+def serious_violations(page, axe_script: str) -> list[str]:
+    """What axe-core finds serious or critical on the page as it is now, one line each."""
+    page.add_script_tag(content=axe_script)
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.impact} ${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`)""")
+    return found
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    """The page as it looks, in build/screenshots/ (the README shows copies, docs/screenshots/)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def lines_through_boxes(page) -> list[str]:
+    """The organization picture's lines that pass through a box they do not start or end at."""
+    drawn = page.evaluate("""() => {
+        const svg = document.querySelector("#organization-picture");
+        const boxes = [...svg.querySelectorAll("g.nodes g.node")].map((g) => {
+            const b = g.querySelector("rect, ellipse").getBBox();
+            return {label: g.dataset.label || "", x: b.x, y: b.y, w: b.width, h: b.height};
+        });
+        const lines = [...svg.querySelectorAll("g.edges path.edge")].map((p) => ({
+            d: p.getAttribute("d"), ends: [p.dataset.source, p.dataset.target]}));
+        return {boxes, lines};
+    }""")
+    found = []
+    for line in drawn["lines"]:
+        for (x1, y1), (x2, y2) in _segments(line["d"]):
+            for box in drawn["boxes"]:
+                if box["label"] in line["ends"]:
+                    continue
+                inside_x = min(x1, x2) < box["x"] + box["w"] - 1 and max(x1, x2) > box["x"] + 1
+                inside_y = min(y1, y2) < box["y"] + box["h"] - 1 and max(y1, y2) > box["y"] + 1
+                if inside_x and inside_y:
+                    found.append(f"{line['ends'][0]} → {line['ends'][1]} through {box['label']}")
+    return found
+
+
+def _segments(d: str):
+    """The path as straight segments: M, L, H and V as they are, a Q curve in 16 short pieces."""
+    import re
+
+    x = y = 0.0
+    out = []
+    for command, args in re.findall(r"([MLHVQ])\s*([-\d.,\s]+)", d):
+        n = [float(v) for v in re.split(r"[\s,]+", args.strip()) if v]
+        if command == "Q":
+            points = [((1 - s) ** 2 * x + 2 * (1 - s) * s * n[0] + s * s * n[2],
+                       (1 - s) ** 2 * y + 2 * (1 - s) * s * n[1] + s * s * n[3]) for s in (i / 16 for i in range(17))]
+            out += list(zip(points, points[1:], strict=False))
+            x, y = n[2], n[3]
+            continue
+        start = (x, y)
+        x, y = (n[0], n[1]) if command in "ML" else (n[0], y) if command == "H" else (x, n[0])
+        if command != "M":
+            out.append((start, (x, y)))
+    return out

@@ -10,16 +10,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from helpers import type_query
+from helpers import lines_through_boxes, screenshot, type_query
 from playwright.sync_api import expect
 from server_fixtures import running_server
 
 from csto_kg.graph import build
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
-
 RED = "rgb(207, 34, 46)"        # failed
-GREY = "rgb(110, 119, 129)"     # unknown
+GREY = "rgb(87, 96, 106)"        # unknown (4.5:1 or more on its background)
 GREEN = "rgb(26, 127, 55)"      # met
 RED_BACKGROUND = "rgb(255, 235, 233)"
 GREY_BACKGROUND = "rgb(238, 241, 244)"
@@ -44,12 +42,6 @@ def page(browser, server):
     context.close()
     assert hosts and set(hosts) == {"127.0.0.1"}, f"requests left 127.0.0.1: {set(hosts)}"
     assert errors == [], errors
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
 
 
 def style(locator, prop):
@@ -84,8 +76,21 @@ def test_azerbaijans_verdicts_in_colour_with_the_evidence(page):
 def test_why_adds_the_minimal_justification(page):
     page.goto(page.base + "/explain/Azerbaijan?status=observer")
     page.click("#why-link")
-    expect(page.locator("#status-observer > details.why summary")).to_contain_text("none of them dispensable")
+    expect(page.locator("#status-observer > details.why > summary")).to_contain_text("none of them dispensable")
     expect(page.locator("#status-observer > details.why")).to_contain_text(re.compile(r"I0[234]"))
+    why = page.locator("#status-observer > details.why")
+    sentences = why.locator("ul.plain li .sentence").all_inner_texts()
+    assert "Azerbaijan seeks status partner." in sentences                      # plain sentences ...
+    assert "Whatever has consent withheld by some “member state” also fails “adopted by consensus”." in sentences
+    assert not any("SubClassOf" in s or " Type " in s for s in sentences)
+    consent = why.locator("ul.plain li", has_text="Azerbaijan has consent withheld by Armenia.")
+    expect(consent.locator("a.fact-id")).to_have_text("I04")                     # ... with the fact ...
+    expect(consent.locator("q")).to_contain_text("Without Armenia’s consent")   # ... and its quote
+    formal = why.locator("details.formal")
+    expect(formal.locator("code").first).to_be_hidden()
+    formal.locator("summary").click()                                            # the formal form, one click away
+    expect(formal.locator("code", has_text="SubClassOf").first).to_be_visible()
+    screenshot(page, "verdict-why")
 
 
 def test_the_implied_switch_turns_a_verdict_into_no_verdict(page):
@@ -137,6 +142,11 @@ def test_the_picture_of_the_organization(page):
     expect(withheld.locator("title")).to_have_text("Azerbaijan consent withheld by Armenia (I04, implied)")
     expect(svg.locator("path[data-kind='no-relations']")).to_have_count(1)
     expect(svg.locator("g.legend")).to_contain_text("consent withheld by")
+    assert lines_through_boxes(page) == []                       # lines go around boxes, not through them
+    drawn = set(svg.locator("g.edges path").evaluate_all("(ps) => ps.map((p) => p.dataset.kind)"))
+    assert drawn == {"consent-withheld", "no-relations", "conflict"}   # only what decides verdicts
+    expect(svg.locator("text.heading", has_text="Ineligible")).to_have_text(
+        "Ineligible for observer or partner status (1)")              # Azerbaijan, grouped by verdict
     box = armenia.bounding_box()
     other = svg.locator("g.node[data-label='Belarus']").bounding_box()
     assert box["x"] + box["width"] <= other["x"], "nodes overlap"
@@ -145,6 +155,12 @@ def test_the_picture_of_the_organization(page):
         page.click("#download-svg")
     assert download.value.suggested_filename == "csto-organization.svg"
     assert "consent withheld by" in Path(download.value.path()).read_text(encoding="utf-8")
+    page.click("#open-svg")                                  # opens in the tab, not as a download
+    expect(page.locator("svg#organization-picture g.legend")).to_contain_text("consent withheld by")
+    assert page.evaluate("document.documentElement.localName") == "svg"
+    page.go_back()
+    svg = page.locator("svg#organization-picture")
+    armenia = svg.locator("g.node[data-label='Armenia']")
     armenia.click()
     expect(page.locator("h1")).to_have_text("Armenia")
 
@@ -240,6 +256,21 @@ def test_search_for_a_state_and_a_term(page):
     expect(page.locator("#status-observer h2 .badge.verdict")).to_have_text("ineligible")
     page.goto(page.base + "/search?q=withheld")
     expect(page.locator("#term-hits")).to_contain_text("consent withheld by")
+    page.goto(page.base + "/search?q=Karabakh")                   # a conflict, and the facts quoting it
+    expect(page.locator("#agent-hits")).to_contain_text("Nagorno-Karabakh conflict")
+    expect(page.locator("#agent-hits .badge", has_text="conflict")).to_have_count(1)
+    expect(page.locator("#fact-hits li").first).to_contain_text("Karabakh")
+    page.goto(page.base + "/search?q=Ministry")                   # a body
+    expect(page.locator("#agent-hits")).to_contain_text("Ministry of Foreign Affairs of Armenia")
+    expect(page.locator("#fact-hits")).to_contain_text("The Armenian Ministry of Foreign Affairs")
+    page.goto(page.base + "/search?q=Q227")                       # a Wikidata id
+    expect(page.locator("#agent-hits li").first).to_contain_text("Azerbaijan")
+    expect(page.locator("#agent-hits li").first.locator(".wikidata-id")).to_have_text("Q227")
+    page.goto(page.base + "/search?q=f58")                        # a fact by its id
+    expect(page.locator("#fact-hits li a.fact-id")).to_have_text("F58")
+    page.locator("#fact-hits li a.fact-id").click()
+    expect(page.locator("#fact-F58")).to_be_in_viewport()
+    screenshot(page, "search")
     page.goto(page.base + "/search?q=nothing-is-called-this")
     expect(page.locator("#no-hits")).to_be_visible()
 
@@ -283,3 +314,37 @@ def test_the_editor_marks_the_parsers_error_where_it_is(page):
     page.click("#editor-cm .CodeMirror-lines")
     page.keyboard.type(" ")                                   # editing clears the mark
     expect(page.locator("#editor-cm .syntax-error")).to_have_count(0)
+
+
+def test_a_verdict_prints_as_a_report_with_its_sources(page):
+    page.goto(page.base + "/explain/Azerbaijan")
+    expect(page.locator("#printed-from")).to_be_hidden()
+    page.emulate_media(media="print")
+    for chrome in ("header.top", ".switches", ".skip-link", ".verdicts > p.muted"):
+        assert style(page.locator(chrome).first, "display") == "none", chrome
+    failed = page.locator("#observer-ConsensusRequirement")
+    assert style(failed, "breakInside") == "avoid"                       # a card is never split
+    assert style(page.locator("#status-partner"), "breakBefore") == "page"
+    expect(failed.locator(".evidence blockquote")).to_be_visible()         # its sources print
+    expect(failed.locator(".stated-by")).to_contain_text("F49")
+    assert style(failed.locator(".badge.result"), "color") == RED          # and in colour
+    expect(page.locator("#printed-from")).to_be_visible()
+    expect(page.locator("#printed-from")).to_contain_text("/explain/Azerbaijan")
+    screenshot(page, "verdict-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_the_ontology_index_keeps_its_two_lists_apart(page):
+    page.goto(page.base + "/ontology")
+    own = page.locator("#toc-classes-own li").all_inner_texts()
+    reused = page.locator("#toc-classes-reused li").all_inner_texts()
+    assert "person" in own and "candidate" in own
+    assert any(r.startswith("person ") and ":Person" in r for r in reused)   # the other person, by its name
+    assert len(own) == len(set(own)) and not set(own) & set(reused)
+    assert own == sorted(own, key=str.casefold)
+    page.locator("#toc-classes-own a", has_text="candidate").click()
+    expect(page.locator("#Candidate")).to_be_in_viewport()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 20_000, height                                          # was 30,000 px at this width
+    screenshot(page, "ontology", full_page=False)

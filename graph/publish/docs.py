@@ -149,7 +149,8 @@ def entry(r: _Renderer, term, heading: str, badge: str) -> dict:
     source = g.value(term, RDFS.isDefinedBy)
     if source is not None:
         rows.append((["Defined by"], r.link(source)))
-    return {"anchor": anchor(r, term), "badge": badge, "label": r.label(term), "iri": str(term), "rows": rows}
+    return {"anchor": anchor(r, term), "badge": badge, "label": r.label(term), "iri": str(term), "rows": rows,
+            "own": str(term).startswith(str(CSTO)), "curie": r.qname(term)}
 
 
 def lines(values) -> list:

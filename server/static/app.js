@@ -59,7 +59,6 @@
       td.appendChild(el("span", { "class": "badge " + VERDICTS[term.value] }, term.value));
     } else {
       td.appendChild(el("span", { "class": "literal" }, term.value));
-      if (term.datatype && NUMERIC.test(term.datatype)) td.dataset.number = term.value;
     }
     var shown = term["xml:lang"] ? "@" + term["xml:lang"] : term.datatype ? "^^" + compact(term.datatype) : "";
     if (shown) td.title = term.value + " " + shown;
@@ -125,7 +124,6 @@
   function termCell(term) {
     var td = el("td");
     if (!term) return td;
-    td.dataset.sort = term.value;
     if (!showRaw) {
       readableTerm(td, term);
     } else if (term.type === "uri") {
@@ -140,8 +138,7 @@
       if (term.datatype) {
         td.title = compact(term.datatype);
         // Numbers read as numbers; other datatypes are shown, since they change the meaning.
-        if (NUMERIC.test(term.datatype)) td.dataset.number = term.value;
-        else td.appendChild(el("span", { "class": "datatype" }, "^^" + compact(term.datatype)));
+        if (!NUMERIC.test(term.datatype)) td.appendChild(el("span", { "class": "datatype" }, "^^" + compact(term.datatype)));
       }
     } else {
       td.textContent = JSON.stringify(term.value);
@@ -149,60 +146,146 @@
     return td;
   }
 
-  function compareCells(a, b) {
-    var na = a.dataset.number, nb = b.dataset.number;
-    if (na !== undefined && nb !== undefined) return parseFloat(na) - parseFloat(nb);
-    var sa = a.dataset.sort, sb = b.dataset.sort;
-    if (sa === undefined) return sb === undefined ? 0 : 1;  // unbound last
-    if (sb === undefined) return -1;
-    return sa.localeCompare(sb, undefined, { numeric: true });
+  function compareTerms(a, b) {
+    if (!a || !b) return !a ? (!b ? 0 : 1) : -1;  // unbound last
+    if (a.datatype && b.datatype && NUMERIC.test(a.datatype) && NUMERIC.test(b.datatype)) {
+      return parseFloat(a.value) - parseFloat(b.value);
+    }
+    return a.value.localeCompare(b.value, undefined, { numeric: true });
   }
 
-  function sortBy(table, column, button) {
-    var th = button.parentNode;
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (r1, r2) {
-      var c = compareCells(r1.cells[column], r2.cells[column]);
-      return ascending ? c : -c;
+  // What a row shows, for the filter box: values, labels and prefixed names.
+  function rowText(row, vars) {
+    return vars.map(function (name) {
+      var t = row[name];
+      if (!t) return "";
+      return t.value + " " + (t.type === "uri" ? (labels[t.value] || "") + " " + compact(t.value) : "");
+    }).join(" ").toLowerCase();
+  }
+
+  var PAGE_SIZE = 100;
+  var view = { sort: null, ascending: true, filter: "", page: 0, shape: "table" };
+
+  function shownRows() {
+    var wanted = view.filter.trim().toLowerCase();
+    var rows = lastResult.rows.filter(function (row) {
+      return !wanted || rowText(row, lastResult.vars).indexOf(wanted) >= 0;
     });
-    rows.forEach(function (r) { body.appendChild(r); });
+    if (view.sort !== null) {
+      var name = lastResult.vars[view.sort];
+      rows = rows.slice().sort(function (r1, r2) {
+        var c = compareTerms(r1[name], r2[name]);
+        return view.ascending ? c : -c;
+      });
+    }
+    return rows;
   }
 
-  function renderTable(vars, rows) {
-    lastResult = { vars: vars, rows: rows };
+  function sortBy(column) {
+    view.ascending = view.sort === column ? !view.ascending : true;
+    view.sort = column;
+    view.page = 0;
+    drawResults();
+  }
+
+  function renderTable(vars, rows, triples) {
+    lastResult = { vars: vars, rows: rows, triples: triples };
     resultsEl.innerHTML = "";
+    var bar = el("div", { "class": "results-bar" });
     var toggle = el("label", { "class": "raw-toggle" });
     var box = el("input", { type: "checkbox", id: "raw-terms" });
     box.checked = showRaw;
     box.addEventListener("change", function () {
       showRaw = box.checked;
-      renderTable(lastResult.vars, lastResult.rows);
+      remember();
+      drawResults();
+      if (!showRaw) fetchLabels(rows, vars).then(function (found) { if (found) drawResults(); });
     });
     toggle.appendChild(box);
     toggle.appendChild(document.createTextNode(" show raw terms (IRIs, @language, ^^datatype)"));
-    resultsEl.appendChild(toggle);
-    drawTable(vars, rows);
+    var filterLabel = el("label", { "class": "results-filter" }, "Filter the rows ");
+    var filter = el("input", { type: "search", id: "results-filter", autocomplete: "off" });
+    filter.value = view.filter;
+    filter.addEventListener("input", function () {
+      view.filter = filter.value;
+      view.page = 0;
+      remember();
+      drawResults();
+    });
+    filterLabel.appendChild(filter);
+    bar.appendChild(filterLabel);
+    if (triples) bar.appendChild(shapeSwitch());
+    bar.appendChild(toggle);
+    resultsEl.appendChild(bar);
+    resultsEl.appendChild(el("div", { id: "results-body" }));
+    drawResults();
     if (!showRaw) {
       fetchLabels(rows, vars).then(function (found) {
-        if (found && lastResult && lastResult.rows === rows && !showRaw) {
-          resultsEl.querySelector("#results-table").remove();
-          drawTable(vars, rows);
-        }
+        if (found && lastResult && lastResult.rows === rows && !showRaw) drawResults();
       });
     }
   }
 
-  function drawTable(vars, rows) {
+  function shapeSwitch() {
+    var group = el("span", { "class": "shape-switch", role: "group", "aria-label": "Show the triples as" });
+    ["table", "graph"].forEach(function (shape) {
+      var button = el("button", { type: "button", id: "show-" + shape, "aria-pressed": String(view.shape === shape) },
+                      shape === "table" ? "Table" : "Graph");
+      button.addEventListener("click", function () {
+        view.shape = shape;
+        group.querySelectorAll("button").forEach(function (b) {
+          b.setAttribute("aria-pressed", String(b === button));
+        });
+        remember();
+        drawResults();
+      });
+      group.appendChild(button);
+    });
+    return group;
+  }
+
+  function drawResults() {
+    var body = document.getElementById("results-body");
+    if (!body || !lastResult) return;
+    body.innerHTML = "";
+    var rows = shownRows();
+    if (lastResult.triples && view.shape === "graph") {
+      body.appendChild(window.drawTriples(rows, function (term) {
+        return term.type === "uri" ? (!showRaw && labels[term.value]) || compact(term.value) :
+          term.type === "bnode" ? "_:" + term.value : term.value;
+      }, linkFor));
+      return;
+    }
+    var pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    view.page = Math.min(view.page, pages - 1);
+    var first = view.page * PAGE_SIZE;
+    drawTable(lastResult.vars, rows.slice(first, first + PAGE_SIZE), body);
+    if (rows.length > PAGE_SIZE || view.filter) body.appendChild(pager(first, rows.length, pages));
+  }
+
+  function pager(first, count, pages) {
+    var nav = el("nav", { "class": "pager", id: "results-pages", "aria-label": "Result pages" });
+    function go(label, id, page) {
+      var button = el("button", { type: "button", id: id }, label);
+      button.disabled = page < 0 || page >= pages;
+      button.addEventListener("click", function () { view.page = page; drawResults(); });
+      nav.appendChild(button);
+    }
+    go("← previous", "page-previous", view.page - 1);
+    nav.appendChild(el("span", { id: "page-shown" }, count ? "rows " + (first + 1) + "–" +
+      Math.min(first + PAGE_SIZE, count) + " of " + count : "no row matches"));
+    go("next →", "page-next", view.page + 1);
+    return nav;
+  }
+
+  function drawTable(vars, rows, into) {
     var table = el("table", { "class": "results", id: "results-table" });
     var head = el("tr");
     vars.forEach(function (name, i) {
       var th = el("th", { scope: "col" });
+      if (view.sort === i) th.setAttribute("aria-sort", view.ascending ? "ascending" : "descending");
       var button = el("button", { type: "button", "class": "sort", "data-column": String(i) }, name);
-      button.addEventListener("click", function () { sortBy(table, i, button); });
+      button.addEventListener("click", function () { sortBy(i); });
       th.appendChild(button);
       head.appendChild(th);
     });
@@ -214,7 +297,7 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
-    resultsEl.appendChild(table);
+    into.appendChild(table);
   }
 
   function unescapeLiteral(quoted) {
@@ -269,7 +352,36 @@
     downloadsEl.hidden = true;
   }
 
+  // The server's refusal, said once and plainly; a syntax error is marked in the editor where
+  // it is. Oxigraph places errors it only notices at the end of the query there, so a bracket
+  // out of place or a word that is no keyword is looked for first (window.syntaxHint, syntax.js).
+  function showError(status, body, text) {
+    var message = body.trim().replace(/^malformed query:\s*/, "");
+    var at = /^line (\d+), column (\d+)(, at the end of the query)?/.exec(message);
+    errorEl.dataset.status = String(status);
+    if (!at) {
+      errorEl.textContent = message;
+      errorEl.hidden = false;
+      return;
+    }
+    var line = parseInt(at[1], 10), column = parseInt(at[2], 10);
+    var bracket = at[3] ? window.syntaxHint(text) : null;
+    if (bracket) {
+      line = bracket.line; column = bracket.column;
+      message = "line " + line + ", column " + column + ": " + bracket.words;
+    } else if (at[3]) {
+      message = at[0] + ": the query stops making sense before its end; look at the lines above";
+    }
+    errorEl.textContent = "Syntax error at " + message;
+    errorEl.hidden = false;
+    editor.markError(line, column, message);
+  }
+
   function run() {
+    var text = editor.get();
+    if (text !== lastRun) {   // another query: its rows start unsorted, unfiltered, on page one
+      view.sort = null; view.page = 0; view.filter = "";
+    }
     clear();
     statusEl.textContent = "Running…";
     var started = performance.now();
@@ -279,18 +391,17 @@
         "Content-Type": "application/x-www-form-urlencoded",
         "Accept": "application/sparql-results+json, application/n-triples;q=0.9"
       },
-      body: new URLSearchParams(Object.assign({ query: editor.get() }, switches))
+      body: new URLSearchParams(Object.assign({ query: text }, switches))
     }).then(function (response) {
       return response.text().then(function (body) {
         var ms = Math.round(performance.now() - started);
         if (!response.ok) {
           statusEl.textContent = "";
-          errorEl.textContent = response.status + " " + response.statusText + ": " + body;
-          errorEl.hidden = false;
-          var at = /line (\d+), column (\d+)/.exec(body);
-          if (at) editor.markError(parseInt(at[1], 10), parseInt(at[2], 10), body.trim());
+          showError(response.status, body, text);
           return;
         }
+        remember();
+        keepInHistory(text);
         var type = response.headers.get("Content-Type") || "";
         if (type.indexOf("application/sparql-results+json") === 0) {
           var data = JSON.parse(body);
@@ -306,7 +417,7 @@
         } else {
           var triples = parseNTriples(body);
           showDownloads(config.graphFormats);
-          renderTable(["subject", "predicate", "object"], triples);
+          renderTable(["subject", "predicate", "object"], triples, true);
           statusEl.textContent = triples.length + " triples · " + ms + " ms";
         }
       });
@@ -334,4 +445,86 @@
       run();
     });
   });
+  // -- the query and its view in the address, so a reload or a shared link shows the same ----
+
+  function pageUrl(text) {
+    var params = new URLSearchParams();
+    params.set("query", text);
+    if (view.shape === "graph") params.set("view", "graph");
+    if (showRaw) params.set("raw", "1");
+    if (view.filter) params.set("filter", view.filter);
+    Object.keys(switches).forEach(function (k) { params.set(k, "0"); });
+    return location.pathname + "?" + params.toString();
+  }
+
+  var lastRun = null;
+
+  function remember() {
+    if (lastRun !== null) history.replaceState(null, "", pageUrl(lastRun));
+  }
+
+  document.getElementById("copy-link").addEventListener("click", function () {
+    var url = location.origin + pageUrl(editor.get());
+    navigator.clipboard.writeText(url).then(function () {
+      statusEl.textContent = "Link copied: it opens this query";
+    }, function () {
+      statusEl.textContent = "Copy this link: " + url;
+    });
+  });
+
+  // -- the user's own recent queries, kept in this browser only -----------------------------
+
+  var HISTORY_KEY = "csto-kg.query-history";
+  var HISTORY_SIZE = 20;
+  var historyEl = document.getElementById("query-history");
+
+  function readHistory() {
+    try {
+      var list = JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]");
+      return Array.isArray(list) ? list.filter(function (q) { return typeof q === "string"; }) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function keepInHistory(text) {
+    lastRun = text;
+    remember();
+    var list = [text].concat(readHistory().filter(function (q) { return q !== text; })).slice(0, HISTORY_SIZE);
+    try { localStorage.setItem(HISTORY_KEY, JSON.stringify(list)); } catch (e) { /* storage full or off */ }
+    showHistory();
+  }
+
+  function gist(text) {
+    var lines = text.split("\n").filter(function (l) { return l.trim() && !/^\s*(#|(PREFIX|BASE)\b)/i.test(l); });
+    var words = lines.join(" ").replace(/\s+/g, " ").trim();
+    return words.length > 70 ? words.slice(0, 69) + "…" : words;
+  }
+
+  function showHistory() {
+    var list = readHistory();
+    historyEl.innerHTML = "";
+    document.getElementById("history").hidden = !list.length;
+    list.forEach(function (text) {
+      var button = el("button", { type: "button", "class": "named-query past-query", title: text }, gist(text));
+      button.addEventListener("click", function () { editor.set(text); run(); });
+      historyEl.appendChild(el("li")).appendChild(button);
+    });
+  }
+
+  document.getElementById("clear-history").addEventListener("click", function () {
+    try { localStorage.removeItem(HISTORY_KEY); } catch (e) { /* nothing kept */ }
+    showHistory();
+  });
+
+  showHistory();
+  var asked = pageParams.get("query");
+  if (asked) {
+    view.shape = pageParams.get("view") === "graph" ? "graph" : "table";
+    view.filter = pageParams.get("filter") || "";
+    showRaw = pageParams.get("raw") === "1";
+    lastRun = asked;
+    editor.set(asked);
+    run();
+  }
 })();

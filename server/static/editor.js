@@ -13,15 +13,46 @@
     var cm = window.CodeMirror.fromTextArea(textarea, {
       mode: "sparql",
       lineNumbers: true,
+      lineWrapping: true,
       indentUnit: 2,
       gutters: ["CodeMirror-linenumbers", "error-gutter"],
       extraKeys: {
         "Ctrl-Enter": function () { onRun(); },
         "Cmd-Enter": function () { onRun(); },
-        "Ctrl-Space": function () { cm.showHint({ hint: complete, completeSingle: false }); }
+        "Ctrl-Space": function () { cm.showHint({ hint: complete, completeSingle: false }); },
+        // Tab leaves the editor, as everywhere else on the page (no keyboard trap);
+        // Ctrl-] and Ctrl-[ indent, and Enter keeps the line's indentation.
+        "Tab": false,
+        "Shift-Tab": false
       }
     });
     cm.getWrapperElement().id = "editor-cm";
+    cm.getInputField().setAttribute("aria-label", textarea.getAttribute("aria-label") || "SPARQL query");
+
+    // A list that pops up while typing offers, it does not choose: Enter and Tab pick an item
+    // only once Up or Down has chosen one; else Enter is a newline and Tab leaves the editor.
+    var chosen = false;
+    cm.on("endCompletion", function () { chosen = false; });
+    function choose(step) {
+      return function (_, handle) { chosen = true; handle.moveFocus(step); };
+    }
+    function pickIfChosen(fallback) {
+      return function (editor, handle) {
+        if (chosen) return handle.pick();
+        handle.close();
+        return fallback(editor);
+      };
+    }
+    var offering = {
+      hint: complete,
+      completeSingle: false,
+      extraKeys: {
+        Up: choose(-1),
+        Down: choose(1),
+        Enter: pickIfChosen(function (editor) { editor.execCommand("newlineAndIndent"); }),
+        Tab: pickIfChosen(function () { return window.CodeMirror.Pass; })
+      }
+    };
 
     cm.on("change", function () {
       cm.save();
@@ -29,7 +60,7 @@
     });
     cm.on("inputRead", function (_, change) {
       if (change.origin === "+input" && /[\w:]$/.test(change.text.join(""))) {
-        cm.showHint({ hint: complete, completeSingle: false });
+        cm.showHint(offering);
       }
     });
 
@@ -68,7 +99,15 @@
         });
       }
       if (!list.length) return null;
-      return { list: list.slice(0, 60), from: window.CodeMirror.Pos(cursor.line, start), to: cursor };
+      var found = { list: list.slice(0, 60), from: window.CodeMirror.Pos(cursor.line, start), to: cursor };
+      window.CodeMirror.on(found, "shown", nameTheList);
+      return found;
+    }
+
+    function nameTheList() {
+      document.querySelectorAll(".CodeMirror-hints").forEach(function (list) {
+        list.setAttribute("aria-label", "Completions");
+      });
     }
 
     function clearError() {

@@ -1,6 +1,19 @@
-// The analyst's pages: filter the verdict matrix by state; show the facts of a sentence.
+// The analyst's pages: choose the verdict matrix's view, filter it by state; show the facts of a sentence.
 (function () {
   "use strict";
+
+  // The matrix's view is its query string; a choice made shows at once (a requirement's
+  // filter once both the requirement and its result are chosen).
+  const matrixView = document.getElementById("matrix-view");
+  if (matrixView) {
+    const requirement = document.getElementById("matrix-requirement");
+    const result = document.getElementById("matrix-result");
+    matrixView.querySelectorAll("select").forEach((select) => {
+      select.addEventListener("change", () => {
+        if ((requirement.value === "") === (result.value === "")) matrixView.requestSubmit();
+      });
+    });
+  }
 
   const search = document.getElementById("matrix-search");
   if (search) {
