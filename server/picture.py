@@ -37,8 +37,8 @@ STYLE = """
 .placeholder rect { fill: none; stroke: #8c959f; stroke-dasharray: 4 3; }
 .placeholder text { fill: #5f6b76; font-style: italic; }
 .edge { fill: none; stroke-width: 2; }
-.edge-member { stroke: #1f5fa8; stroke-width: 1.5; } .edge-observer { stroke: #1b7f74; stroke-dasharray: 6 4; }
-.edge-partner { stroke: #6b3fa0; stroke-dasharray: 6 4; } .edge-seeks { stroke: #b26b00; stroke-dasharray: 2 4; }
+.edge-member { stroke: #1f5fa8; stroke-width: 1.5; } .edge-observer { stroke: #1b7f74; stroke-width: 1.5; }
+.edge-partner { stroke: #6b3fa0; stroke-width: 1.5; } .edge-seeks { stroke: #b26b00; stroke-width: 1.5; }
 .edge-consent-withheld { stroke: #cf222e; stroke-width: 3; } .edge-consent-given { stroke: #1a7f37; stroke-width: 3; }
 .edge-no-relations { stroke: #d4700b; stroke-width: 3; } .edge-conflict { stroke: #8b1e8b; stroke-width: 3; }
 .graph-implied { stroke-dasharray: 9 5; }
@@ -46,6 +46,7 @@ STYLE = """
               paint-order: stroke; stroke: #fff; stroke-width: 4px; }
 .legend text { font: 13px system-ui, sans-serif; fill: #1d232a; dominant-baseline: central; }
 .legend .heading { font-weight: 700; }
+.verdict-note { font: 11px system-ui, sans-serif; fill: #57606a; text-anchor: middle; }
 """
 
 
@@ -108,10 +109,10 @@ def svg(data: dict) -> str:
     org = data["org"]
     structural = []
     for node in nodes:
-        if node["role"] in ("member", "observer", "partner") and org:
-            structural.append({"source": node["iri"], "target": org, "kind": node["role"]})
-        elif node["role"] == "candidate" and org:
-            structural.append({"source": node["iri"], "target": org, "kind": "seeks"})
+        kind = "seeks" if node["role"] == "candidate" else node["role"]
+        if kind in ("member", "observer", "partner", "seeks") and org:
+            structural.append({"source": node["iri"], "target": org, "kind": kind,
+                               "graph": node.get("graph") or "", "fact": node.get("fact")})
     legend_y = height + 10
     total = legend_y + 120
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" viewBox="0 0 {WIDTH} {total}" '
@@ -147,10 +148,15 @@ def svg(data: dict) -> str:
         else:
             shape = (f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" '
                      f'width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
+        verdicts = "; ".join(f"{v['verdict']} for {v['status']} ({v['standing']})" for v in node.get("verdicts", []))
         out.append(f'<a href="{escape(_href(node["iri"]))}">'
                    f'<g class="node role-{role}" data-label="{escape(node["label"])}" '
-                   f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}</title>'
+                   f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}'
+                   f'{escape(": " + verdicts) if verdicts else ""}</title>'
                    f'{shape}<text x="{x}" y="{y}">{escape(node["label"])}</text></g></a>')
+        if verdicts:
+            out.append(f'<text class="verdict-note" x="{x}" y="{y + NODE_HEIGHT / 2 + 13:.0f}" '
+                       f'data-verdicts="{escape(verdicts)}">{escape(verdicts)}</text>')
     for p in placeholders:
         w = node_width(p["placeholder"])
         out.append(f'<g class="node placeholder" data-role="{p["role"]}"><rect x="{p["x"] - w / 2:.0f}" '
@@ -184,6 +190,8 @@ def _legend(y: int) -> str:
         out.append(f'<path class="edge edge-{kind}" d="M{x},{row} L{x + 40},{row}"/>'
                    f'<text x="{x + 48}" y="{row}">{EDGE_TITLES[kind]}</text>')
     out.append('<path class="edge graph-implied" style="stroke:#444" d="M720,88 L760,88"/>'
-               '<text x="768" y="88">dashed: implied, not stated</text>')
+               '<text x="768" y="88">dashed: implied, not stated</text>'
+               '<path class="edge" style="stroke:#444" d="M720,114 L760,114"/>'
+               '<text x="768" y="114">solid: stated, linked or yours</text>')
     out.append("</g>")
     return "".join(out)

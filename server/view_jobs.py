@@ -10,6 +10,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError
+from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, standings
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
 from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF, local_name
@@ -122,7 +123,7 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
             "iri": iri, "label": _v(row["label"]) or local_name(iri),
             "candidate": is_true(row["candidate"]),
             "holds": [name for name in STATUSES if is_true(row[name])],
-            "seeks": [], "cells": {}, "verdicts": {}})
+            "seeks": [], "cells": {}, "verdicts": {}, "standing": {}})
         if row["label"] is not None and entry["label"] == local_name(iri):
             entry["label"] = row["label"].value
     requirements = {name: [] for name in STATUSES}
@@ -138,8 +139,21 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
     for row in _rows(kg, _SEEKS):
         if row["agent"].value in agents and row["status"].value in STATUS_NAMES:
             agents[row["agent"].value]["seeks"].append(STATUS_NAMES[row["status"].value])
+    _add_standings(kg, agents)
     return {"requirements": requirements,
             "agents": sorted(agents.values(), key=lambda a: a["label"].casefold())}
+
+
+def _add_standings(kg, agents: dict) -> None:
+    """Each cell's and verdict's standing (stated, implied, linked, user), keyed as the cells and
+    verdicts are: by requirement IRI, by status name."""
+    try:
+        found, _ = standings(kg)
+    except CstoKgError as e:
+        raise refusal(e) from None
+    for (agent, _, o), kind in found.items():
+        if agent in agents:
+            agents[agent]["standing"][STATUS_NAMES.get(o, o)] = kind
 
 
 # -- 3. The organization --------------------------------------------------------------------
@@ -152,11 +166,16 @@ SELECT DISTINCT ?org ?label WHERE {
 } ORDER BY DESC(?csto) ?org LIMIT 1"""
 
 _ROLES = """
-SELECT DISTINCT ?agent ?role WHERE {
-  { ?agent csto:memberOf %(org)s BIND("member" AS ?role) }
-  UNION { ?agent csto:hasStatus csto:ObserverStatus BIND("observer" AS ?role) }
-  UNION { ?agent csto:hasStatus csto:PartnerStatus BIND("partner" AS ?role) }
-  UNION { ?agent a csto:Candidate BIND("candidate" AS ?role) }
+SELECT DISTINCT ?agent ?role ?g ?id WHERE {
+  { ?agent csto:memberOf %(org)s BIND("member" AS ?role) BIND(csto:memberOf AS ?p) BIND(%(org)s AS ?o) }
+  UNION { ?agent csto:hasStatus csto:ObserverStatus BIND("observer" AS ?role)
+          BIND(csto:hasStatus AS ?p) BIND(csto:ObserverStatus AS ?o) }
+  UNION { ?agent csto:hasStatus csto:PartnerStatus BIND("partner" AS ?role)
+          BIND(csto:hasStatus AS ?p) BIND(csto:PartnerStatus AS ?o) }
+  UNION { ?agent a csto:Candidate BIND("candidate" AS ?role) BIND(csto:seeksStatus AS ?p) }
+  OPTIONAL { GRAPH ?g { ?agent ?p ?o } FILTER(?g != <https://w3id.org/csto-kg/graph/inferred>)
+    OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?agent ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                             csto:fact/dcterms:identifier ?id } } }
 }"""
 
 # The relations that decide verdicts, in the graph that says them.
@@ -191,9 +210,12 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         return {"org": None, "nodes": [], "edges": [], "roles": {r: [] for r in ROLE_ORDER}}
     org = rows[0]["org"].value
     roles: dict[str, set] = {}
+    said: dict[tuple, tuple] = {}  # (agent, role) -> the fact graph and fact that say it
     for row in _rows(kg, _ROLES % {"org": str(ox.NamedNode(org))}):
         if isinstance(row["agent"], ox.NamedNode):
             roles.setdefault(row["agent"].value, set()).add(row["role"].value)
+            if row["g"] is not None and row["g"].value in GRAPH_KINDS:
+                said.setdefault((row["agent"].value, row["role"].value), (GRAPH_KINDS[row["g"].value], _v(row["id"])))
     roles.pop(org, None)
     edges, seen = [], set()
     properties = " ".join(str(ox.NamedNode(p)) for p in RELATIONS)
@@ -209,16 +231,36 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         edges.append({"source": s, "target": o, "kind": kind, "graph": GRAPH_KINDS[row["g"].value],
                       "fact": _v(row["id"])})
     conflicts = sorted({e["target"] for e in edges if e["kind"] == "conflict"})
+    verdicts = _verdicts_with_standing(kg)
     labels = labels_of(kg, [org, *roles, *conflicts, *RELATIONS])
     nodes = [{"iri": org, "label": _v(rows[0]["label"]) or labels.get(org, local_name(org)), "role": "organization"}]
     for iri, held in roles.items():
         role = next(r for r in ROLE_ORDER if r in held)
+        graph, fact = said.get((iri, role), (None, None))
         nodes.append({"iri": iri, "label": labels.get(iri, local_name(iri)), "role": role,
-                      "also": sorted(held - {role}, key=ROLE_ORDER.index)})
+                      "also": sorted(held - {role}, key=ROLE_ORDER.index), "graph": graph, "fact": fact,
+                      "verdicts": verdicts.get(iri, [])})
     nodes += [{"iri": c, "label": labels.get(c, local_name(c)), "role": "conflict"} for c in conflicts]
     nodes.sort(key=lambda n: n["label"].casefold())
     return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
             "relation_labels": {kind: labels.get(p, local_name(p)) for p, kind in RELATIONS.items()}}
+
+
+def _verdicts_with_standing(kg) -> dict[str, list[dict]]:
+    """Each agent's verdicts, status by status, with how each is known."""
+    try:
+        found, _ = standings(kg)
+    except CstoKgError as e:
+        raise refusal(e) from None
+    verdicts: dict[str, list[dict]] = {}
+    for (agent, p, o), kind in sorted(found.items()):
+        if p in _VERDICT_WORDS and o in STATUS_NAMES:
+            verdicts.setdefault(agent, []).append({"status": STATUS_NAMES[o], "verdict": _VERDICT_WORDS[p],
+                                                   "standing": kind})
+    return verdicts
+
+
+_VERDICT_WORDS = {ELIGIBLE_FOR: "eligible", INELIGIBLE_FOR: "ineligible"}
 
 
 # -- 4. The article -------------------------------------------------------------------------

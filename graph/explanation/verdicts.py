@@ -1,6 +1,7 @@
 """Explain: a candidate's verdict for a status, requirement by requirement, with the evidence.
 
-Everything here reads the reasoned store; nothing decides eligibility in Python. A
+Everything here reads the reasoned store; nothing decides eligibility in Python, nor how a
+verdict is known (its standing: standing.py). A
 requirement is met when the reasoner entailed `csto:meets`, failed when it entailed
 `csto:fails`, unknown otherwise. The evidence for a requirement is the asserted triples about
 the candidate on the properties that the ontology's axioms for that requirement mention,
@@ -18,6 +19,7 @@ from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
 from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD, local_name
 from ..store import KnowledgeGraph
+from .standing import verdict_standing
 
 
 def is_true(term) -> bool:
@@ -169,6 +171,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
                   for row in kg.query(_sparql(_HOLDS, agent=agent))],
         "requirements": requirements,
     }
+    verdict["standing"] = verdict_standing(kg, iri, status_node.value, eligible, requirements)
     if why:
         _add_justifications(kg, verdict, status_node)
     return verdict

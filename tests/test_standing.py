@@ -1,0 +1,106 @@
+"""How each answer is known (issue 25): a verdict's standing is computed by reasoning without
+the implied layer (as --no-implied builds), never written by hand, and every face shows it.
+Each test states the article's answer."""
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from server_fixtures import running_server
+from test_analyst_pages import HTML
+from test_cli import run
+
+from csto_kg.graph import build, explain
+
+RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
+CONFLICT = Path(__file__).parent / "data" / "conflict.ttl"  # says where the conflict is, as I03 implies
+# Issue 25's words for Azerbaijan's observer verdict.
+OBSERVER_WORDS = "by implication (I02, I03, I04); the article's stated facts alone give no verdict"
+
+
+def test_azerbaijan_is_ineligible_only_by_implication(kg):
+    # The article never says Armenia will veto (I04), that the two lack relations (I02), nor
+    # where the Nagorno-Karabakh conflict is (I03); without them there is no verdict.
+    observer = explain(kg, "Azerbaijan", "observer")["standing"]
+    assert observer == {"kind": "implied", "facts": ["I02", "I03", "I04"], "without": None,
+                        "words": OBSERVER_WORDS}
+    partner = explain(kg, "Azerbaijan", "partner")["standing"]  # no diplomatic-relations requirement
+    assert partner["kind"] == "implied" and partner["facts"] == ["I03", "I04"]
+
+
+def test_each_requirement_result_says_how_it_is_known(kg):
+    results = {r["label"]: (r["result"], r["standing"]) for r in explain(kg, "Azerbaijan")["requirements"]}
+    assert results["a state or an international organization"] == ("met", "stated")  # F65, F69
+    assert results["adopted by consensus"] == ("failed", "implied")
+    assert results["must be UN members"] == ("unknown", None)
+
+
+def test_no_verdict_has_no_standing(kg_stated_only):
+    assert explain(kg_stated_only, "Azerbaijan")["standing"] is None
+
+
+def test_the_standing_follows_the_data_not_a_table():
+    # The same verdict, given by the user's data where the implied facts are left out ...
+    kg = build([str(CONFLICT)], implied=False)
+    standing = explain(kg, "Azerbaijan", "partner")["standing"]
+    assert standing["kind"] == "user" and standing["words"].startswith("by the user's data;")
+    # ... stated once the conflict's place is among the stated facts, implied facts and all
+    kg = build()
+    kg.update("INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/asserted> { "
+              "kg:Azerbaijan csto:hasConflictOnTerritory kg:NagornoKarabakhConflict } }")
+    standing = explain(kg, "Azerbaijan", "partner")["standing"]
+    assert standing["kind"] == "stated" and standing["facts"] == []
+    assert explain(build([str(RURITANIA)]), "Ruritania", "partner")["standing"]["kind"] == "user"
+
+
+def test_the_cli_says_it_in_text_and_json():
+    r = run("explain", "Azerbaijan", "--status", "observer")
+    assert r.returncode == 0, r.stderr
+    assert f"Azerbaijan — observer status: INELIGIBLE — {OBSERVER_WORDS}" in r.stdout
+    assert "failed  adopted by consensus  (implied)" in r.stdout
+    r = run("explain", "Azerbaijan", "--status", "partner", "--format", "json")
+    assert json.loads(r.stdout)["standing"]["kind"] == "implied"
+
+
+def test_the_cli_flips_it_with_data():
+    r = run("explain", "Azerbaijan", "--status", "partner", "--no-implied", "--data", str(CONFLICT))
+    assert r.returncode == 0, r.stderr
+    assert ("partner status: INELIGIBLE — by the user's data; the article's stated facts alone give no verdict"
+            in r.stdout)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server(build([str(RURITANIA)])) as s:
+        yield s
+
+
+def test_the_server_says_it_in_json_page_matrix_and_picture(server):
+    assert server.get("/explain/Azerbaijan").json()["standing"]["words"] == OBSERVER_WORDS
+    page = html.unescape(server.get("/explain/Azerbaijan", accept=HTML).text)
+    summary = re.search(r'<ul class="summary".*?</ul>', page, re.S).group(0)  # both statuses, at the top
+    assert page.index(summary) < page.index('id="status-observer"')
+    assert OBSERVER_WORDS in summary and "by implication (I03, I04)" in summary
+    assert re.findall(r'data-standing="(\w+)"', page)[:2] == ["implied", "implied"]
+    matrix = server.get("/matrix", accept=HTML).text
+    row = re.search(r'<tr data-state="Azerbaijan">(.*?)</tr>', matrix, re.S).group(1)
+    assert 'data-standing="implied">implied</span>' in row  # the verdict
+    assert re.search(r'data-requirement="StateOrOrganizationRequirement" data-result="met" data-standing="stated"', row)
+    ruritania = re.search(r'<tr data-state="Ruritania">(.*?)</tr>', matrix, re.S).group(1)
+    assert 'data-standing="user">user</span>' in ruritania
+    svg = server.get("/organization.svg").text
+    assert 'data-verdicts="ineligible for observer (implied); ineligible for partner (implied)"' in svg
+
+
+def test_the_stated_observers_are_drawn_solid(server):
+    # "Afghanistan and Serbia have an observer status" (F26, F27) is stated; only implied is dashed
+    from csto_kg.server.picture import STYLE
+
+    svg = server.get("/organization.svg").text
+    observers = re.findall(r'<path class="([^"]+)"[^>]*data-kind="observer"', svg)
+    assert len(observers) == 2 and all("graph-implied" not in c for c in observers), observers
+    dashed = {rule.split("{")[0].strip() for rule in re.findall(r"[^{}]+\{[^}]*dasharray[^}]*\}", STYLE)}
+    assert dashed <= {".graph-implied", ".placeholder rect"}, dashed
+    assert "dashed: implied, not stated" in svg
