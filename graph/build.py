@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .load import Sources, builtin_sources, read, read_quads
+from .load import Sources, builtin_sources, implied_by_member_list, read, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
@@ -88,6 +88,8 @@ def assemble(sources: Sources) -> list[ox.Quad]:
             read_here = read(path, graph)
             check_terms(read_here, declared, path)
             quads += read_here
+    if sources.implied:
+        quads += implied_by_member_list(quads, ASSERTED, IMPLIED)
     for path in sources.linked:
         quads += read_linked(path)
     return quads + generated_axioms(quads)

@@ -104,3 +104,25 @@ def test_the_stated_observers_are_drawn_solid(server):
     dashed = {rule.split("{")[0].strip() for rule in re.findall(r"[^{}]+\{[^}]*dasharray[^}]*\}", STYLE)}
     assert dashed <= {".graph-implied", ".placeholder rect"}, dashed
     assert "dashed: implied, not stated" in svg
+
+
+# -- 3. The exhaustive member list decides non-membership -------------------------------------
+
+def test_the_observers_named_outside_the_member_list_are_not_members(kg, kg_stated_only):
+    # "The member states of the CSTO are: Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and
+    # Tajikistan, while Afghanistan and Serbia have an observer status": a closed list (F25)
+    for state in ("Afghanistan", "Serbia"):
+        result = {r["label"]: r for r in explain(kg, state)["requirements"]}["not a member state"]
+        assert (result["result"], result["standing"]) == ("met", "implied"), state
+        [evidence] = result["evidence"]
+        assert evidence["fact"] == f"I23-{state}" and evidence["graph"] == "implied"
+        assert evidence["quote"].startswith("The member states of the CSTO are: Armenia")
+        assert f"{state}, which it names, is not on the list" in evidence["reason"]
+        # gone with --no-implied (which also leaves out I17, that makes it a requirement at all)
+        assert not kg_stated_only.query(f"ASK {{ kg:{state} csto:notMemberOf kg:CSTO }}")
+
+
+def test_a_state_the_facts_place_keeps_its_own_fact(kg):
+    # Azerbaijan's non-membership is I01, with its own reason; the list adds nothing for it
+    evidence = {r["label"]: r for r in explain(kg, "Azerbaijan")["requirements"]}["not a member state"]["evidence"]
+    assert [e["fact"] for e in evidence] == ["I01"]
