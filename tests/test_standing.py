@@ -126,3 +126,22 @@ def test_a_state_the_facts_place_keeps_its_own_fact(kg):
     # Azerbaijan's non-membership is I01, with its own reason; the list adds nothing for it
     evidence = {r["label"]: r for r in explain(kg, "Azerbaijan")["requirements"]}["not a member state"]["evidence"]
     assert [e["fact"] for e in evidence] == ["I01"]
+
+
+# -- 4. Evidence that is not circular ---------------------------------------------------------
+
+def test_an_implied_fact_quotes_what_it_is_implied_from_not_the_requirement(kg):
+    # I02 is read from the MFA answering "in this regard" with the diplomatic-relations rule (F54);
+    # F54's sentence belongs under "required by", not as I02's evidence
+    for status in ("observer", "partner"):
+        for r in explain(kg, "Azerbaijan", status)["requirements"]:
+            required = {s["quote"] for s in r["stated_by"]}
+            for e in r["evidence"]:
+                if e["graph"] == "implied":
+                    assert e["quote"] not in required and e["reason"], (r["label"], e["fact"])
+    relations = {r["label"]: r for r in explain(kg, "Azerbaijan", "observer")["requirements"]}[
+        "must have diplomatic relations with all the member states of the CSTO"]
+    [i02] = relations["evidence"]
+    assert i02["fact"] == "I02"
+    assert i02["quote"] == "The Armenian Ministry of Foreign Affairs also gave its opinion in this regard."
+    assert [s["fact"] for s in relations["stated_by"]] == ["F54"]
