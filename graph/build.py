@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .load import Sources, builtin_sources, implied_by_member_list, read, read_quads
-from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
+from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
 from .store import KnowledgeGraph
@@ -83,13 +83,14 @@ def assemble(sources: Sources) -> list[ox.Quad]:
     """All inputs in their named graphs, plus the axioms written from the facts; not yet reasoned."""
     quads = [q for path in sources.ontology for q in read(path, ONTOLOGY)]
     declared = declared_terms(quads)
-    for paths, graph in ((sources.asserted, ASSERTED), (sources.implied, IMPLIED), (sources.user, USER)):
+    for paths, graph in ((sources.curated, CURATED), (sources.asserted, ASSERTED), (sources.implied, IMPLIED),
+                         (sources.user, USER)):
         for path in paths:
             read_here = read(path, graph)
             check_terms(read_here, declared, path)
             quads += read_here
     if sources.implied:
-        quads += implied_by_member_list(quads, ASSERTED, IMPLIED)
+        quads += implied_by_member_list(quads, ASSERTED, CURATED, IMPLIED)
     for path in sources.linked:
         quads += read_linked(path)
     return quads + generated_axioms(quads)

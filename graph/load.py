@@ -46,12 +46,13 @@ class Sources:
 
     ontology: list[Path] = field(default_factory=list)
     asserted: list[Path] = field(default_factory=list)
+    curated: list[Path] = field(default_factory=list)
     implied: list[Path] = field(default_factory=list)
     user: list[Path] = field(default_factory=list)
     linked: list[Path] = field(default_factory=list)
 
     def all(self) -> list[Path]:
-        return self.ontology + self.asserted + self.implied + self.user + self.linked
+        return self.ontology + self.curated + self.asserted + self.implied + self.user + self.linked
 
 
 def packaged(package: str, *names: str) -> list[Path]:
@@ -62,7 +63,8 @@ def packaged(package: str, *names: str) -> list[Path]:
 def builtin_sources(implied: bool = True) -> Sources:
     return Sources(
         ontology=packaged("csto_kg.ontology", "csto.ttl"),
-        asserted=packaged("csto_kg.graph.facts", "entities.ttl", "article.trig"),
+        curated=packaged("csto_kg.graph.facts", "entities.ttl"),
+        asserted=packaged("csto_kg.graph.facts", "article.trig"),
         implied=packaged("csto_kg.graph.facts", "implied.trig") if implied else [],
     )
 
@@ -169,10 +171,10 @@ _LIST_FACT = """{fact} {{ {state} csto:notMemberOf kg:CSTO . }}
 """
 
 
-def implied_by_member_list(quads: list[ox.Quad], stated: str, graph: str) -> list[ox.Quad]:
+def implied_by_member_list(quads: list[ox.Quad], stated: str, curated: str, graph: str) -> list[ox.Quad]:
     """The facts an exhaustive member list implies, annotated for graph: every state the stated
-    graph names outside the list is not a member of the CSTO, each a fact of its own
-    (I23-<name>), with the list's words and the reason.
+    graph names (a csto:State there or in the curated graph) outside the list is not a member of
+    the CSTO, each a fact of its own (I23-<name>), with the list's words and the reason.
 
     The list is F25's: a skos:Collection about member status with csto:exhaustive true. A state
     the facts already place in or out of the CSTO (Azerbaijan: I01) keeps its own fact.
@@ -182,8 +184,9 @@ def implied_by_member_list(quads: list[ox.Quad], stated: str, graph: str) -> lis
                   and q.object.value in ("true", "1")}
     listed = {q.object for q in quads if q.subject in exhaustive and q.predicate == _SKOS_MEMBER}
     placed = {q.subject for q in quads if q.predicate in (_MEMBER_OF, _NOT_MEMBER_OF) and q.object == _CSTO}
-    named = {q.subject for q in quads
-             if q.predicate == _TYPE and q.object == _STATE and q.graph_name == ox.NamedNode(stated)}
+    article = {ox.NamedNode(stated), ox.NamedNode(curated)}
+    states = {q.subject for q in quads if q.predicate == _TYPE and q.object == _STATE and q.graph_name in article}
+    named = {t for q in quads if q.graph_name == ox.NamedNode(stated) for t in (q.subject, q.object)} & states
     said = {q.subject for q in quads if q.predicate == _SOURCE and q.object in exhaustive}
     quotes = [q.object for q in quads if q.subject in said and q.predicate == _QUOTE]
     if not exhaustive or not quotes:

@@ -13,7 +13,7 @@ from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, standings
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
-from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF, local_name
+from csto_kg.graph.namespaces import FACT_GRAPHS, PROVENANCE, RDF, local_name
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
@@ -195,7 +195,7 @@ SELECT DISTINCT ?s ?p ?o ?g ?id WHERE {
                            csto:fact/dcterms:identifier ?id } }
 } ORDER BY ?s ?p ?o"""
 
-GRAPH_KINDS = {iri: GRAPH_NAMES[iri] for iri in FACT_GRAPHS}  # the graph a fact shown comes from
+GRAPH_KINDS = {iri: PROVENANCE[iri] for iri in FACT_GRAPHS}  # how a fact shown is known, by its graph
 ROLE_ORDER = ("member", "observer", "partner", "candidate")
 # Whether the graph says there are no partners (I19), rather than naming none.
 _NO_PARTNERS = "ASK { ?list csto:about csto:PartnerStatus ; csto:listSize ?n FILTER(?n = 0) }"
@@ -336,6 +336,7 @@ PRECISION = {"http://www.w3.org/2001/XMLSchema#date": "day",
              "http://www.w3.org/2001/XMLSchema#dateTime": "day",
              "http://www.w3.org/2001/XMLSchema#gYearMonth": "month",
              "http://www.w3.org/2001/XMLSchema#gYear": "year"}
+_HOW = ("stated", "implied", "linked", "user", "curated")  # a date's kind: the narrowest source that gives it
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -362,8 +363,7 @@ def timeline(ctx, implied: bool = True, linked: bool = True) -> dict:
             "who": _v(row["who"]), "after": _v(row["after"]),
             "date": _v(date), "shown": _date_words(date) if date is not None else None,
             "precision": PRECISION.get(date.datatype.value, "unknown") if isinstance(date, ox.Literal) else None,
-            "how": ("stated" if known["graphs"] & {"asserted", "user", "linked"} else
-                    "implied" if "implied" in known["graphs"] else None) if date is not None else None,
+            "how": next((k for k in _HOW if k in known["graphs"]), None) if date is not None else None,
             "facts": sorted(known["facts"]),
         })
     labels = labels_of(kg, [i["after"] for i in items if i["after"]])

@@ -20,7 +20,7 @@ STATED = [f"F{n:02d}" for n in range(1, 76)]
 # I05 and I13 retired: what they said follows from stated facts (F53, F58) or is stated (F50)
 IMPLIED = [f"I{n:02d}" for n in range(1, 23) if n not in (5, 13)]
 # Written at build time from the exhaustive member list (F25): the states it names outside the list
-FROM_THE_MEMBER_LIST = ["I23-Afghanistan", "I23-Serbia", "I23-SovietUnion"]
+FROM_THE_MEMBER_LIST = ["I23-Afghanistan", "I23-Serbia"]
 STATED_KINDS = {CSTO + "Stated", CSTO + "DirectQuote", CSTO + "ReportedSpeech"}
 MEMBERS = {"Armenia", "Belarus", "Kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan"}
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD, local_name
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, RDF, STATUSES, WD, local_name
 from ..store import KnowledgeGraph
 from .standing import verdict_standing
 
@@ -262,6 +262,7 @@ def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> lis
             "triple": [row["s"].value, p, o.value],
             "text": _sentence(kg, row["s"], row["p"], o),
             "graph": GRAPH_NAMES[row["g"].value],
+            "provenance": PROVENANCE[row["g"].value],
             "fact": _value(row["id"]),
             "kind": _value(row["kind"]),
             "quote": _value(row["words"]),
