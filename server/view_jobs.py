@@ -13,7 +13,7 @@ from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, standings
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
-from csto_kg.graph.namespaces import FACT_GRAPHS, PROVENANCE, RDF, local_name
+from csto_kg.graph.namespaces import CSTO, DCTERMS, FACT_GRAPHS, PROVENANCE, RDF, RDFS, SKOS, XSD, local_name
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
@@ -298,9 +298,10 @@ def article(ctx, implied: bool = True, linked: bool = True) -> dict:
     triples = [(r["id"].value, r["s"], r["p"], r["o"]) for r in _rows(kg, _FACT_TRIPLES) if r["id"].value in facts]
     labels = labels_of(kg, [t.value for _, s, p, o in triples for t in (s, p, o) if isinstance(t, ox.NamedNode)])
     for fid, s, p, o in triples:
-        facts[fid]["says"].append(" ".join(_words(t, labels, p) for t in (s, p, o)))
+        facts[fid]["says"].append(fact_words(s, p, o, labels))
     text = rows[0]["text"].value
     sentences, unplaced = article_text.annotate(text, {f["id"]: f["quote"] for f in facts.values()})
+    _shade(sentences, facts)
     sentences_of: dict[str, list[int]] = {}
     for paragraph in sentences:
         for sentence in paragraph:
@@ -312,9 +313,43 @@ def article(ctx, implied: bool = True, linked: bool = True) -> dict:
             "unplaced": unplaced}
 
 
-def _words(term, labels: dict, predicate) -> str:
-    if term is predicate and term.value == RDF_TYPE:
-        return "is a"
+def _shade(paragraphs: list, facts: dict) -> None:
+    """Each quoted part with how many stated and implied facts quote it, and a shade from 1 to 4
+    by how many facts do: the density of the highlight means something."""
+    for sentence in (s for paragraph in paragraphs for s in paragraph):
+        for part in sentence["parts"]:
+            kinds = [facts[f]["graph"] for f in part["facts"]]
+            part["stated"], part["implied"] = kinds.count("stated"), kinds.count("implied")
+            part["shade"] = min(len(kinds), 4)
+
+
+# How the RDF, RDFS and SKOS terms a fact may use read in a sentence; other predicates by label.
+_VERBS = {str(RDF.type): "is a", str(RDFS.subClassOf): "is a kind of", str(RDFS.label): "is called",
+          str(SKOS.altLabel): "is also called", str(RDFS.comment): "is described as",
+          str(SKOS.definition): "is defined as", str(DCTERMS.date): "is dated", str(CSTO.startedIn): "started in"}
+
+
+def fact_words(s, p, o, labels: dict) -> str:
+    """A fact's triple as a sentence: 'former republic of the USSR is a kind of state', 'Borisov's
+    comment of 12 September is dated 12 September 2019', 'the list … — exhaustive: yes'."""
+    subject = _term_words(s, labels)
+    verb = _VERBS.get(p.value) or labels.get(p.value, local_name(p.value))
+    if p.value == str(RDFS.label):
+        subject, verb = "", "named"  # the subject's label is this very name
+    if isinstance(o, ox.Literal) and o.datatype.value in PRECISION:
+        value = _date_words(o)
+    elif isinstance(o, ox.Literal) and o.datatype.value == str(XSD.boolean):
+        verb, value = f"— {verb}:", "yes" if o.value in ("true", "1") else "no"
+    elif isinstance(o, ox.Literal) and o.datatype.value in (str(XSD.string), str(RDF.langString)):
+        value = f"“{o.value if len(o.value) <= 80 else o.value[:79] + '…'}”"
+    else:
+        value = _term_words(o, labels)
+    if verb == "is a" and value[:1].lower() in "aeiou":
+        verb = "is an"
+    return f"{subject} {verb} {value}".strip()
+
+
+def _term_words(term, labels: dict) -> str:
     if isinstance(term, ox.NamedNode):
         return labels.get(term.value, local_name(term.value))
     if isinstance(term, ox.BlankNode):
@@ -326,9 +361,10 @@ def _words(term, labels: dict, predicate) -> str:
 
 _DATES = """
 SELECT DISTINCT ?item ?date ?g ?id WHERE {
-  GRAPH ?g { ?item dcterms:date ?date }
+  VALUES ?when { dcterms:date csto:startedIn }
+  GRAPH ?g { ?item ?when ?date }
   FILTER(?g != <https://w3id.org/csto-kg/graph/inferred>)
-  OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?item ; owl:annotatedProperty dcterms:date ;
+  OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?item ; owl:annotatedProperty ?when ;
                            owl:annotatedTarget ?date ; csto:fact/dcterms:identifier ?id } }
 }"""
 

@@ -145,3 +145,62 @@ def test_an_implied_fact_quotes_what_it_is_implied_from_not_the_requirement(kg):
     assert i02["fact"] == "I02"
     assert i02["quote"] == "The Armenian Ministry of Foreign Affairs also gave its opinion in this regard."
     assert [s["fact"] for s in relations["stated_by"]] == ["F54"]
+
+
+# -- 5. Pictures and timelines say it too -----------------------------------------------------
+
+def test_every_dated_event_on_the_timeline_carries_its_kind(server):
+    # "The debate on Azerbaijan's potential partner status started in August 2018" (F35, stated)
+    page = server.get("/timeline", accept=HTML).text
+    items = re.findall(r'<li class="event.*?</li>', page, re.S)
+    debate = next(i for i in items if "StatusDebate" in i)
+    assert 'datetime="2018-08"' in debate and 'class="badge how-stated">date stated<' in debate and ">F35<" in debate
+    for item in items:
+        if 'data-precision="none"' not in item:
+            assert re.search(r'class="badge how-(stated|implied|linked|user|curated)"', item), item
+
+
+# -- 6. The article page ----------------------------------------------------------------------
+
+def test_the_article_page_shades_by_how_many_facts_quote_a_span(server):
+    page = html.unescape(server.get("/article", accept=HTML).text)
+    marks = re.findall(r'<mark class="quote shade-(\d)( implied-only)?" data-facts="([^"]*)"\s*'
+                       r'data-stated="(\d+)" data-implied="(\d+)"', page)
+    assert marks
+    for shade, implied_only, facts, stated, implied in marks:
+        assert int(shade) == min(len(facts.split()), 4) and int(stated) + int(implied) == len(facts.split())
+        assert bool(implied_only) == (stated == "0")
+    # the member list (F19–F25, I17, I19, I23-…) is the most quoted span; "Semerikov also added
+    # that" only an implied fact quotes (I10: that the list of requirements dates from 4 July)
+    members = re.search(r'<mark class="quote shade-4"[^>]*data-stated="(\d+)"[^>]*>The member states of the CSTO', page)
+    assert members and int(members.group(1)) >= 7
+    assert re.search(r'<mark class="quote shade-1 implied-only" data-facts="I10"[^>]*>Semerikov also added that', page)
+    lightest = sum(len(m) for m in re.findall(r'<mark class="quote shade-1[^>]*>([^<]*)</mark>', page))
+    darker = sum(len(m) for m in re.findall(r'<mark class="quote shade-[234][^>]*>([^<]*)</mark>', page))
+    assert lightest > 0 and darker > 0
+
+
+def test_the_article_page_writes_facts_in_words_with_their_kind(server):
+    page = html.unescape(server.get("/article", accept=HTML).text)
+    facts = {m.group(1): m.group(0) for m in re.finditer(r'<li id="fact-([\w-]+)".*?</li>', page, re.S)}
+    says = {fid: re.findall(r'<span class="says">([^<]*)</span>', li) for fid, li in facts.items()}
+    assert "former republic of the USSR is a kind of state" in says["F04"]
+    assert "named “the debate on Azerbaijan's potential partner status”" in says["F35"]
+    assert "former republic of the USSR is a kind of state" in says["F04"]
+    for fid, sentences in says.items():
+        for s in sentences:
+            assert not re.search(r"\b(subClassOf|rdf-schema|label|type)\b| comment “", s), (fid, s)
+    assert re.search(r'data-kind="implied">implied<', facts["I02"])
+    assert re.search(r'data-kind="stated">reported speech<', facts["F73"])
+
+
+def test_every_fact_of_the_article_reads_as_words(kg):
+    from types import SimpleNamespace
+
+    from csto_kg.server.view_jobs import article
+
+    says = {f["id"]: f["says"] for f in article(SimpleNamespace(kg=kg))["facts"]}
+    assert "the debate on Azerbaijan's potential partner status started in August 2018" in says["F35"]
+    assert "the article's list of CSTO member states — exhaustive: yes" in says["F25"]
+    assert ("CSTO Collective Security Council is described as “The CSTO body where the heads of state meet in "
+            "session.”") in says["F05"]
