@@ -94,7 +94,7 @@ def explanation_text(v: dict) -> str:
         if "why" in r:
             out.write(justification_text(r["why"], indent="            "))
         for e in r["evidence"]:
-            where = ", ".join(x for x in (e["fact"], e["kind"] or e["graph"]) if x)
+            where = ", ".join(x for x in (e["fact"], e["kind"] or e.get("provenance") or e["graph"]) if x)
             out.write(f"            {e['text']}  [{where}]\n")
             if e["quote"]:
                 said = " — " + ", ".join(x for x in (e["speaker"], e["date"]) if x) if e["speaker"] else ""

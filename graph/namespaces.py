@@ -41,7 +41,7 @@ GRAPHS = {
 GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()} | {ASSUMED: "assumed"}
 # The graphs that hold facts: not the ontology, the inferences or outside data.
 FACT_GRAPHS = (ASSERTED, CURATED, IMPLIED, USER, LINKED)
-# How the facts of each graph are known, in the one vocabulary of the ontology (csto:provenance):
+# How the facts of each graph are known, in the one vocabulary of the ontology (csto:keptIn):
 # stated and implied (the article), curated (the project), linked (open data), user (--data,
 # updates, and a what-if question's assumptions).
 PROVENANCE = {ASSERTED: "stated", IMPLIED: "implied", CURATED: "curated", LINKED: "linked", USER: "user",

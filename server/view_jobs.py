@@ -33,9 +33,11 @@ SELECT DISTINCT ?agent ?label ?candidate ?observer ?partner WHERE {
 }"""
 
 _REQUIREMENTS = """
-SELECT DISTINCT ?status ?r ?label WHERE {
+SELECT DISTINCT ?status ?r ?label ?role WHERE {
   VALUES ?status { csto:ObserverStatus csto:PartnerStatus }
   ?r csto:requirementOf ?status ; rdfs:label ?label FILTER(LANG(?label) IN ("en", ""))
+  OPTIONAL { VALUES ?kind { csto:DefiningCondition csto:CandidateRequirement csto:DecisionCondition }
+             ?r a ?kind . ?kind rdfs:label ?role }
 } ORDER BY ?status ?label"""
 
 _RESULTS = """
@@ -129,7 +131,8 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
     requirements = {name: [] for name in STATUSES}
     for row in _rows(kg, _REQUIREMENTS):
         requirements[STATUS_NAMES[row["status"].value]].append(
-            {"iri": row["r"].value, "label": row["label"].value, "slug": local_name(row["r"].value)})
+            {"iri": row["r"].value, "label": row["label"].value, "slug": local_name(row["r"].value),
+             "role": _v(row["role"])})
     for row in _rows(kg, _RESULTS):
         if row["agent"].value in agents:
             agents[row["agent"].value]["cells"][row["r"].value] = row["result"].value

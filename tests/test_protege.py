@@ -286,6 +286,6 @@ def test_the_bundle_says_how_each_part_is_known(graphs):
     assert (KG.Azerbaijan, CSTO.isoAlpha2, Literal("AZ")) in curated
     assert not list(stated.triples((None, CSTO.isoAlpha2, None)))
     ontology = graphs["csto"]
-    kinds = {str(g): str(ontology.value(k, RDFS.label)) for g, k in ontology.subject_objects(CSTO.provenance)}
+    kinds = {str(g): str(ontology.value(k, RDFS.label)) for k, g in ontology.subject_objects(CSTO.keptIn)}
     assert kinds[GRAPH_BASE + "asserted"] == "stated" and kinds[GRAPH_BASE + "curated"] == "curated"
     assert set(kinds.values()) == {"stated", "implied", "curated", "linked", "user"}

@@ -204,3 +204,39 @@ def test_every_fact_of_the_article_reads_as_words(kg):
     assert "the article's list of CSTO member states — exhaustive: yes" in says["F25"]
     assert ("CSTO Collective Security Council is described as “The CSTO body where the heads of state meet in "
             "session.”") in says["F05"]
+
+
+# -- 7. What a status is, apart from what a candidate must meet -------------------------------
+
+COUNT_BY_KIND = """
+SELECT ?status ?kind (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  GRAPH <https://w3id.org/csto-kg/graph/asserted> { ?r csto:requirementOf ?status }
+  VALUES ?kind { csto:DefiningCondition csto:CandidateRequirement csto:DecisionCondition }
+  ?r a ?kind .
+} GROUP BY ?status ?kind"""
+
+
+def test_a_query_tells_defining_conditions_from_requirements_for_candidates(kg):
+    counts = {(r["status"].value.rsplit("#")[1], r["kind"].value.rsplit("#")[1]): int(r["n"].value)
+              for r in kg.query(COUNT_BY_KIND)}
+    # "a list of requirements that partners and observers must comply with": UN membership, no
+    # conflicts; and for observers the MFA's diplomatic relations (F54) — 3 and 2, 4 and 3 with consensus
+    assert counts[("ObserverStatus", "CandidateRequirement")] == 3
+    assert counts[("PartnerStatus", "CandidateRequirement")] == 2
+    assert counts[("ObserverStatus", "DecisionCondition")] == counts[("PartnerStatus", "DecisionCondition")] == 1
+    # "A CSTO partner is a state or an international organization that shares …, wishes … and
+    # undertakes …"; "An observer is a state or an international organization interested in studying …"
+    assert counts[("PartnerStatus", "DefiningCondition")] == 4
+    assert counts[("ObserverStatus", "DefiningCondition")] == 2
+
+
+def test_explain_and_the_pages_label_each_requirement_by_what_it_is(kg, server):
+    roles = {r["label"]: r["role"] for r in explain(kg, "Azerbaijan", "partner")["requirements"]}
+    assert roles["shares the goals and principles of the CSTO"] == "defining condition"
+    assert roles["must be UN members"] == "requirement stated for candidates"
+    assert roles["adopted by consensus"] == "decision rule"
+    page = server.get("/explain/Azerbaijan?status=observer", accept=HTML).text
+    assert re.search(r'must be UN members</a>\s*<span class="badge role" data-role="requirement stated for candidates"',
+                     page)
+    matrix = server.get("/matrix", accept=HTML).text
+    assert len(re.findall(r'<th scope="col" class="requirement" data-role="defining condition">', matrix)) == 2 + 4

@@ -34,9 +34,11 @@ SELECT DISTINCT ?agent ?label WHERE {
 }"""
 
 _REQUIREMENTS = """
-SELECT DISTINCT ?r ?label ?meets ?fails WHERE {
+SELECT DISTINCT ?r ?label ?meets ?fails ?role WHERE {
   ?r csto:requirementOf %(status)s .
   OPTIONAL { ?r rdfs:label ?label }
+  OPTIONAL { VALUES ?kind { csto:DefiningCondition csto:CandidateRequirement csto:DecisionCondition }
+             ?r a ?kind . ?kind rdfs:label ?role }
   BIND(EXISTS { %(agent)s csto:meets ?r } AS ?meets)
   BIND(EXISTS { %(agent)s csto:fails ?r } AS ?fails)
 } ORDER BY ?label"""
@@ -156,6 +158,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
             "id": row["r"].value,
             "label": row["label"].value if row["label"] else label_of(kg, row["r"]),
             "result": result,
+            "role": _value(row["role"]),  # what the article makes it: a defining condition, ...
             "evidence": _evidence(kg, about, row["r"]),
             "stated_by": _stated_by(kg, row["r"], status_node),
         })
