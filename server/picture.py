@@ -114,7 +114,7 @@ def svg(data: dict) -> str:
             structural.append({"source": node["iri"], "target": org, "kind": kind,
                                "graph": node.get("graph") or "", "fact": node.get("fact")})
     legend_y = height + 10
-    total = legend_y + 120
+    total = legend_y + 140
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="organization-picture" viewBox="0 0 {WIDTH} {total}" '
            f'width="{WIDTH}" height="{total}" role="img" aria-labelledby="picture-title">',
            f'<title id="picture-title">{escape(_title(data))}</title>', f"<style>{STYLE}</style>",
