@@ -176,6 +176,19 @@ def test_requirements_by_status(kg):
         assert stated[status, "NoConflictRequirement"] == {("Valery Semerikov", "2019-07-04")}
         assert {who for who, _ in stated[status, "ConsensusRequirement"]} == {"Valery Semerikov", "Anna Naghdalyan"}
         assert stated[status, "NonMembershipRequirement"] == {(None, None)}
+    # what the article makes each: the 4 July definitions apart from the list for candidates
+    kinds = {}
+    for r in rows:
+        kinds.setdefault((r["statusLabel"], r["kind"]), set()).add(r["requirement"])
+    assert kinds["observer", "requirement stated for candidates"] == {
+        "UNMembershipRequirement", "NoConflictRequirement", "DiplomaticRelationsRequirement",
+        "NonMembershipRequirement"}
+    assert kinds["partner", "requirement stated for candidates"] == {
+        "UNMembershipRequirement", "NoConflictRequirement", "NonMembershipRequirement"}
+    assert kinds["partner", "defining condition"] == {
+        "StateOrOrganizationRequirement", "SharedGoalsRequirement", "CooperationWishRequirement",
+        "PracticalCommitmentRequirement"}
+    assert kinds["observer", "decision rule"] == kinds["partner", "decision rule"] == {"ConsensusRequirement"}
     assert stated["partner", "SharedGoalsRequirement"] == {("Valery Semerikov", "2019-07-04")}
     assert stated["observer", "StudyInterestRequirement"] == {("Valery Semerikov", "2019-07-04")}
 

@@ -106,6 +106,20 @@ def test_the_stated_observers_are_drawn_solid(server):
     assert "dashed: implied, not stated" in svg
 
 
+
+# -- 2. One vocabulary of provenance -----------------------------------------------------------
+
+def test_the_id_page_says_identifiers_are_curated_not_stated(server):
+    # the article contains no ISO 3166 code and no Wikidata or DBpedia link
+    page = server.get("/id/Azerbaijan", accept=HTML).text
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td></tr>", page, re.S)
+    graphs = {re.sub(r"<[^>]+>", "", p).strip(): re.findall(r'class="graph graph-(\w+)"', g) for p, _, g in rows}
+    assert graphs["ISO 3166-1 alpha-2 code"] == ["curated"] and graphs["exact match"] == ["curated"]
+    assert "stated" in graphs["seeks status"] and "asserted" not in page
+    evidence = [e for r in server.get("/explain/Azerbaijan").json()["requirements"] for e in r["evidence"]]
+    assert {e["provenance"] for e in evidence} == {"curated", "implied"}  # "is a state"; I01–I04
+
+
 # -- 3. The exhaustive member list decides non-membership -------------------------------------
 
 def test_the_observers_named_outside_the_member_list_are_not_members(kg, kg_stated_only):
