@@ -137,26 +137,8 @@ def svg(data: dict) -> str:
                        f'{escape(EDGE_TITLES[edge["kind"]])}{escape(tag)}</text>')
     out.append("</g><g class=\"nodes\">")
     for node in nodes:
-        if node["iri"] not in places:
-            continue
-        x, y = places[node["iri"]]
-        w = node_width(node["label"])
-        role = node["role"]
-        also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
-        if role == "conflict":
-            shape = f'<ellipse cx="{x}" cy="{y}" rx="{w / 2:.0f}" ry="{NODE_HEIGHT / 2 + 4:.0f}"/>'
-        else:
-            shape = (f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" '
-                     f'width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
-        verdicts = "; ".join(f"{v['verdict']} for {v['status']} ({v['standing']})" for v in node.get("verdicts", []))
-        out.append(f'<a href="{escape(_href(node["iri"]))}">'
-                   f'<g class="node role-{role}" data-label="{escape(node["label"])}" '
-                   f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}'
-                   f'{escape(": " + verdicts) if verdicts else ""}</title>'
-                   f'{shape}<text x="{x}" y="{y}">{escape(node["label"])}</text></g></a>')
-        if verdicts:
-            out.append(f'<text class="verdict-note" x="{x}" y="{y + NODE_HEIGHT / 2 + 13:.0f}" '
-                       f'data-verdicts="{escape(verdicts)}">{escape(verdicts)}</text>')
+        if node["iri"] in places:
+            out += _node(node, *places[node["iri"]])
     for p in placeholders:
         w = node_width(p["placeholder"])
         out.append(f'<g class="node placeholder" data-role="{p["role"]}"><rect x="{p["x"] - w / 2:.0f}" '
@@ -166,6 +148,28 @@ def svg(data: dict) -> str:
     out.append(_legend(legend_y))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _node(node: dict, x: int, y: int) -> list[str]:
+    """A node, linked to its page, with its verdicts and how they are known beneath it."""
+    w = node_width(node["label"])
+    role = node["role"]
+    also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
+    if role == "conflict":
+        shape = f'<ellipse cx="{x}" cy="{y}" rx="{w / 2:.0f}" ry="{NODE_HEIGHT / 2 + 4:.0f}"/>'
+    else:
+        shape = (f'<rect x="{x - w / 2:.0f}" y="{y - NODE_HEIGHT / 2:.0f}" '
+                 f'width="{w}" height="{NODE_HEIGHT}" rx="8"/>')
+    verdicts = "; ".join(f"{v['verdict']} for {v['status']} ({v['standing']})" for v in node.get("verdicts", []))
+    out = [f'<a href="{escape(_href(node["iri"]))}">'
+           f'<g class="node role-{role}" data-label="{escape(node["label"])}" '
+           f'data-role="{role}"><title>{escape(node["label"])}: {ROLE_TITLES[role]}{escape(also)}'
+           f'{escape(": " + verdicts) if verdicts else ""}</title>'
+           f'{shape}<text x="{x}" y="{y}">{escape(node["label"])}</text></g></a>']
+    if verdicts:
+        out.append(f'<text class="verdict-note" x="{x}" y="{y + NODE_HEIGHT / 2 + 13:.0f}" '
+                   f'data-verdicts="{escape(verdicts)}">{escape(verdicts)}</text>')
+    return out
 
 
 def _title(data: dict) -> str:
