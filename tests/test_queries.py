@@ -278,6 +278,8 @@ def test_nagorno_karabakh(kg):
     facts = set(column(rows, "factId"))
     assert {"F09", "F46", "F47", "F64", "I03"} <= facts
     assert {"Yuri Borisov", "Ali Huseynli"} <= set(column(rows, "speaker"))
+    assert {r["kind"] for r in rows if r["factId"] == "I03"} == {"implied"}
+    assert {r["kind"] for r in rows if r["factId"] == "F46"} == {"stated"}
     conflict_on = [r for r in rows if r["predicate"] == "hasConflictOnTerritory"]
     assert [(r["subject"], r["graph"]) for r in conflict_on] == [("Azerbaijan", "implied")]
     assert all(r["quote"] in ARTICLE for r in rows if r["quote"])
