@@ -66,11 +66,14 @@ def table(solutions) -> str:
 
 
 _VERDICT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT (not enough is known)"}
+_SHORT = {True: "ELIGIBLE", False: "INELIGIBLE", None: "NO VERDICT"}
 
 
 def explanation_text(v: dict) -> str:
     out = io.StringIO()
-    if v["candidate"]:
+    if v["candidate"] and v.get("standing"):
+        out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]} — {v['standing']['words']}\n")
+    elif v["candidate"]:
         out.write(f"{v['state']} — {v['status']} status: {_VERDICT[v['eligible']]}\n")
     else:
         out.write(f"{v['state']} — {v['status']} status: NO VERDICT (not a candidate: it seeks no status)\n")
@@ -79,18 +82,19 @@ def explanation_text(v: dict) -> str:
         out.write(f"  holds {held['status']} status already{source}\n")
     if "what_if" in v:
         w = v["what_if"]
-        was = _VERDICT[w["eligible_before"]] if w["known_before"] else "not in the graph"
+        was = _SHORT[w["eligible_before"]] if w["known_before"] else "not in the graph"
         out.write(f"  with {w['assumed_triples']} assumed triples; without them: {was}\n")
         for c in w["changed"]:
             out.write(f"    {c['label']}: {c['before']} → {c['after']}\n")
     if "why" in v:
         out.write(justification_text(v["why"], indent="  "))
     for r in v["requirements"]:
-        out.write(f"  {r['result']:<8}{r['label']}\n")
+        standing = f"  ({r['standing']})" if r.get("standing") else ""
+        out.write(f"  {r['result']:<8}{r['label']}{standing}\n")
         if "why" in r:
             out.write(justification_text(r["why"], indent="            "))
         for e in r["evidence"]:
-            where = ", ".join(x for x in (e["fact"], e["kind"] or e["graph"]) if x)
+            where = ", ".join(x for x in (e["fact"], e["kind"] or e.get("provenance") or e["graph"]) if x)
             out.write(f"            {e['text']}  [{where}]\n")
             if e["quote"]:
                 said = " — " + ", ".join(x for x in (e["speaker"], e["date"]) if x) if e["speaker"] else ""

@@ -14,7 +14,8 @@ The pipeline, one way (a module imports only from its own row or the rows above;
     publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
              expressions in Manchester syntax (manchester.py)
     explain  explanation/: verdicts with the article's words and what-if (verdicts.py), minimal
-             justifications (justify.py), the graph without implied or linked facts (views.py)
+             justifications (justify.py), the graph without implied or linked facts (views.py),
+             how a verdict is known: stated, implied, linked or user (standing.py)
     link     link/: open data from Wikidata into the linked and outside graphs
 
     >>> from csto_kg.graph import build, explain

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .load import MAX_INPUT, Sources, builtin_sources, read, read_input, read_quads
-from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
+from .load import MAX_INPUT, Sources, builtin_sources, implied_by_member_list, read, read_input, read_quads
+from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
 from .store import KnowledgeGraph
@@ -86,11 +86,14 @@ def assemble(sources: Sources, contents: dict[Path, bytes] | None = None) -> lis
     contents = contents or {}
     quads = [q for path in sources.ontology for q in read(path, ONTOLOGY, contents.get(path))]
     declared = declared_terms(quads)
-    for paths, graph in ((sources.asserted, ASSERTED), (sources.implied, IMPLIED), (sources.user, USER)):
+    for paths, graph in ((sources.curated, CURATED), (sources.asserted, ASSERTED), (sources.implied, IMPLIED),
+                         (sources.user, USER)):
         for path in paths:
             read_here = read(path, graph, contents.get(path))
             check_terms(read_here, declared, path)
             quads += read_here
+    if sources.implied:
+        quads += implied_by_member_list(quads, ASSERTED, CURATED, IMPLIED)
     for path in sources.linked:
         quads += read_linked(path, contents.get(path))
     return quads + generated_axioms(quads)

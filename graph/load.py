@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import CSTO, OWL, RDF
+from .namespaces import CSTO, KG, OWL, RDF, RDFS, SKOS, local_name
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -47,12 +47,13 @@ class Sources:
 
     ontology: list[Path] = field(default_factory=list)
     asserted: list[Path] = field(default_factory=list)
+    curated: list[Path] = field(default_factory=list)
     implied: list[Path] = field(default_factory=list)
     user: list[Path] = field(default_factory=list)
     linked: list[Path] = field(default_factory=list)
 
     def all(self) -> list[Path]:
-        return self.ontology + self.asserted + self.implied + self.user + self.linked
+        return self.ontology + self.curated + self.asserted + self.implied + self.user + self.linked
 
 
 def packaged(package: str, *names: str) -> list[Path]:
@@ -63,7 +64,8 @@ def packaged(package: str, *names: str) -> list[Path]:
 def builtin_sources(implied: bool = True) -> Sources:
     return Sources(
         ontology=packaged("csto_kg.ontology", "csto.ttl"),
-        asserted=packaged("csto_kg.graph.facts", "entities.ttl", "article.trig"),
+        curated=packaged("csto_kg.graph.facts", "entities.ttl"),
+        asserted=packaged("csto_kg.graph.facts", "article.trig"),
         implied=packaged("csto_kg.graph.facts", "implied.trig") if implied else [],
     )
 
@@ -177,3 +179,49 @@ def read(path: Path, graph: str, data: bytes | None = None) -> list[ox.Quad]:
         return annotate_facts(quads, graph, path)
     target = ox.NamedNode(graph)
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+
+
+_STATE = ox.NamedNode(str(CSTO.State))
+_CSTO = ox.NamedNode(str(KG.CSTO))
+_MEMBER_OF, _NOT_MEMBER_OF = ox.NamedNode(str(CSTO.memberOf)), ox.NamedNode(str(CSTO.notMemberOf))
+_ABOUT, _MEMBER_STATUS = ox.NamedNode(str(CSTO.about)), ox.NamedNode(str(CSTO.MemberStatus))
+_EXHAUSTIVE, _SKOS_MEMBER = ox.NamedNode(str(CSTO.exhaustive)), ox.NamedNode(str(SKOS.member))
+_LABEL = ox.NamedNode(str(RDFS.label))
+_LIST_FACT = """{fact} {{ {state} csto:notMemberOf kg:CSTO . }}
+{fact} a csto:Fact ; dcterms:identifier "{id}" ; csto:evidenceKind csto:Implied ;
+    csto:quote {quote} ; csto:reason {reason} ; prov:wasDerivedFrom kg:article .
+"""
+
+
+def implied_by_member_list(quads: list[ox.Quad], stated: str, curated: str, graph: str) -> list[ox.Quad]:
+    """The facts an exhaustive member list implies, annotated for graph: every state the stated
+    graph names (a csto:State there or in the curated graph) outside the list is not a member of
+    the CSTO, each a fact of its own (I23-<name>), with the list's words and the reason.
+
+    The list is F25's: a skos:Collection about member status with csto:exhaustive true. A state
+    the facts already place in or out of the CSTO (Azerbaijan: I01) keeps its own fact.
+    """
+    lists = {q.subject for q in quads if q.predicate == _ABOUT and q.object == _MEMBER_STATUS}
+    exhaustive = {q.subject for q in quads if q.subject in lists and q.predicate == _EXHAUSTIVE
+                  and q.object.value in ("true", "1")}
+    listed = {q.object for q in quads if q.subject in exhaustive and q.predicate == _SKOS_MEMBER}
+    placed = {q.subject for q in quads if q.predicate in (_MEMBER_OF, _NOT_MEMBER_OF) and q.object == _CSTO}
+    article = {ox.NamedNode(stated), ox.NamedNode(curated)}
+    states = {q.subject for q in quads if q.predicate == _TYPE and q.object == _STATE and q.graph_name in article}
+    named = {t for q in quads if q.graph_name == ox.NamedNode(stated) for t in (q.subject, q.object)} & states
+    said = {q.subject for q in quads if q.predicate == _SOURCE and q.object in exhaustive}
+    quotes = [q.object for q in quads if q.subject in said and q.predicate == _QUOTE]
+    if not exhaustive or not quotes:
+        return []
+    labels = {q.subject: q.object.value for q in quads if q.predicate == _LABEL}
+    text = "".join(_LIST_FACT.format(
+        fact=f"<{KG}I23-{local_name(state.value)}>", state=state, id=f"I23-{local_name(state.value)}", quote=quotes[0],
+        reason=ox.Literal(f"The article lists the CSTO's member states exhaustively (F25: six of them); "
+                          f"{labels.get(state, local_name(state.value))}, which it names, is not on the list.")
+    ) for state in sorted(named - listed - placed, key=lambda s: s.value))
+    if not text:
+        return []
+    prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in (
+        ("csto", CSTO), ("kg", KG), ("dcterms", "http://purl.org/dc/terms/"), ("prov", "http://www.w3.org/ns/prov#")))
+    generated = list(ox.parse(input=(prefixes + text).encode(), format=ox.RdfFormat.TRIG))
+    return annotate_facts(generated, graph, Path("the member list (F25)"))

@@ -15,7 +15,11 @@ GRAPH_BASE = "https://w3id.org/csto-kg/graph/"
 
 # The named graphs of a build; the default graph is their union.
 ONTOLOGY = GRAPH_BASE + "ontology"
+# The article's stated facts. The IRI keeps its first name, which clients and stores already use;
+# the words the project shows for it are "stated" (PROVENANCE; docs/decisions/0018).
 ASSERTED = GRAPH_BASE + "asserted"
+# Identifiers and reference data the project writes: types, labels, ISO codes, Wikidata/DBpedia links.
+CURATED = GRAPH_BASE + "curated"
 IMPLIED = GRAPH_BASE + "implied"
 USER = GRAPH_BASE + "user"
 LINKED = GRAPH_BASE + "linked"
@@ -27,6 +31,7 @@ OUTSIDE = GRAPH_BASE + "outside"
 GRAPHS = {
     "ontology": ONTOLOGY,
     "asserted": ASSERTED,
+    "curated": CURATED,
     "implied": IMPLIED,
     "user": USER,
     "linked": LINKED,
@@ -34,8 +39,13 @@ GRAPHS = {
     "outside": OUTSIDE,
 }
 GRAPH_NAMES = {iri: name for name, iri in GRAPHS.items()} | {ASSUMED: "assumed"}
-# The graphs that hold facts, each with its words: not the ontology, the inferences or outside data.
-FACT_GRAPHS = (ASSERTED, IMPLIED, USER, LINKED)
+# The graphs that hold facts: not the ontology, the inferences or outside data.
+FACT_GRAPHS = (ASSERTED, CURATED, IMPLIED, USER, LINKED)
+# How the facts of each graph are known, in the one vocabulary of the ontology (csto:keptIn):
+# stated and implied (the article), curated (the project), linked (open data), user (--data,
+# updates, and a what-if question's assumptions).
+PROVENANCE = {ASSERTED: "stated", IMPLIED: "implied", CURATED: "curated", LINKED: "linked", USER: "user",
+              ASSUMED: "user"}
 
 # The statuses a candidate may hold besides membership, by the names the CLI and the server take.
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
@@ -87,7 +97,7 @@ def bind_prefixes(graph):
 
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "STATUSES", "PREFIXES", "BUILTIN",
+    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES", "PREFIXES", "BUILTIN",
     "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.namespaces import GRAPH_NAMES, ONTOLOGY, RDF
+from csto_kg.graph.namespaces import GRAPH_NAMES, ONTOLOGY, PROVENANCE, RDF
 from csto_kg.graph.publish.docs import ontology_document
 
 from .errors import Refused
@@ -38,9 +38,10 @@ def term_dict(term) -> dict:
 
 
 def _graph_name(graph) -> str:
+    """How a fact graph's triples are known (stated, curated, ...); other graphs by their name."""
     if isinstance(graph, ox.DefaultGraph):
         return "default"
-    return GRAPH_NAMES.get(graph.value, graph.value)
+    return PROVENANCE.get(graph.value) or GRAPH_NAMES.get(graph.value, graph.value)
 
 
 def _first_literal(kg, node, predicates) -> str:

@@ -162,14 +162,23 @@ def _line(path: str, edge: dict, source: str, target: str) -> str:
             f'<title>{escape(words)}</title></path>')
 
 
+def _verdict_words(node: dict) -> str:
+    return "; ".join(f"{v['verdict']} for {v['status']} ({v['standing']})" for v in node.get("standings", []))
+
+
 def _box(node: dict, x: float, y: float, size: Size, mark: str = "") -> str:
+    """A box linked to its page; a candidate whose verdict rests on implied facts is outlined dashed."""
     role = node["role"]
     also = f" (also {', '.join(node.get('also') or [])})" if node.get("also") else ""
     label = node["label"]
     shown = label if role == "organization" else _fit(label, size)
     width = size.box if role != "organization" else node_width(label)
-    return (f'<a href="{escape(_href(node["iri"]))}"><g class="node role-{role}" data-label="{escape(label)}" '
-            f'data-role="{role}"><title>{escape(label)}: {ROLE_TITLES[role]}{escape(also)}</title>'
+    verdicts = _verdict_words(node)
+    implied = " standing-implied" if any(v["standing"] == "implied" for v in node.get("standings", [])) else ""
+    said = f' data-verdicts="{escape(verdicts)}"' if verdicts else ""
+    return (f'<a href="{escape(_href(node["iri"]))}"><g class="node role-{role}{implied}" '
+            f'data-label="{escape(label)}" data-role="{role}"{said}><title>{escape(label)}: {ROLE_TITLES[role]}'
+            f'{escape(also)}{escape(": " + verdicts) if verdicts else ""}</title>'
             f'<rect x="{x - width / 2:.0f}" y="{y - size.height / 2:.0f}" width="{width}" height="{size.height}" '
             f'rx="6"/><text x="{x + (7 if mark else 0):.0f}" y="{y:.0f}">{escape(shown)}</text>{mark}</g></a>')
 
@@ -268,7 +277,7 @@ def _legend(y: int) -> str:
     out.append('<g class="mark consent-all"><circle cx="14" cy="92" r="7"/><path d="M10.5,92 l2.5,2.5 l4.5,-5"/></g>'
                '<text x="48" y="92">consent given by every member state</text>'
                '<path class="edge graph-implied" stroke="#444" d="M480,92 L520,92"/>'
-               '<text x="528" y="92">dashed: implied, not stated</text>'
+               '<text x="528" y="92">dashed: implied, not stated (a box: its verdict)</text>'
                '<text x="0" y="122">Only what decides a verdict is drawn; hover over a line for its fact.</text>')
     out.append("</g>")
     return "".join(out)

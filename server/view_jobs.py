@@ -10,9 +10,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError
+from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, standings
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
-from csto_kg.graph.namespaces import FACT_GRAPHS, GRAPH_NAMES, RDF, local_name
+from csto_kg.graph.namespaces import CSTO, DCTERMS, FACT_GRAPHS, PROVENANCE, RDF, RDFS, SKOS, XSD, local_name
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
 from . import article_text
@@ -32,9 +33,11 @@ SELECT DISTINCT ?agent ?label ?candidate ?observer ?partner WHERE {
 }"""
 
 _REQUIREMENTS = """
-SELECT DISTINCT ?status ?r ?label WHERE {
+SELECT DISTINCT ?status ?r ?label ?role WHERE {
   VALUES ?status { csto:ObserverStatus csto:PartnerStatus }
   ?r csto:requirementOf ?status ; rdfs:label ?label FILTER(LANG(?label) IN ("en", ""))
+  OPTIONAL { VALUES ?kind { csto:DefiningCondition csto:CandidateRequirement csto:DecisionCondition }
+             ?r a ?kind . ?kind rdfs:label ?role }
 } ORDER BY ?status ?label"""
 
 _RESULTS = """
@@ -122,13 +125,14 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
             "iri": iri, "label": _v(row["label"]) or local_name(iri),
             "candidate": is_true(row["candidate"]),
             "holds": [name for name in STATUSES if is_true(row[name])],
-            "seeks": [], "cells": {}, "verdicts": {}})
+            "seeks": [], "cells": {}, "verdicts": {}, "standing": {}})
         if row["label"] is not None and entry["label"] == local_name(iri):
             entry["label"] = row["label"].value
     requirements = {name: [] for name in STATUSES}
     for row in _rows(kg, _REQUIREMENTS):
         requirements[STATUS_NAMES[row["status"].value]].append(
-            {"iri": row["r"].value, "label": row["label"].value, "slug": local_name(row["r"].value)})
+            {"iri": row["r"].value, "label": row["label"].value, "slug": local_name(row["r"].value),
+             "role": _v(row["role"])})
     for row in _rows(kg, _RESULTS):
         if row["agent"].value in agents:
             agents[row["agent"].value]["cells"][row["r"].value] = row["result"].value
@@ -138,8 +142,21 @@ def matrix(ctx, implied: bool = True, linked: bool = True) -> dict:
     for row in _rows(kg, _SEEKS):
         if row["agent"].value in agents and row["status"].value in STATUS_NAMES:
             agents[row["agent"].value]["seeks"].append(STATUS_NAMES[row["status"].value])
+    _add_standings(kg, agents)
     return {"requirements": requirements,
             "agents": sorted(agents.values(), key=lambda a: a["label"].casefold())}
+
+
+def _add_standings(kg, agents: dict) -> None:
+    """Each cell's and verdict's standing (stated, implied, linked, user), keyed as the cells and
+    verdicts are: by requirement IRI, by status name."""
+    try:
+        found, _ = standings(kg)
+    except CstoKgError as e:
+        raise refusal(e) from None
+    for (agent, _, o), kind in found.items():
+        if agent in agents:
+            agents[agent]["standing"][STATUS_NAMES.get(o, o)] = kind
 
 
 # -- 3. The organization --------------------------------------------------------------------
@@ -152,11 +169,16 @@ SELECT DISTINCT ?org ?label WHERE {
 } ORDER BY DESC(?csto) ?org LIMIT 1"""
 
 _ROLES = """
-SELECT DISTINCT ?agent ?role WHERE {
-  { ?agent csto:memberOf %(org)s BIND("member" AS ?role) }
-  UNION { ?agent csto:hasStatus csto:ObserverStatus BIND("observer" AS ?role) }
-  UNION { ?agent csto:hasStatus csto:PartnerStatus BIND("partner" AS ?role) }
-  UNION { ?agent a csto:Candidate BIND("candidate" AS ?role) }
+SELECT DISTINCT ?agent ?role ?g ?id WHERE {
+  { ?agent csto:memberOf %(org)s BIND("member" AS ?role) BIND(csto:memberOf AS ?p) BIND(%(org)s AS ?o) }
+  UNION { ?agent csto:hasStatus csto:ObserverStatus BIND("observer" AS ?role)
+          BIND(csto:hasStatus AS ?p) BIND(csto:ObserverStatus AS ?o) }
+  UNION { ?agent csto:hasStatus csto:PartnerStatus BIND("partner" AS ?role)
+          BIND(csto:hasStatus AS ?p) BIND(csto:PartnerStatus AS ?o) }
+  UNION { ?agent a csto:Candidate BIND("candidate" AS ?role) BIND(csto:seeksStatus AS ?p) }
+  OPTIONAL { GRAPH ?g { ?agent ?p ?o } FILTER(?g != <https://w3id.org/csto-kg/graph/inferred>)
+    OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?agent ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                             csto:fact/dcterms:identifier ?id } } }
 }"""
 
 # The relations that decide verdicts, in the graph that says them.
@@ -176,7 +198,7 @@ SELECT DISTINCT ?s ?p ?o ?g ?id WHERE {
                            csto:fact/dcterms:identifier ?id } }
 } ORDER BY ?s ?p ?o"""
 
-GRAPH_KINDS = {iri: GRAPH_NAMES[iri] for iri in FACT_GRAPHS}  # the graph a fact shown comes from
+GRAPH_KINDS = {iri: PROVENANCE[iri] for iri in FACT_GRAPHS}  # how a fact shown is known, by its graph
 ROLE_ORDER = ("member", "observer", "partner", "candidate")
 # Whether the graph says there are no partners (I19), rather than naming none.
 _NO_PARTNERS = "ASK { ?list csto:about csto:PartnerStatus ; csto:listSize ?n FILTER(?n = 0) }"
@@ -191,9 +213,12 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         return {"org": None, "nodes": [], "edges": [], "roles": {r: [] for r in ROLE_ORDER}}
     org = rows[0]["org"].value
     roles: dict[str, set] = {}
+    said: dict[tuple, tuple] = {}  # (agent, role) -> the fact graph and fact that say it
     for row in _rows(kg, _ROLES % {"org": str(ox.NamedNode(org))}):
         if isinstance(row["agent"], ox.NamedNode):
             roles.setdefault(row["agent"].value, set()).add(row["role"].value)
+            if row["g"] is not None and row["g"].value in GRAPH_KINDS:
+                said.setdefault((row["agent"].value, row["role"].value), (GRAPH_KINDS[row["g"].value], _v(row["id"])))
     roles.pop(org, None)
     edges, seen = [], set()
     properties = " ".join(str(ox.NamedNode(p)) for p in RELATIONS)
@@ -209,12 +234,15 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
         edges.append({"source": s, "target": o, "kind": kind, "graph": GRAPH_KINDS[row["g"].value],
                       "fact": _v(row["id"])})
     conflicts = sorted({e["target"] for e in edges if e["kind"] == "conflict"})
+    standings = _verdicts_with_standing(kg)
     labels = labels_of(kg, [org, *roles, *conflicts, *RELATIONS])
     nodes = [{"iri": org, "label": _v(rows[0]["label"]) or labels.get(org, local_name(org)), "role": "organization"}]
     for iri, held in roles.items():
         role = next(r for r in ROLE_ORDER if r in held)
+        graph, fact = said.get((iri, role), (None, None))
         nodes.append({"iri": iri, "label": labels.get(iri, local_name(iri)), "role": role,
-                      "also": sorted(held - {role}, key=ROLE_ORDER.index)})
+                      "also": sorted(held - {role}, key=ROLE_ORDER.index), "graph": graph, "fact": fact,
+                      "standings": standings.get(iri, [])})
     nodes += [{"iri": c, "label": labels.get(c, local_name(c)), "role": "conflict"} for c in conflicts]
     verdicts: dict[str, dict] = {}
     for row in _rows(kg, _VERDICTS):
@@ -225,6 +253,23 @@ def organization(ctx, implied: bool = True, linked: bool = True) -> dict:
     nodes.sort(key=lambda n: n["label"].casefold())
     return {"org": org, "nodes": nodes, "edges": edges, "no_partners": bool(kg.query(_NO_PARTNERS)),
             "relation_labels": {kind: labels.get(p, local_name(p)) for p, kind in RELATIONS.items()}}
+
+
+def _verdicts_with_standing(kg) -> dict[str, list[dict]]:
+    """Each agent's verdicts, status by status, with how each is known."""
+    try:
+        found, _ = standings(kg)
+    except CstoKgError as e:
+        raise refusal(e) from None
+    verdicts: dict[str, list[dict]] = {}
+    for (agent, p, o), kind in sorted(found.items()):
+        if p in _VERDICT_WORDS and o in STATUS_NAMES:
+            verdicts.setdefault(agent, []).append({"status": STATUS_NAMES[o], "verdict": _VERDICT_WORDS[p],
+                                                   "standing": kind})
+    return verdicts
+
+
+_VERDICT_WORDS = {ELIGIBLE_FOR: "eligible", INELIGIBLE_FOR: "ineligible"}
 
 
 # -- 4. The article -------------------------------------------------------------------------
@@ -262,9 +307,10 @@ def article(ctx, implied: bool = True, linked: bool = True) -> dict:
     triples = [(r["id"].value, r["s"], r["p"], r["o"]) for r in _rows(kg, _FACT_TRIPLES) if r["id"].value in facts]
     labels = labels_of(kg, [t.value for _, s, p, o in triples for t in (s, p, o) if isinstance(t, ox.NamedNode)])
     for fid, s, p, o in triples:
-        facts[fid]["says"].append(" ".join(_words(t, labels, p) for t in (s, p, o)))
+        facts[fid]["says"].append(fact_words(s, p, o, labels))
     text = rows[0]["text"].value
     sentences, unplaced = article_text.annotate(text, {f["id"]: f["quote"] for f in facts.values()})
+    _shade(sentences, facts)
     sentences_of: dict[str, list[int]] = {}
     for paragraph in sentences:
         for sentence in paragraph:
@@ -276,9 +322,43 @@ def article(ctx, implied: bool = True, linked: bool = True) -> dict:
             "unplaced": unplaced}
 
 
-def _words(term, labels: dict, predicate) -> str:
-    if term is predicate and term.value == RDF_TYPE:
-        return "is a"
+def _shade(paragraphs: list, facts: dict) -> None:
+    """Each quoted part with how many stated and implied facts quote it, and a shade from 1 to 4
+    by how many facts do: the density of the highlight means something."""
+    for sentence in (s for paragraph in paragraphs for s in paragraph):
+        for part in sentence["parts"]:
+            kinds = [facts[f]["graph"] for f in part["facts"]]
+            part["stated"], part["implied"] = kinds.count("stated"), kinds.count("implied")
+            part["shade"] = min(len(kinds), 4)
+
+
+# How the RDF, RDFS and SKOS terms a fact may use read in a sentence; other predicates by label.
+_VERBS = {str(RDF.type): "is a", str(RDFS.subClassOf): "is a kind of", str(RDFS.label): "is called",
+          str(SKOS.altLabel): "is also called", str(RDFS.comment): "is described as",
+          str(SKOS.definition): "is defined as", str(DCTERMS.date): "is dated", str(CSTO.startedIn): "started in"}
+
+
+def fact_words(s, p, o, labels: dict) -> str:
+    """A fact's triple as a sentence: 'former republic of the USSR is a kind of state', 'Borisov's
+    comment of 12 September is dated 12 September 2019', 'the list … — exhaustive: yes'."""
+    subject = _term_words(s, labels)
+    verb = _VERBS.get(p.value) or labels.get(p.value, local_name(p.value))
+    if p.value == str(RDFS.label):
+        subject, verb = "", "named"  # the subject's label is this very name
+    if isinstance(o, ox.Literal) and o.datatype.value in PRECISION:
+        value = _date_words(o)
+    elif isinstance(o, ox.Literal) and o.datatype.value == str(XSD.boolean):
+        verb, value = f"— {verb}:", "yes" if o.value in ("true", "1") else "no"
+    elif isinstance(o, ox.Literal) and o.datatype.value in (str(XSD.string), str(RDF.langString)):
+        value = f"“{o.value if len(o.value) <= 80 else o.value[:79] + '…'}”"
+    else:
+        value = _term_words(o, labels)
+    if verb == "is a" and value[:1].lower() in "aeiou":
+        verb = "is an"
+    return f"{subject} {verb} {value}".strip()
+
+
+def _term_words(term, labels: dict) -> str:
     if isinstance(term, ox.NamedNode):
         return labels.get(term.value, local_name(term.value))
     if isinstance(term, ox.BlankNode):
@@ -290,9 +370,10 @@ def _words(term, labels: dict, predicate) -> str:
 
 _DATES = """
 SELECT DISTINCT ?item ?date ?g ?id WHERE {
-  GRAPH ?g { ?item dcterms:date ?date }
+  VALUES ?when { dcterms:date csto:startedIn }
+  GRAPH ?g { ?item ?when ?date }
   FILTER(?g != <https://w3id.org/csto-kg/graph/inferred>)
-  OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?item ; owl:annotatedProperty dcterms:date ;
+  OPTIONAL { GRAPH ?g { ?ax owl:annotatedSource ?item ; owl:annotatedProperty ?when ;
                            owl:annotatedTarget ?date ; csto:fact/dcterms:identifier ?id } }
 }"""
 
@@ -300,6 +381,7 @@ PRECISION = {"http://www.w3.org/2001/XMLSchema#date": "day",
              "http://www.w3.org/2001/XMLSchema#dateTime": "day",
              "http://www.w3.org/2001/XMLSchema#gYearMonth": "month",
              "http://www.w3.org/2001/XMLSchema#gYear": "year"}
+_HOW = ("stated", "implied", "linked", "user", "curated")  # a date's kind: the narrowest source that gives it
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
@@ -326,8 +408,7 @@ def timeline(ctx, implied: bool = True, linked: bool = True) -> dict:
             "who": _v(row["who"]), "after": _v(row["after"]),
             "date": _v(date), "shown": _date_words(date) if date is not None else None,
             "precision": PRECISION.get(date.datatype.value, "unknown") if isinstance(date, ox.Literal) else None,
-            "how": ("stated" if known["graphs"] & {"asserted", "user", "linked"} else
-                    "implied" if "implied" in known["graphs"] else None) if date is not None else None,
+            "how": next((k for k in _HOW if k in known["graphs"]), None) if date is not None else None,
             "facts": sorted(known["facts"]),
         })
     labels = labels_of(kg, [i["after"] for i in items if i["after"]])

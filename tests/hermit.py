@@ -132,7 +132,7 @@ def owlrl_entailments(kg) -> HermitResult:
     from csto_kg.graph.publish.export import Vocabulary, graph_of, property_kind
 
     graph = rdflib.Graph()
-    for name in ("ontology", "asserted", "implied", "user", "linked", "inferred"):
+    for name in ("ontology", "asserted", "curated", "implied", "user", "linked", "inferred"):
         graph += graph_of(kg, GRAPHS[name])
     known = Vocabulary(graph)
     result = HermitResult(True)

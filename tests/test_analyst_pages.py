@@ -175,7 +175,7 @@ def test_sparql_and_named_queries_take_the_switches(server):
     assert server.query(ask, accept=json).json()["boolean"] is True
     assert server.query(ask, accept=json, implied="0").json()["boolean"] is False
     rows = server.get("/queries/candidates_and_verdicts?implied=0", accept=json).json()["results"]["bindings"]
-    assert {r["verdict"]["value"] for r in rows if r["label"]["value"] == "Azerbaijan"} == {"unknown"}
+    assert {r["verdict"]["value"] for r in rows if r["label"]["value"] == "Azerbaijan"} == {"no verdict"}
 
 
 def test_search_finds_a_data_files_state_and_refuses_a_huge_query(server):

@@ -62,7 +62,7 @@ def article_text():
 
 
 def assert_facts_quoted(j, article_text):
-    facts = [a for a in j.axioms if a.kind in ("asserted", "implied")]
+    facts = [a for a in j.axioms if a.kind in ("stated", "implied")]
     assert facts, "an article verdict rests on some fact of the article"
     for a in facts:
         if a.fact is not None:

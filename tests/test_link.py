@@ -77,7 +77,7 @@ def builtin() -> Graph:
     """The built-in entities, article and implied facts, as one rdflib graph."""
     g = Graph()
     sources = builtin_sources(implied=True)
-    for path in sources.asserted + sources.implied:
+    for path in sources.curated + sources.asserted + sources.implied:
         for q in read_quads(path):
             g.add(tuple(rdflib_term(t) for t in (q.subject, q.predicate, q.object)))
     return g
@@ -399,7 +399,7 @@ SELECT ?state ?label ?wikidataLabel WHERE {
 def test_federated_query_joins_the_graph_with_the_endpoint(endpoint, fixture_graph):
     store = ox.Store()
     sources = builtin_sources(implied=False)
-    for path in sources.asserted:
+    for path in sources.curated + sources.asserted:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ASSERTED))
                      for q in read_quads(path))
     kg = KnowledgeGraph(store)

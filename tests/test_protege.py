@@ -38,7 +38,7 @@ def graphs(bundle):
 
 def test_bundle_has_the_expected_turtle_files(bundle):
     names = {p.name for p in bundle.out_dir.iterdir()}
-    assert {"csto.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl",
+    assert {"csto.ttl", "curated.ttl", "asserted.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl",
             "catalog-v001.xml"} <= names
     assert "user.ttl" not in names
 
@@ -73,8 +73,10 @@ def test_catalog_is_well_formed_and_maps_every_import_to_a_local_file(bundle, gr
 
 def test_import_chain_reaches_every_input_from_inputs_and_inferred(bundle):
     closure = [p.name for _, p, _ in import_closure(bundle.files["inferred"])]
-    assert closure == ["csto.ttl", "asserted.ttl", "generated.ttl", "implied.ttl", "inputs.ttl", "inferred.ttl"]
-    assert [p.name for _, p, _ in import_closure(bundle.files["asserted"])] == ["csto.ttl", "asserted.ttl"]
+    assert closure == ["csto.ttl", "curated.ttl", "asserted.ttl", "generated.ttl", "implied.ttl", "inputs.ttl",
+                       "inferred.ttl"]
+    assert [p.name for _, p, _ in import_closure(bundle.files["asserted"])] == ["csto.ttl", "curated.ttl",
+                                                                                "asserted.ttl"]
 
 
 def test_an_import_the_catalog_does_not_map_is_reported(bundle, tmp_path):
@@ -156,7 +158,7 @@ def test_every_inferred_assertion_is_marked_new_and_named(graphs, kg):
     assert (KG.Azerbaijan, CSTO.ineligibleFor, CSTO.ObserverStatus) in triples
     assert (KG.Azerbaijan, RDF.type, CSTO.IneligibleForObserverStatus) in triples
     inputs = rdflib.Graph()
-    for name in ("csto", "asserted", "implied"):
+    for name in ("csto", "curated", "asserted", "implied"):
         inputs += graphs[name]
     for t in triples:
         assert marks.get(t) == {Literal(INFERRED_BY)}, t
@@ -187,7 +189,7 @@ def test_bundle_without_implied_facts_and_with_user_data(tmp_path):
     bundle = export_bundle(kg, tmp_path / "b")
     assert "implied" not in bundle.files and (tmp_path / "b" / "user.ttl").is_file()
     closure = [p.name for _, p, _ in import_closure(bundle.files["inputs"])]
-    assert closure == ["csto.ttl", "asserted.ttl", "generated.ttl", "user.ttl", "inputs.ttl"]
+    assert closure == ["csto.ttl", "curated.ttl", "asserted.ttl", "generated.ttl", "user.ttl", "inputs.ttl"]
     user = rdflib.Graph().parse(bundle.files["user"], format="turtle")
     assert list(user.subjects(RDF.type, OWL.Ontology)) == [URIRef(bundle.iris["user"])]
     ex = rdflib.Namespace("https://example.org/")
@@ -254,8 +256,8 @@ def test_a_new_bundle_replaces_the_old_one_whole(tmp_path):
     export_bundle(build(), out)
     assert not (out / "user.ttl").exists(), "a part the new build lacks must not linger"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["csto.ttl", "asserted.ttl", "implied.ttl", "generated.ttl", "inputs.ttl", "inferred.ttl", "merged.ttl",
-             "catalog-v001.xml"])
+        ["csto.ttl", "curated.ttl", "asserted.ttl", "implied.ttl", "generated.ttl", "inputs.ttl", "inferred.ttl",
+         "merged.ttl", "catalog-v001.xml"])
 
 
 def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypatch):
@@ -276,3 +278,15 @@ def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypa
     with pytest.raises(OutputError, match="disk full"):
         export_bundle(build(), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_bundle_says_how_each_part_is_known(graphs):
+    # the article has no ISO codes or Wikidata links: they are the project's (curated), apart from
+    # the stated facts, and the ontology names each graph's kind in the one vocabulary (issue 25)
+    curated, stated = graphs["curated"], graphs["asserted"]
+    assert (KG.Azerbaijan, CSTO.isoAlpha2, Literal("AZ")) in curated
+    assert not list(stated.triples((None, CSTO.isoAlpha2, None)))
+    ontology = graphs["csto"]
+    kinds = {str(g): str(ontology.value(k, RDFS.label)) for k, g in ontology.subject_objects(CSTO.keptIn)}
+    assert kinds[GRAPH_BASE + "asserted"] == "stated" and kinds[GRAPH_BASE + "curated"] == "curated"
+    assert set(kinds.values()) == {"stated", "implied", "curated", "linked", "user"}

@@ -111,7 +111,7 @@ def test_candidates_and_verdicts(kg):
     assert v["Azerbaijan", "observer"]["seeks"] == "true"
     for state in ("Afghanistan", "Serbia"):
         for status in ("observer", "partner"):
-            assert v[state, status]["verdict"] == "unknown"
+            assert v[state, status]["verdict"] == "no verdict"  # the pages' words (issue 25)
         assert v[state, "observer"]["holds"] == "observer"
     observer_failed = set(v["Azerbaijan", "observer"]["failed"].split(", "))
     assert observer_failed == {"should not have conflicts on their territories",
@@ -123,7 +123,7 @@ def test_candidates_and_verdicts(kg):
 
 def test_candidates_and_verdicts_without_implied_facts(kg_stated_only):
     v = verdicts(run(kg_stated_only, "candidates_and_verdicts"))
-    assert {r["verdict"] for r in v.values()} == {"unknown"}
+    assert {r["verdict"] for r in v.values()} == {"no verdict"}
     assert ("Azerbaijan", "observer") in v and ("Azerbaijan", "partner") in v
 
 
@@ -145,7 +145,9 @@ def test_requirement_results(kg):
     for state in ("Afghanistan", "Serbia"):
         r = results(rows, state)
         assert "failed" not in r.values()
-        assert {k for k, x in r.items() if x == "met"} == {"StateOrOrganizationRequirement"}
+        # named, and outside the exhaustive member list (I23-<state>): not a member state
+        assert {k for k, x in r.items() if x == "met"} == {"StateOrOrganizationRequirement",
+                                                          "NonMembershipRequirement"}
     for member in MEMBERS:
         assert results(rows, member)["NonMembershipRequirement"] == "failed"
     applies = {r["requirement"]: set(r["appliesTo"].split(", ")) for r in rows}
@@ -174,6 +176,19 @@ def test_requirements_by_status(kg):
         assert stated[status, "NoConflictRequirement"] == {("Valery Semerikov", "2019-07-04")}
         assert {who for who, _ in stated[status, "ConsensusRequirement"]} == {"Valery Semerikov", "Anna Naghdalyan"}
         assert stated[status, "NonMembershipRequirement"] == {(None, None)}
+    # what the article makes each: the 4 July definitions apart from the list for candidates
+    kinds = {}
+    for r in rows:
+        kinds.setdefault((r["statusLabel"], r["kind"]), set()).add(r["requirement"])
+    assert kinds["observer", "requirement stated for candidates"] == {
+        "UNMembershipRequirement", "NoConflictRequirement", "DiplomaticRelationsRequirement",
+        "NonMembershipRequirement"}
+    assert kinds["partner", "requirement stated for candidates"] == {
+        "UNMembershipRequirement", "NoConflictRequirement", "NonMembershipRequirement"}
+    assert kinds["partner", "defining condition"] == {
+        "StateOrOrganizationRequirement", "SharedGoalsRequirement", "CooperationWishRequirement",
+        "PracticalCommitmentRequirement"}
+    assert kinds["observer", "decision rule"] == kinds["partner", "decision rule"] == {"ConsensusRequirement"}
     assert stated["partner", "SharedGoalsRequirement"] == {("Valery Semerikov", "2019-07-04")}
     assert stated["observer", "StudyInterestRequirement"] == {("Valery Semerikov", "2019-07-04")}
 
@@ -263,6 +278,8 @@ def test_nagorno_karabakh(kg):
     facts = set(column(rows, "factId"))
     assert {"F09", "F46", "F47", "F64", "I03"} <= facts
     assert {"Yuri Borisov", "Ali Huseynli"} <= set(column(rows, "speaker"))
+    assert {r["kind"] for r in rows if r["factId"] == "I03"} == {"implied"}
+    assert {r["kind"] for r in rows if r["factId"] == "F46"} == {"stated"}
     conflict_on = [r for r in rows if r["predicate"] == "hasConflictOnTerritory"]
     assert [(r["subject"], r["graph"]) for r in conflict_on] == [("Azerbaijan", "implied")]
     assert all(r["quote"] in ARTICLE for r in rows if r["quote"])
@@ -274,7 +291,8 @@ def test_nagorno_karabakh_without_implied_facts(kg_stated_only):
     assert "F46" in column(rows, "factId")
 
 
-IMPLIED_IDS = {f"I{n:02d}" for n in range(1, 23)} - {"I05", "I13"}  # retired: they follow from stated facts
+IMPLIED_IDS = ({f"I{n:02d}" for n in range(1, 23)} - {"I05", "I13"}  # retired: they follow from stated facts
+               | {"I23-Afghanistan", "I23-Serbia"})  # from the exhaustive member list
 
 
 def test_fact_provenance_covers_every_fact(kg):
@@ -301,12 +319,14 @@ def test_asserted_vs_inferred(kg):
     origin = {}
     for r in rows:
         origin.setdefault((r["state"], r["predicate"], r["object"]), set()).add(r["origin"])
-    assert origin["Afghanistan", "hasStatus", "ObserverStatus"] == {"asserted"}
-    assert origin["Armenia", "memberOf", "CSTO"] >= {"asserted"}
+    assert origin["Afghanistan", "hasStatus", "ObserverStatus"] == {"stated"}
+    assert origin["Armenia", "memberOf", "CSTO"] >= {"stated"}
+    assert origin["Azerbaijan", "isoAlpha2", "AZ"] == {"curated"}  # the article has no ISO codes
+    assert origin["Serbia", "notMemberOf", "CSTO"] == {"implied"}
     assert origin["Azerbaijan", "hasConflictOnTerritory", "NagornoKarabakhConflict"] == {"implied"}
     assert origin["Azerbaijan", "ineligibleFor", "ObserverStatus"] == {"inferred"}
     assert origin["Armenia", "type", "MemberState"] == {"inferred"}
-    assert not any(p in ("eligibleFor", "ineligibleFor", "meets", "fails") and "asserted" in o
+    assert not any(p in ("eligibleFor", "ineligibleFor", "meets", "fails") and "stated" in o
                    for (_, p, _), o in origin.items())
 
 
@@ -377,3 +397,18 @@ def test_claims_are_the_speakers_own(kg):
     assert not [r for r in rows if r["object"] == "USSR"]
     assert {r["factId"] for r in rows if r["relation"] == "affectsConflict"} == {"F64"}
     assert all(r["quote"] in ARTICLE for r in rows)
+
+
+def test_a_query_selects_facts_by_kind(kg, kg_stated_only):
+    assert {r["kind"] for r in run(kg, "facts_by_provenance")} == {"stated", "implied", "curated"}
+    implied = run(kg, "facts_by_provenance", provenance=CSTO + "Implied")
+    assert {r["kind"] for r in implied} == {"implied"}
+    assert {r["factId"] for r in implied} == IMPLIED_IDS
+    assert all(r["reason"] for r in implied)
+    curated = run(kg, "facts_by_provenance", provenance=CSTO + "Curated")
+    assert {r["kind"] for r in curated} == {"curated"} and not any(r["factId"] for r in curated)
+    assert ("Azerbaijan", "exactMatch", "Q227") in {(r["subject"], r["predicate"], r["object"]) for r in curated}
+    stated = run(kg, "facts_by_provenance", provenance=CSTO + "Stated")
+    # the occasions (who spoke, when) are described beside the facts, without a number of their own
+    assert {r["factId"] for r in stated} - {None} == {f"F{n:02d}" for n in range(1, 76)}
+    assert run(kg_stated_only, "facts_by_provenance", provenance=CSTO + "Implied") == []

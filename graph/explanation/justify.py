@@ -39,6 +39,7 @@ from ..namespaces import (
     ASSERTED,
     ASSUMED,
     BUILTIN,
+    CURATED,
     IMPLIED,
     INFERRED,
     LINKED,
@@ -56,8 +57,10 @@ from ..publish.manchester import class_expression
 from ..reasoning.rules import Closure
 from ..store import KnowledgeGraph
 
-_GRAPHS = {"ontology": ONTOLOGY, "asserted": ASSERTED, "implied": IMPLIED, "user": USER, "linked": LINKED,
-           "assumed": ASSUMED}
+# Each graph by how its facts are known (namespaces.PROVENANCE's words; a what-if question's
+# assumptions, which are the user's, kept apart as "assumed").
+_GRAPHS = {"ontology": ONTOLOGY, "stated": ASSERTED, "curated": CURATED, "implied": IMPLIED, "user": USER,
+           "linked": LINKED, "assumed": ASSUMED}
 # Predicates that state an axiom about their (blank) subject rather than describe it.
 _AXIOM_PREDICATES = {RDFS.subClassOf, OWL.equivalentClass, OWL.disjointWith, RDFS.subPropertyOf,
                      OWL.equivalentProperty, OWL.propertyDisjointWith, OWL.inverseOf, RDFS.domain, RDFS.range}
@@ -74,7 +77,7 @@ class NotEntailedError(CstoKgError):
 class Axiom:
     """One member of a justification: an asserted fact or an ontology axiom."""
 
-    kind: str                 # ontology | asserted | implied | user | linked | assumed
+    kind: str                 # ontology | stated | curated | implied | user | linked | assumed
     label: str                # in words, with the entities' labels
     turtle: str               # the unit's triples as Turtle (prefixes as in PREFIXES)
     ntriples: str             # the same as N-Triples

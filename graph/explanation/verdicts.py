@@ -1,6 +1,7 @@
 """Explain: a candidate's verdict for a status, requirement by requirement, with the evidence.
 
-Everything here reads the reasoned store; nothing decides eligibility in Python. A
+Everything here reads the reasoned store; nothing decides eligibility in Python, nor how a
+verdict is known (its standing: standing.py). A
 requirement is met when the reasoner entailed `csto:meets`, failed when it entailed
 `csto:fails`, unknown otherwise. The evidence for a requirement is the asserted triples about
 the candidate on the properties that the ontology's axioms for that requirement mention,
@@ -16,8 +17,9 @@ import pyoxigraph as ox
 
 from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, RDF, STATUSES, WD, local_name
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, RDF, STATUSES, WD, local_name
 from ..store import KnowledgeGraph
+from .standing import verdict_standing
 
 
 def is_true(term) -> bool:
@@ -35,9 +37,11 @@ SELECT DISTINCT ?agent ?label WHERE {
 _ALIASES = "SELECT DISTINCT ?agent ?alias WHERE { ?agent skos:altLabel ?alias }"
 
 _REQUIREMENTS = """
-SELECT DISTINCT ?r ?label ?meets ?fails WHERE {
+SELECT DISTINCT ?r ?label ?meets ?fails ?role WHERE {
   ?r csto:requirementOf %(status)s .
   OPTIONAL { ?r rdfs:label ?label }
+  OPTIONAL { VALUES ?kind { csto:DefiningCondition csto:CandidateRequirement csto:DecisionCondition }
+             ?r a ?kind . ?kind rdfs:label ?role }
   BIND(EXISTS { %(agent)s csto:meets ?r } AS ?meets)
   BIND(EXISTS { %(agent)s csto:fails ?r } AS ?fails)
 } ORDER BY ?label"""
@@ -159,6 +163,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
             "id": row["r"].value,
             "label": row["label"].value if row["label"] else label_of(kg, row["r"]),
             "result": result,
+            "role": _value(row["role"]),  # what the article makes it: a defining condition, ...
             "evidence": _evidence(kg, about, row["r"]),
             "stated_by": _stated_by(kg, row["r"], status_node),
         })
@@ -174,6 +179,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
                   for row in kg.query(_sparql(_HOLDS, agent=agent))],
         "requirements": requirements,
     }
+    verdict["standing"] = verdict_standing(kg, iri, status_node.value, eligible, requirements)
     if why:
         _add_justifications(kg, verdict, status_node)
     return verdict
@@ -264,6 +270,7 @@ def _evidence(kg: KnowledgeGraph, about: list, requirement: ox.NamedNode) -> lis
             "triple": [row["s"].value, p, o.value],
             "text": _sentence(kg, row["s"], row["p"], o),
             "graph": GRAPH_NAMES[row["g"].value],
+            "provenance": PROVENANCE[row["g"].value],
             "fact": _value(row["id"]),
             "kind": _value(row["kind"]),
             "quote": _value(row["words"]),

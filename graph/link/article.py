@@ -55,7 +55,7 @@ def load_article(paths: Iterable[Path] | None = None) -> Article:
 
     if paths is None:
         sources = builtin_sources(implied=True)
-        paths = sources.asserted + sources.implied
+        paths = sources.curated + sources.asserted + sources.implied
     from ..store import KnowledgeGraph
 
     graph = KnowledgeGraph.of(q for path in paths for q in read_quads(Path(path)))

@@ -1,7 +1,10 @@
 """Export: a built graph as a Protégé bundle of Turtle ontologies that import each other offline.
 
     csto.ttl        the ontology as written by hand: every term declared, labelled, defined
-    asserted.ttl    the article's facts, each triple annotated with its fact and quote; imports csto
+    curated.ttl     the project's identifiers and reference data (types, labels, ISO codes, Wikidata and
+                    DBpedia links), none of them in the article; imports csto
+    asserted.ttl    the facts the article states, each triple annotated with its fact and quote; imports
+                    curated (the graph keeps its first name; its facts are the stated ones)
     implied.ttl     the facts the article implies (absent with --no-implied); imports asserted
     user.ttl        the user's --data files, if any; imports asserted
     linked.ttl      open-data facts from `csto-kg link`, if any; imports asserted
@@ -39,6 +42,7 @@ from ..namespaces import (
     ASSERTED,
     BUILTIN,
     CSTO,
+    CURATED,
     GRAPH_BASE,
     IMPLIED,
     INFERRED,
@@ -102,6 +106,7 @@ def part_iri(name: str) -> str:
 
 
 _TITLES = {
+    "curated": "CSTO eligibility: identifiers and reference data the project curates (not in the article)",
     "asserted": "CSTO eligibility: the facts the article states",
     "implied": "CSTO eligibility: the facts the article implies",
     "user": "CSTO eligibility: the user's data",
@@ -164,13 +169,14 @@ def _holds_a_bundle(out: Path) -> bool:
 
 def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     graphs = {name: graph_of(kg, iri) for name, iri in
-              (("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER), ("linked", LINKED))}
+              (("curated", CURATED), ("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER),
+               ("linked", LINKED))}
     generated = set(generated_axioms(kg.quads()))
     ontology = kg.quads(None, None, None, ox.NamedNode(ONTOLOGY))
     graphs["csto"] = to_rdflib(q for q in ontology if q not in generated)
     graphs["generated"] = to_rdflib(generated)
     version = ontology_version(graphs["csto"])
-    inputs = ["asserted"] + [n for n in ("implied", "user", "linked", "generated") if len(graphs[n])]
+    inputs = ["curated", "asserted"] + [n for n in ("implied", "user", "linked", "generated") if len(graphs[n])]
     union = rdflib.Graph()
     for g in graphs.values():
         union += g
@@ -178,8 +184,9 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     graphs["inferred"] = inferred_assertions(graph_of(kg, INFERRED), known)
 
     parts = [Part("csto", ONTOLOGY_IRI, (), "")]
-    parts.append(Part("asserted", part_iri("asserted"), (ONTOLOGY_IRI,), _TITLES["asserted"]))
-    for name in inputs[1:]:
+    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
+    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
+    for name in inputs[2:]:
         parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
     parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
     graphs["inputs"] = rdflib.Graph()
