@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pyoxigraph as ox
-from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
-from owlrl.DatatypeHandling import AltXSDToPYTHON
-from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
 
 from ..namespaces import BUILTIN
+from . import datatypes
+from .datatypes import ILL_TYPED, RL_DATATYPES, SUPERTYPES
 
 _R = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _S = "http://www.w3.org/2000/01/rdf-schema#"
@@ -52,17 +51,11 @@ SCO, SPO, DOMAIN, RANGE, DATATYPE, RESOURCE = (
     "ObjectProperty", "DatatypeProperty", "FunctionalProperty", "InverseFunctionalProperty",
     "IrreflexiveProperty", "SymmetricProperty", "AsymmetricProperty", "TransitiveProperty",
     "AllDisjointProperties", "AllDisjointClasses", "AllDifferent", "AnnotationProperty"))
-XSD_STRING = _n(_X + "string")
-LANG_STRING = _n(_R + "langString")
 
 # owlrl's prp-ap: these are annotation properties from the start.
 _ANNOTATION_PROPERTIES = [_n(_S + x) for x in ("label", "comment", "seeAlso", "isDefinedBy")] + [
     _n(_O + x) for x in ("deprecated", "versionInfo", "priorVersion", "backwardCompatibleWith",
                          "incompatibleWith")]
-_RL_DATATYPES = {_n(str(d)) for d in OWL_RL_Datatypes}
-_SUBSUMPTIONS = {_n(str(d)): [_n(str(x)) for x in sup] for d, sup in OWL_Datatype_Subsumptions.items()}
-_DATATYPE_DISJOINTNESS = [(_n(str(a)), _n(str(b))) for a, _, b in OWLRL_Datatypes_Disjointness]
-_CONVERTERS = {_n(str(d)): f for d, f in AltXSDToPYTHON.items()}
 
 # Triples that shape the rule tables: axioms, restrictions, lists, property characteristics.
 SCHEMA_PREDICATES = frozenset({
@@ -217,10 +210,11 @@ class Tables:
                     self.negative[(i1, p)].append((v, "datatype"))
         self.all_different = defaultdict(list)  # eq-diff2/3
         for x in c.subjects(TYPE, ADIFF):
-            for y in list(c.objects(x, MEMBERS)) + list(c.objects(x, DMEMBERS)):
-                items = lst(y)
-                for z in set(items):
-                    self.all_different[z].append(items)
+            for rule, pred in (("eq-diff2", MEMBERS), ("eq-diff3", DMEMBERS)):
+                for y in c.objects(x, pred):
+                    items = lst(y)
+                    for z in set(items):
+                        self.all_different[z].append((items, rule))
 
 
 class Closure:
@@ -239,7 +233,8 @@ class Closure:
         self.errors: set[str] = set()
         self._journal: list | None = None
         self._before: tuple = ()
-        self._datatypes_used: set = set()
+        self._values: dict = {}  # literal -> its value (datatypes.value), for the dt-* rules
+        self._by_value = defaultdict(set)  # value -> the literals that have it (dt-eq)
         self.tables: Tables | None = None
         self._run(self._seed() + self._add_base(triples), schema_changed=True)
 
@@ -253,7 +248,9 @@ class Closure:
             index = getattr(self, name)
             if index is not None:
                 setattr(other, name, defaultdict(set, {k: set(v) for k, v in index.items()}))
-        other.fixed, other.errors, other._datatypes_used = set(self.fixed), set(self.errors), set(self._datatypes_used)
+        other.fixed, other.errors = set(self.fixed), set(self.errors)
+        other._values = dict(self._values)
+        other._by_value = defaultdict(set, {k: set(v) for k, v in self._by_value.items()})
         other._journal, other._before = None, ()
         return other
 
@@ -285,6 +282,69 @@ class Closure:
             head = next(iter(rest))
         return items
 
+    # -- entailment -------------------------------------------------------------------------------
+
+    def entails(self, conclusion) -> bool:
+        """Whether the closure entails every triple of `conclusion`, its blank nodes read as
+        existential variables. Implicit triples count: eq-ref's `x owl:sameAs x` for every term
+        (every name denotes itself, in the graph or not: the RDF-based semantics); dt-type2 and
+        dt-eq by value; dt-diff's owl:differentFrom between literals of different values, also
+        through owl:sameAs."""
+        return self._match(list(dict.fromkeys(conclusion)), {})
+
+    def _match(self, patterns, binding) -> bool:
+        if not patterns:
+            return True
+        bound = [tuple(binding.get(x, x) for x in t) for t in patterns]
+        i = min(range(len(bound)), key=lambda k: sum(isinstance(x, ox.BlankNode) for x in bound[k]))
+        pattern, rest = bound[i], patterns[:i] + patterns[i + 1:]
+        for candidate in self._candidates(pattern):
+            extended = dict(binding)
+            if all(extended.setdefault(x, y) == y if isinstance(x, ox.BlankNode) else x == y
+                   for x, y in zip(pattern, candidate, strict=True)) and self._match(rest, extended):
+                return True
+        return False
+
+    def _candidates(self, pattern):
+        """Triples of the closure that may match a pattern (blank nodes unbound)."""
+        s, p, o = (None if isinstance(x, ox.BlankNode) else x for x in pattern)
+        if s is not None and p is not None and o is not None:
+            return [pattern] if self.holds(pattern) else []
+        if p is None:
+            return [t for t in self.triples if (s is None or t[0] == s) and (o is None or t[2] == o)]
+        if s is not None:
+            found = [(s, p, y) for y in self.objects(s, p)]
+        elif o is not None:
+            found = [(x, p, o) for x in self.subjects(p, o)]
+        else:
+            found = [(x, p, y) for x, y in self.pairs(p)]
+        if p == SAME and (s is not None or o is not None):  # eq-ref
+            term = s if s is not None else o
+            found.append((term, SAME, term))
+        return found
+
+    def holds(self, t) -> bool:
+        """Whether a triple without blank-node variables is in the closure, implicit triples included."""
+        if t in self.triples:
+            return True
+        s, p, o = t
+        if p == SAME:  # RULE eq-ref, and dt-eq for literals the graph does not hold
+            return s == o or (
+                isinstance(s, ox.Literal) and isinstance(o, ox.Literal) and self._value(s) not in (None, ILL_TYPED)
+                and self._value(s) == self._value(o))
+        if p == DIFF:  # RULE dt-diff, carried to what is the same as the literals
+            return any(datatypes.different(self._value(a), self._value(b))
+                       for a in self._aliases(s) for b in self._aliases(o))
+        if p == TYPE and isinstance(s, ox.Literal) and o in RL_DATATYPES:  # RULE dt-type2
+            return datatypes.holds(self._value(s), o)
+        return False
+
+    def _value(self, lit):
+        return self._values[lit] if lit in self._values else datatypes.value(lit)
+
+    def _aliases(self, x) -> list:
+        return [y for y in [x, *self.objects(x, SAME)] if isinstance(y, ox.Literal)]
+
     # -- changing ---------------------------------------------------------------------------
 
     def extend(self, triples) -> set:
@@ -293,7 +353,7 @@ class Closure:
         Raise nothing: inconsistencies land in `errors`; `undo()` takes the addition back."""
         self._journal = []
         triples = [t for t in dict.fromkeys(triples) if t not in self.base]
-        self._before = (triples, set(self.errors), set(self._datatypes_used), set(self.fixed), self._equality,
+        self._before = (triples, set(self.errors), dict(self._values), set(self.fixed), self._equality,
                         self.tables)
         new = self._add_base(triples)
         schema = any(is_schema(t) for t in new)
@@ -316,7 +376,7 @@ class Closure:
                 if d in self.triples and d not in over and d not in self.fixed and (d not in self.base or d in gone):
                     over.add(d)
                     queue.append(d)
-        if any(is_schema(t) for t in over):
+        if any(is_schema(t) for t in over) or self._equal_literals(gone):
             return None
         self.base -= gone
         self._term_index()
@@ -332,6 +392,12 @@ class Closure:
         self._journal = None
         return touched
 
+    def _equal_literals(self, triples) -> bool:
+        """Whether the triples mention a literal that dt-eq made the same as another: a retraction
+        then reasons afresh (the pair's consequences are not journalled)."""
+        return any(len(self._by_value.get(self._values.get(x), ())) > 1
+                   for t in triples for x in (t[0], t[2]) if isinstance(x, ox.Literal))
+
     def _forget_literals(self, literals) -> set:
         """The datatype facts of literals no triple mentions any more, taken out as a fresh
         closure would lack them."""
@@ -339,6 +405,8 @@ class Closure:
         for term in literals:
             if any(True for _ in self._by_o.get(term, ())):
                 continue
+            key = self._values.pop(term, None)
+            self._by_value.get(key, set()).discard(term)
             for p, o in list(self._by_s.get(term, ())):
                 if (term, p, o) in self.fixed:
                     self._remove((term, p, o))
@@ -350,7 +418,10 @@ class Closure:
         """Take back the last extend(), leaving the closure as it was before it."""
         for t in self._journal or ():
             self._remove(t)
-        added, self.errors, self._datatypes_used, self.fixed, self._equality, self.tables = self._before
+        added, self.errors, values, self.fixed, self._equality, self.tables = self._before
+        for lit in set(self._values) - set(values):
+            self._by_value[self._values[lit]].discard(lit)
+        self._values = values
         self.base.difference_update(added)
         self._journal = None
 
@@ -402,49 +473,38 @@ class Closure:
     # -- one-time rules -------------------------------------------------------------------------
 
     def _seed(self) -> list:
-        """cls-thing, cls-nothing1, prp-ap, and the datatypes owlrl declares at the start."""
+        """cls-thing, cls-nothing1, prp-ap and dt-type1."""
         out = [(THING, TYPE, CLASS), (NOTHING, TYPE, CLASS)]
         out += [(a, TYPE, ANNOT) for a in _ANNOTATION_PROPERTIES]
-        out += [(d, TYPE, DATATYPE) for d in _RL_DATATYPES]
+        out += [(d, TYPE, DATATYPE) for d in sorted(RL_DATATYPES, key=_text)]  # RULE dt-type1
         self.fixed.update(out)
         return [t for t in out if self._insert(t)]
 
     def _datatype_facts(self, triples) -> list:
-        """owlrl's dt-type rules: each typed literal is of its datatype and the datatypes that
-        subsume it; a lexical form its datatype rejects is an inconsistency."""
+        """dt-type2 and dt-eq for each literal new to the closure, and the datatypes above a
+        datatype an individual is declared of; an ill-typed literal is an inconsistency."""
         out = []
         for s, p, o in triples:
             for term in (s, o):
-                if not isinstance(term, ox.Literal) or term.language:
-                    continue
-                dt = term.datatype
-                if dt == XSD_STRING or dt not in _RL_DATATYPES:
-                    continue
-                out.append((term, TYPE, dt))
-                try:
-                    _CONVERTERS.get(dt, str)(term.value)
-                except ValueError:
-                    self.errors.add(f"Lexical value of the literal '{term.value}' does not match its "
-                                    f"datatype ({dt.value})")
-                self._use_datatype(dt, out)
-                for sup in _SUBSUMPTIONS.get(dt, ()):
-                    out += [(term, TYPE, sup), (sup, TYPE, DATATYPE)]
-                    self._use_datatype(sup, out)
-            if p == TYPE and o in _RL_DATATYPES and not isinstance(s, ox.Literal):
-                self._use_datatype(o, out)
-                for sup in _SUBSUMPTIONS.get(o, ()):
-                    out += [(s, TYPE, sup), (sup, TYPE, DATATYPE)]
-                    self._use_datatype(sup, out)
+                if isinstance(term, ox.Literal) and term not in self._values:
+                    out += self._literal_facts(term)
+            if p == TYPE and o in SUPERTYPES and not isinstance(s, ox.Literal):
+                out += [(s, TYPE, sup) for sup in SUPERTYPES[o]]
         self.fixed.update(out)
         return [t for t in out if self._insert(t)]
 
-    def _use_datatype(self, dt, out) -> None:
-        if dt in self._datatypes_used:
-            return
-        self._datatypes_used.add(dt)
-        for a, b in _DATATYPE_DISJOINTNESS:
-            if (a == dt and b in self._datatypes_used) or (b == dt and a in self._datatypes_used):
-                out.append((a, DISJ, b))
+    def _literal_facts(self, lit) -> list:
+        key = self._values[lit] = datatypes.value(lit)
+        if key == ILL_TYPED:  # RULE dt-not-type: ill-typed, it has its datatype yet no value in it
+            self._error("dt-not-type", f"Lexical value of the literal '{lit.value}' does not match its "
+                        f"datatype ({lit.datatype.value})")
+            return [(lit, TYPE, datatypes.LITERAL)]
+        out = [(lit, TYPE, dt) for dt in datatypes.datatypes_of(key)]  # RULE dt-type2
+        if key is not None:
+            for other in self._by_value[key]:  # RULE dt-eq
+                out += [(lit, SAME, other), (other, SAME, lit)]
+            self._by_value[key].add(lit)
+        return out
 
     # -- the fixpoint -----------------------------------------------------------------------------
 
@@ -582,8 +642,9 @@ class Closure:
 
     # -- the rules on facts, through the tables ---------------------------------------------------
 
-    def _error(self, message: str) -> None:
-        self.errors.add(message)
+    def _error(self, rule: str, message: str) -> None:
+        """An inconsistency: `rule` is the OWL 2 RL rule whose conclusion is false."""
+        self.errors.add(f"[{rule}] {message}")
 
     def _fact_rules(self, t):
         s, p, o = t
@@ -591,22 +652,22 @@ class Closure:
         has = self.triples
         if p == TYPE:
             c = o
+            if s.__class__ is ox.Literal and c in RL_DATATYPES and not self._is_a(s, c):  # RULE dt-not-type
+                self._error("dt-not-type", f"The literal {s} is not in the value space of {_text(c)}")
             if c == NOTHING:
-                self._error(f"{_text(s)} is defined of type 'Nothing'")
+                self._error("cls-nothing2", f"{_text(s)} is defined of type 'Nothing'")
             for c2 in T.sup.get(c, ()):
                 yield (s, TYPE, c2)
             for c2 in T.disjoint.get(c, ()):
                 if (s, TYPE, c2) in has:
-                    a, b = sorted((c, c2), key=_text)
-                    self._error(f"Disjoint classes {_text(a)} and {_text(b)} have a common individual {_text(s)}")
+                    self._disjoint("cax-dw", c, c2, s)
             for classes in T.all_disjoint.get(c, ()):
                 for c2 in classes:
                     if c2 != c and (s, TYPE, c2) in has:
-                        a, b = sorted((c, c2), key=_text)
-                        self._error(f"Disjoint classes {_text(a)} and {_text(b)} have a common individual {_text(s)}")
+                        self._disjoint("cax-adc", c, c2, s)
             for c1, c2 in T.complement.get(c, ()):
                 if (s, TYPE, c1) in has and (s, TYPE, c2) in has:
-                    self._error(f"Violation of complementarity for classes {_text(c1)} and {_text(c2)} "
+                    self._error("cls-com", f"Violation of complementarity for classes {_text(c1)} and {_text(c2)} "
                                 f"on element {_text(s)}")
             for comps in T.intersection.get(c, ()):
                 for ci in comps:
@@ -654,22 +715,22 @@ class Closure:
                     yield (s, SAME, x2)
                     yield (x2, SAME, s)
         if p in T.irreflexive and s == o:
-            self._error(f"Irreflexive property used on {_text(s)} with {_text(p)}")
+            self._error("prp-irp", f"Irreflexive property used on {_text(s)} with {_text(p)}")
         if p in T.asymmetric and (o, p, s) in has:
-            self._error(f"Erroneous usage of asymmetric property {_text(p)} on {_text(s)} and {_text(o)}")
+            self._error("prp-asyp", f"Erroneous usage of asymmetric property {_text(p)} on {_text(s)} and {_text(o)}")
         for p1, p2 in T.disjoint_props.get(p, ()):
             if (s, p1, o) in has and (s, p2, o) in has:
-                self._error(f"Erroneous usage of disjoint properties {_text(p1)} and {_text(p2)} on "
+                self._error("prp-pdw", f"Erroneous usage of disjoint properties {_text(p1)} and {_text(p2)} on "
                             f"{_text(s)} and {_text(o)}")
         for props in T.all_disjoint_props.get(p, ()):
             for p2 in props:
                 if p2 != p and (s, p2, o) in has:
-                    self._error("Disjoint properties in an 'AllDisjointProperties' are not really disjoint: "
+                    self._error("prp-adp", "Disjoint properties in an 'AllDisjointProperties' are not really disjoint: "
                                 f"({_text(s)}, {_text(p)},{_text(o)}) and ({_text(s)},{_text(p2)},{_text(o)})")
         for big, chain, i in T.chains.get(p, ()):
             yield from self._chain(big, chain, i, s, o)
         for r, y in T.svf_by_p.get(p, ()):
-            if y == THING or (o, TYPE, y) in has:
+            if y == THING or self._is_a(o, y):
                 yield (s, TYPE, r)
         for r in T.by_value.get((p, o), ()):
             yield (s, TYPE, r)
@@ -684,11 +745,12 @@ class Closure:
                 yield from self._key(cl, s, props)
         for target, kind in T.negative.get((s, p), ()):
             if target == o:
-                self._error(f"Negative ({kind}) property assertion violated for: ({_text(s)}, {_text(p)}, {_text(o)})")
+                self._error("prp-npa1" if kind == "object" else "prp-npa2", f"Negative ({kind}) property "
+                            f"assertion violated for: ({_text(s)}, {_text(p)}, {_text(o)})")
         if p == SAME:
             yield from self._same(s, o)
         elif p == DIFF and (s == o or (s, SAME, o) in has or (o, SAME, s) in has):
-            self._error("'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
+            self._error("eq-diff1", "'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
                         f"({_text(s)}, {_text(o)})")
         if self._equality:  # eq-rep-s/p/o for a triple that arrives after the sameAs
             for s2 in list(self.objects(s, SAME)):
@@ -697,6 +759,16 @@ class Closure:
                 yield (s, p2, o)
             for o2 in list(self.objects(o, SAME)):
                 yield (s, p, o2)
+
+    def _disjoint(self, rule, c, c2, x) -> None:
+        a, b = sorted((c, c2), key=_text)
+        self._error(rule, f"Disjoint classes {_text(a)} and {_text(b)} have a common individual {_text(x)}")
+
+    def _is_a(self, x, c) -> bool:
+        """x rdf:type c in the closure, dt-type2 read by value for a literal and a datatype."""
+        if x.__class__ is ox.Literal and c in RL_DATATYPES:
+            return datatypes.holds(self._values.get(x), c)
+        return (x, TYPE, c) in self.triples
 
     def _same(self, x, y):
         if x == y:
@@ -714,21 +786,25 @@ class Closure:
             yield (s2, y, o2)
         for s2, p2 in list(self._by_o.get(x, ())):
             yield (s2, p2, y)
+        if isinstance(x, ox.Literal) and isinstance(y, ox.Literal) and datatypes.different(
+                self._values.get(x), self._values.get(y)):  # RULE eq-diff1 with dt-diff
+            self._error("eq-diff1", f"The literals {x} and {y} have different values, yet are the same")
         if (x, DIFF, y) in self.triples or (y, DIFF, x) in self.triples:
-            self._error("'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
+            self._error("eq-diff1", "'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: "
                         f"({_text(x)}, {_text(y)})")
-        for items in self.tables.all_different.get(x, ()):
+        for items, rule in self.tables.all_different.get(x, ()):
             if y in items:
-                self._error("'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: "
+                self._error(rule, "'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: "
                             f"({_text(x)}, {_text(y)})")
 
     def _max_cardinality(self, r, u, p, n, cc):
-        values = [y for y in self.objects(u, p) if cc is None or cc == THING or (y, TYPE, cc) in self.triples]
+        values = [y for y in self.objects(u, p) if cc is None or cc == THING or self._is_a(y, cc)]
         if n == 0:
             for y in values:
                 kind = "maximum cardinality" if cc is None else "maximum qualified cardinality"
                 extra = f", {_text(cc)}" if cc is not None else ""
-                self._error(f"Erroneous usage of {kind} with {_text(r)}{extra} and {_text(y)}")
+                rule = "cls-maxc1" if cc is None else "cls-maxqc2" if cc == THING else "cls-maxqc1"
+                self._error(rule, f"Erroneous usage of {kind} with {_text(r)}{extra} and {_text(y)}")
         else:
             for y1 in values:
                 for y2 in values:
