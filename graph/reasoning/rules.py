@@ -1,4 +1,4 @@
-"""The OWL 2 RL/RDF rules as owlrl applies them, forward-chained semi-naively over indexed sets.
+"""The OWL 2 RL/RDF rules (OWL 2 Profiles §4.3), forward-chained semi-naively over indexed sets.
 
 owlrl re-reads every triple on every cycle and asks rdflib for each rule's other premises; its
 cost is cycles × triples × rules (docs/decisions/0001-reasoner.md). Here each triple meets the
@@ -11,10 +11,12 @@ rules once, when it is new, and only those that can use it:
   * Should facts entail new schema (rare: a domain of owl:Class, a sameAs between classes), the
     tables are compiled again and every triple meets the new tables once more.
 
-The result is owlrl's closure, less what owlrl adds only for form (eq-ref's `x owl:sameAs x` for
-every term); its inconsistency messages are owlrl's own. `tests/test_reasoner_equivalence.py`
-compares the two on every test world. Additions are incremental; `Closure.extend` keeps an undo
-journal so that an addition that makes the graph inconsistent can be taken back.
+Literals are read by value (datatypes.py). eq-ref and dt-diff are held implicitly and answered
+by `Closure.entails` (docs/decisions/0017-reasoner-conformance.md); an inconsistency message
+starts with the rule whose conclusion is false. tests/test_conformance.py runs the OWL 2 RL
+conformance cases; tests/test_reasoner.py compares the closure with owlrl's on every test world.
+Additions are incremental; `Closure.extend` keeps an undo journal so that an addition that makes
+the graph inconsistent can be taken back.
 """
 
 from __future__ import annotations
