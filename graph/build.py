@@ -26,8 +26,8 @@ from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
-_BUILD_CODE = ("build.py", "load.py", "reasoning/axioms.py", "reasoning/reason.py", "reasoning/rules.py",
-               "namespaces.py")
+# A folder counts whole, so that a module added to it is counted too.
+_BUILD_CODE = ("build.py", "load.py", "reasoning", "namespaces.py")
 # ... and the libraries: a new version may parse or serialise differently.
 _BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
@@ -73,7 +73,11 @@ def cache_key(sources: Sources, implied: bool) -> str:
             raise InputError(f"{path}: cannot read: {e.strerror}") from None
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
-        digest.update(code.joinpath(*name.split("/")).read_bytes())
+        path = code.joinpath(name)
+        modules = [path] if not path.is_dir() else sorted(
+            (p for p in path.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
+        for module in modules:
+            digest.update(module.read_bytes())
     for library in _BUILD_LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\n".encode())
     return digest.hexdigest()[:32]

@@ -1,0 +1,45 @@
+"""Table 8 of OWL 2 Profiles §4.3, the semantics of datatypes: dt-type1, dt-type2, dt-eq, dt-diff,
+dt-not-type, over the values datatypes.py reads. dt-diff is held implicitly (Closure.holds
+answers it; eq.same uses it where two literals are made the same)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from . import datatypes
+from .datatypes import ILL_TYPED, RL_DATATYPES, SUPERTYPES
+from .vocabulary import DATATYPE, SAME, TYPE, text
+
+SEED = [(d, TYPE, DATATYPE) for d in sorted(RL_DATATYPES, key=text)]  # RULE dt-type1
+
+
+def facts(c, triples) -> list:
+    """dt-type2 and dt-eq for each literal new to the closure, and the datatypes above a datatype
+    an individual is declared of (their value spaces hold its)."""
+    out = []
+    for s, p, o in triples:
+        for term in (s, o):
+            if isinstance(term, ox.Literal) and term not in c.values:
+                out += _literal(c, term)
+        if p == TYPE and o in SUPERTYPES and not isinstance(s, ox.Literal):
+            out += [(s, TYPE, sup) for sup in SUPERTYPES[o]]
+    return out
+
+
+def _literal(c, lit) -> list:
+    key = c.values[lit] = datatypes.value(lit)
+    if key == ILL_TYPED:  # RULE dt-not-type: an ill-typed literal has its datatype, yet no value in it
+        c.error("dt-not-type", f"Lexical value of the literal '{lit.value}' does not match its "
+                f"datatype ({lit.datatype.value})")
+        return [(lit, TYPE, datatypes.LITERAL)]
+    out = [(lit, TYPE, dt) for dt in datatypes.datatypes_of(key)]  # RULE dt-type2
+    if key is not None:
+        for other in c.by_value[key]:  # RULE dt-eq
+            out += [(lit, SAME, other), (other, SAME, lit)]
+        c.by_value[key].add(lit)
+    return out
+
+
+def on_type(c, lit, dt) -> None:
+    if dt in RL_DATATYPES and not c.is_a(lit, dt):  # RULE dt-not-type
+        c.error("dt-not-type", f"The literal {lit} is not in the value space of {text(dt)}")
