@@ -7,7 +7,8 @@ The pipeline, one way (a module imports only from its own row or the rows above;
     reason   reasoning/: rules.py (the closure of the OWL 2 RL/RDF rules, run semi-naively;
              Closure.entails(triples) answers entailment, blank nodes existential, implicit
              eq-ref/dt-diff included), one module per table of the rules: eq.py, prp.py, cls.py,
-             cax.py, dt.py, scm.py; vocabulary.py (the terms they read), datatypes.py (the OWL 2 RL
+             cax.py, dt.py, scm.py; vocabulary.py (the terms they read), trace.py (which rule concluded
+             what, for explanations), datatypes.py (the OWL 2 RL
              datatypes: XSD 1.1 lexical spaces, values), reason.py (the closure, kept true by
              changes), axioms.py (the axioms written from the facts)
     store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);

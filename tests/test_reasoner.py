@@ -192,3 +192,15 @@ def test_where_owlrl_errs_on_datatypes_the_reasoner_follows_the_spec(name):
             Reasoner(triples)
     else:
         Reasoner(triples)
+
+
+def test_a_traced_closure_names_the_rules_behind_a_conclusion():
+    f = "https://example.org/f/"
+    text = f"<{f}p> <http://www.w3.org/2002/07/owl#inverseOf> <{f}q> . " \
+           f"<{f}q> <http://www.w3.org/2000/01/rdf-schema#domain> <{f}C> . <{f}x> <{f}p> <{f}y> ."
+    triples = {(t.subject, t.predicate, t.object) for t in ox.parse(text, format=ox.RdfFormat.TURTLE)}
+    closure = Closure(triples, trace=True)
+    y_is_c = (ox.NamedNode(f + "y"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+              ox.NamedNode(f + "C"))
+    assert closure.rules_behind(y_is_c) == ["prp-inv1/prp-inv2", "prp-dom"]
+    assert Closure(triples).triples == closure.triples  # tracing changes nothing

@@ -140,8 +140,9 @@ def max_cardinality(c, r, u, p, n, cc, out: list) -> None:
         out += [(y1, SAME, y2) for y1 in values for y2 in values if y1 != y2]
 
 
-def one_of(c):
+def one_of(c) -> list:
     """cls-oo, over the (small) schema."""
+    out = c.conclusions()
     for cl, head in c.pairs(ONEOF):  # RULE cls-oo
-        for y in c.list_items(head):
-            yield (y, TYPE, cl)
+        out += [(y, TYPE, cl) for y in c.list_items(head)]
+    return out

@@ -16,28 +16,28 @@ SEED = [(d, TYPE, DATATYPE) for d in sorted(RL_DATATYPES, key=text)]  # RULE dt-
 def facts(c, triples) -> list:
     """dt-type2 and dt-eq for each literal new to the closure, and the datatypes above a datatype
     an individual is declared of (their value spaces hold its)."""
-    out = []
+    out = c.conclusions()
     for s, p, o in triples:
         for term in (s, o):
             if isinstance(term, ox.Literal) and term not in c.values:
-                out += _literal(c, term)
+                _literal(c, term, out)
         if p == TYPE and o in SUPERTYPES and not isinstance(s, ox.Literal):
-            out += [(s, TYPE, sup) for sup in SUPERTYPES[o]]
+            out += [(s, TYPE, sup) for sup in SUPERTYPES[o]]  # RULE cax-sco, over the value spaces
     return out
 
 
-def _literal(c, lit) -> list:
+def _literal(c, lit, out: list) -> None:
     key = c.values[lit] = datatypes.value(lit)
     if key == ILL_TYPED:  # RULE dt-not-type: an ill-typed literal has its datatype, yet no value in it
         c.error("dt-not-type", f"Lexical value of the literal '{lit.value}' does not match its "
                 f"datatype ({lit.datatype.value})")
-        return [(lit, TYPE, datatypes.LITERAL)]
-    out = [(lit, TYPE, dt) for dt in datatypes.datatypes_of(key)]  # RULE dt-type2
+        out.append((lit, TYPE, datatypes.LITERAL))  # RULE dt-type2
+        return
+    out += [(lit, TYPE, dt) for dt in datatypes.datatypes_of(key)]  # RULE dt-type2
     if key is not None:
         for other in c.by_value[key]:  # RULE dt-eq
             out += [(lit, SAME, other), (other, SAME, lit)]
         c.by_value[key].add(lit)
-    return out
 
 
 def on_type(c, lit, dt) -> None:

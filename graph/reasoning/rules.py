@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from ..namespaces import BUILTIN
 from . import cax, cls, datatypes, dt, eq, prp, scm
 from .datatypes import ILL_TYPED, RL_DATATYPES
+from .trace import Conclusions
 from .vocabulary import DIFF, EQC, EQP, FIRST, NIL, RESOURCE, REST, SAME, SCO, SPO, THING, TYPE, is_schema
 
 __all__ = ["Closure", "is_schema", "readable"]
@@ -48,7 +49,9 @@ class Tables:
 class Closure:
     """A set of triples and everything the OWL 2 RL/RDF rules entail from it."""
 
-    def __init__(self, triples=()):
+    def __init__(self, triples=(), trace: bool = False):
+        """The closure of triples; with trace, each conclusion's rule is noted (rules_behind)."""
+        self.derivations: dict | None = {} if trace else None  # conclusion -> (rule, triggering triple)
         self.base: set = set()
         self.triples: set = set()
         self._sp = defaultdict(set)
@@ -259,6 +262,7 @@ class Closure:
             if self._insert(t):
                 new.append(t)
         facts = dt.facts(self, new)
+        self._note(facts, None)
         self.fixed.update(facts)
         return new + [t for t in facts if self._insert(t)]
 
@@ -318,7 +322,8 @@ class Closure:
                 schema_changed = False
             derived_schema = False
             while facts:
-                for d in self._fact_rules(facts.pop()):
+                fact = facts.pop()
+                for d in self._note(self._fact_rules(fact), fact):
                     if d[1].__class__ is ox.Literal or d in self.triples:
                         continue
                     self._insert(d)
@@ -333,13 +338,14 @@ class Closure:
     def _close_schema(self, schema: list, facts: list) -> None:
         """The scm-* rules (and cls-oo) until the schema is closed under them."""
         while schema:
-            for d in scm.rules(self, schema.pop()):
+            trigger = schema.pop()
+            for d in self._note(scm.rules(self, trigger), trigger):
                 if self._insert(d):
                     facts.append(d)
                     if is_schema(d):
                         schema.append(d)
             if not schema:
-                for d in [*scm.joins(self), *cls.one_of(self)]:
+                for d in [*self._note(scm.joins(self), None), *self._note(cls.one_of(self), None)]:
                     if self._insert(d):
                         facts.append(d)
                         schema.append(d)
@@ -347,7 +353,7 @@ class Closure:
     def _fact_rules(self, t) -> list:
         """What the rules of tables 4-8 conclude from a new triple, through the compiled tables."""
         s, p, o = t
-        T, out = self.tables, []
+        T, out = self.tables, self.conclusions()
         if p == TYPE:
             if s.__class__ is ox.Literal:
                 dt.on_type(self, s, o)
@@ -359,6 +365,29 @@ class Closure:
         cls.on_triple(self, T, s, p, o, out)
         eq.on_triple(self, T, s, p, o, out)
         return out
+
+    # -- which rule concluded what (trace=True) ---------------------------------------------------
+
+    def conclusions(self) -> list:
+        """The list a rule appends its conclusions to: one that notes the rules when tracing."""
+        return [] if self.derivations is None else Conclusions()
+
+    def _note(self, out: list, trigger) -> list:
+        if self.derivations is not None:
+            for d, rule in zip(out, out.rules, strict=True):
+                if d not in self.triples:
+                    self.derivations.setdefault(d, (rule, trigger))
+        return out
+
+    def rules_behind(self, t) -> list[str]:
+        """The rules that led to t, from the inputs up: each derivation's rule, then the rules
+        behind the premise that triggered it (a closure made with trace=True)."""
+        found, seen = [], set()
+        while t is not None and t not in seen and t not in self.base and t in (self.derivations or {}):
+            seen.add(t)
+            rule, t = self.derivations[t]
+            found.append(rule)
+        return list(dict.fromkeys(reversed(found)))
 
     # -- what the table modules ask ---------------------------------------------------------------
 
