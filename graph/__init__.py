@@ -10,7 +10,8 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              cax.py, dt.py, scm.py; vocabulary.py (the terms they read), trace.py (which rule concluded
              what, for explanations), datatypes.py (the OWL 2 RL
              datatypes: XSD 1.1 lexical spaces, values), reason.py (the closure, kept true by
-             changes), axioms.py (the axioms written from the facts)
+             changes; reasoner_for picks the reasoner), plain_owlrl.py (plain owlrl instead,
+             --reasoner owlrl), axioms.py (the axioms written from the facts)
     store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);
              stores.py: the same on disk or in a remote SPARQL 1.1 store (--store); sparql/: a
              query's tokens (tokens.py), parser errors in words (messages.py), the one HTTP

@@ -22,6 +22,7 @@ from .load import Sources, builtin_sources, read, read_quads
 from .namespaces import ASSERTED, CSTO, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
+from .reasoning.reason import chosen_reasoner
 from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -71,6 +72,7 @@ def cache_key(sources: Sources, implied: bool) -> str:
             digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
         except OSError as e:
             raise InputError(f"{path}: cannot read: {e.strerror}") from None
+    digest.update(f"reasoner={chosen_reasoner()}\n".encode())
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
         path = code.joinpath(name)
