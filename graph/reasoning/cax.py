@@ -10,14 +10,7 @@ from .vocabulary import ADC, DISJ, EQC, MEMBERS, SCO, TYPE, text
 
 
 def compile(c, T) -> None:
-    T.sup = defaultdict(set)
-    for a, b in c.pairs(SCO):  # RULE cax-sco
-        if a != b:
-            T.sup[a].add(b)
-    for a, b in c.pairs(EQC):  # RULE cax-eqc1 # RULE cax-eqc2
-        if a != b:
-            T.sup[a].add(b)
-            T.sup[b].add(a)
+    T.sup = above(c, SCO, EQC)  # RULE cax-sco # RULE cax-eqc1 # RULE cax-eqc2
     T.disjoint = defaultdict(list)
     for a, b in c.pairs(DISJ):  # RULE cax-dw
         T.disjoint[a].append(b)
@@ -28,6 +21,20 @@ def compile(c, T) -> None:
             classes = c.list_items(y)
             for cl in classes:
                 T.all_disjoint[cl].append(classes)
+
+
+def above(c, sub, equivalent) -> defaultdict:
+    """What each class (or property) is under: its superclasses and equivalents, itself left out
+    (also prp-spo1 and prp-eqp1/2, which read subPropertyOf and equivalentProperty alike)."""
+    found = defaultdict(set)
+    for a, b in c.pairs(sub):
+        if a != b:
+            found[a].add(b)
+    for a, b in c.pairs(equivalent):
+        if a != b:
+            found[a].add(b)
+            found[b].add(a)
+    return found
 
 
 def on_type(c, T, x, cl, out: list) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .cax import above
 from .vocabulary import (
     ADP,
     ANNOT,
@@ -39,14 +40,7 @@ SEED = [(a, TYPE, ANNOT) for a in ANNOTATION_PROPERTIES]  # RULE prp-ap
 
 
 def compile(c, T) -> None:
-    T.sup_prop = defaultdict(set)
-    for a, b in c.pairs(SPO):  # RULE prp-spo1
-        if a != b:
-            T.sup_prop[a].add(b)
-    for a, b in c.pairs(EQP):  # RULE prp-eqp1 # RULE prp-eqp2
-        if a != b:
-            T.sup_prop[a].add(b)
-            T.sup_prop[b].add(a)
+    T.sup_prop = above(c, SPO, EQP)  # RULE prp-spo1 # RULE prp-eqp1 # RULE prp-eqp2
     T.domain, T.range, T.inverse = defaultdict(set), defaultdict(set), defaultdict(set)
     for p, cl in c.pairs(DOMAIN):  # RULE prp-dom
         T.domain[p].add(cl)
