@@ -21,6 +21,7 @@ def compile(c, T) -> None:
             classes = c.list_items(y)
             for cl in classes:
                 T.all_disjoint[cl].append(classes)
+    T.classes.update(T.sup, T.disjoint, T.all_disjoint)
 
 
 def above(c, sub, equivalent) -> defaultdict:

@@ -57,6 +57,9 @@ def compile(c, T) -> None:
         for ci in c.list_items(head):
             T.in_union[ci].add(u)
     _compile_restrictions(c, T)
+    T.classes.update(T.complement, T.intersection, T.in_intersection, T.in_union, T.has_value, T.svf_by_class,
+                     T.avf, T.max_card, [NOTHING])
+    T.predicates.update(T.svf_by_p, T.avf_by_p, T.max_card_by_p, (p for p, _ in T.by_value))
 
 
 def _compile_restrictions(c, T) -> None:
@@ -105,10 +108,12 @@ def on_type(c, T, x, cl, out: list) -> None:
     for i, comps in T.in_intersection.get(cl, ()):  # RULE cls-int1
         if all((x, TYPE, ci) in has for ci in comps):
             out.append((x, TYPE, i))
-    out += [(x, TYPE, u) for u in T.in_union.get(cl, ())]  # RULE cls-uni
+    for u in T.in_union.get(cl, ()):  # RULE cls-uni
+        out.append((x, TYPE, u))
     for r, p in T.svf_by_class.get(cl, ()):  # RULE cls-svf1
         out += [(u, TYPE, r) for u in c.subjects(p, x)]
-    out += [(x, p, v) for p, v in T.has_value.get(cl, ())]  # RULE cls-hv1
+    for p, v in T.has_value.get(cl, ()):  # RULE cls-hv1
+        out.append((x, p, v))
     for p, y in T.avf.get(cl, ()):  # RULE cls-avf
         out += [(v, TYPE, y) for v in list(c.objects(x, p))]
     for p, n, cc in T.max_card.get(cl, ()):
@@ -119,7 +124,8 @@ def on_triple(c, T, s, p, o, out: list) -> None:
     for r, y in T.svf_by_p.get(p, ()):  # RULE cls-svf1 # RULE cls-svf2
         if y == THING or c.is_a(o, y):
             out.append((s, TYPE, r))
-    out += [(s, TYPE, r) for r in T.by_value.get((p, o), ())]  # RULE cls-hv2
+    for r in T.by_value.get((p, o), ()):  # RULE cls-hv2
+        out.append((s, TYPE, r))
     for r, y in T.avf_by_p.get(p, ()):  # RULE cls-avf
         if (s, TYPE, r) in c.triples:
             out.append((o, TYPE, y))

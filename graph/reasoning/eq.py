@@ -23,14 +23,18 @@ def compile(c, T) -> None:
 
 
 def on_triple(c, T, s, p, o, out: list) -> None:
+    """For an owl:sameAs, an owl:differentFrom, or any triple once some sameAs is known."""
     if p == SAME:
         same(c, T, s, o, out)
     elif p == DIFF and (s == o or (s, SAME, o) in c.triples or (o, SAME, s) in c.triples):  # RULE eq-diff1
         _same_and_different(c, s, o)
     if c.equality:  # RULE eq-rep-s # RULE eq-rep-p # RULE eq-rep-o, for a triple after the sameAs
-        out += [(s2, p, o) for s2 in c.objects(s, SAME)]
-        out += [(s, p2, o) for p2 in c.objects(p, SAME)]
-        out += [(s, p, o2) for o2 in c.objects(o, SAME)]
+        for s2 in c.objects(s, SAME):
+            out.append((s2, p, o))
+        for p2 in c.objects(p, SAME):
+            out.append((s, p2, o))
+        for o2 in c.objects(o, SAME):
+            out.append((s, p, o2))
 
 
 def same(c, T, x, y, out: list) -> None:

@@ -63,6 +63,10 @@ def compile(c, T) -> None:
             for p in set(props):
                 T.all_disjoint_props[p].append(props)
     _compile_lists(c, T)
+    T.classes.update(T.keys)
+    T.predicates.update(T.domain, T.range, T.sup_prop, T.inverse, T.functional, T.inverse_functional,
+                        T.irreflexive, T.symmetric, T.asymmetric, T.transitive, T.disjoint_props,
+                        T.all_disjoint_props, T.chains, T.key_by_p, (p for _, p in T.negative))
 
 
 def _compile_lists(c, T) -> None:
@@ -86,10 +90,14 @@ def _compile_lists(c, T) -> None:
 
 
 def on_triple(c, T, s, p, o, out: list) -> None:
-    out += [(s, TYPE, cl) for cl in T.domain.get(p, ())]  # RULE prp-dom
-    out += [(o, TYPE, cl) for cl in T.range.get(p, ())]  # RULE prp-rng
-    out += [(s, p2, o) for p2 in T.sup_prop.get(p, ())]  # RULE prp-spo1 # RULE prp-eqp1 # RULE prp-eqp2
-    out += [(o, p2, s) for p2 in T.inverse.get(p, ())]  # RULE prp-inv1 # RULE prp-inv2
+    for cl in T.domain.get(p, ()):  # RULE prp-dom
+        out.append((s, TYPE, cl))
+    for cl in T.range.get(p, ()):  # RULE prp-rng
+        out.append((o, TYPE, cl))
+    for p2 in T.sup_prop.get(p, ()):  # RULE prp-spo1 # RULE prp-eqp1 # RULE prp-eqp2
+        out.append((s, p2, o))
+    for p2 in T.inverse.get(p, ()):  # RULE prp-inv1 # RULE prp-inv2
+        out.append((o, p2, s))
     if p in T.symmetric:  # RULE prp-symp
         out.append((o, p, s))
     if p in T.transitive:  # RULE prp-trp

@@ -42,6 +42,8 @@ class Tables:
     """The schema compiled for the fact rules: what a predicate or a class triggers, by table."""
 
     def __init__(self, c: Closure):
+        # The classes and predicates some rule reads: a fact about no other meets no table.
+        self.classes, self.predicates = set(), set()
         for table in TABLES:
             table.compile(c, self)
 
@@ -323,7 +325,10 @@ class Closure:
             derived_schema = False
             while facts:
                 fact = facts.pop()
-                for d in self._note(self._fact_rules(fact), fact):
+                derived = self._fact_rules(fact)
+                if self.derivations is not None:
+                    self._note(derived, fact)
+                for d in derived:
                     if d[1].__class__ is ox.Literal or d in self.triples:
                         continue
                     self._insert(d)
@@ -353,17 +358,20 @@ class Closure:
     def _fact_rules(self, t) -> list:
         """What the rules of tables 4-8 conclude from a new triple, through the compiled tables."""
         s, p, o = t
-        T, out = self.tables, self.conclusions()
+        T, out = self.tables, [] if self.derivations is None else Conclusions()
         if p == TYPE:
             if s.__class__ is ox.Literal:
                 dt.on_type(self, s, o)
-            cax.on_type(self, T, s, o, out)
-            cls.on_type(self, T, s, o, out)
-            prp.on_type(self, T, s, o, out)
-        prp.on_triple(self, T, s, p, o, out)
-        prp.check(self, T, s, p, o)
-        cls.on_triple(self, T, s, p, o, out)
-        eq.on_triple(self, T, s, p, o, out)
+            if o in T.classes:
+                cax.on_type(self, T, s, o, out)
+                cls.on_type(self, T, s, o, out)
+                prp.on_type(self, T, s, o, out)
+        if p in T.predicates:
+            prp.on_triple(self, T, s, p, o, out)
+            prp.check(self, T, s, p, o)
+            cls.on_triple(self, T, s, p, o, out)
+        if p == SAME or p == DIFF or self.equality:
+            eq.on_triple(self, T, s, p, o, out)
         return out
 
     # -- which rule concluded what (trace=True) ---------------------------------------------------
