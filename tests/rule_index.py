@@ -1,5 +1,6 @@
 """The index from each OWL 2 RL/RDF rule (OWL 2 Profiles §4.3, tables 4-9) to the conformance cases
-and test worlds whose premises it applies to, written to tests/conformance/RULES.md.
+and test worlds (tests/test_rules.py, the ontology) whose premises it applies to, written to
+tests/conformance/RULES.md.
 
     python tests/rule_index.py      # rewrites tests/conformance/RULES.md
 
@@ -21,6 +22,7 @@ CASES = TESTS / "conformance" / "owl2rl"
 INDEX = TESTS / "conformance" / "RULES.md"
 REASONING = TESTS.parent / "graph" / "reasoning"
 ONTOLOGY = TESTS.parent / "ontology" / "csto.ttl"
+RULE_WORLDS = TESTS / "fixtures" / "rules"  # tests/test_rules.py: the rules no case uses
 _PREFIXES = {"owl": "http://www.w3.org/2002/07/owl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
              "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
 EVERY_GRAPH = "every graph"
@@ -103,6 +105,8 @@ def graphs() -> dict[str, Path]:
     for case in sorted(p for p in CASES.iterdir() if p.is_dir()):
         premise = case / f"{case.name}.premisegraph.ttl"
         out[case.name] = premise if premise.exists() else case / f"{case.name}.graph.ttl"
+    for world in sorted(RULE_WORLDS.glob("*.ttl")):
+        out[f"test_rules.py[{world.stem}]"] = world
     out["the ontology (every build; tests/test_reasoner.py)"] = ONTOLOGY
     return out
 
@@ -112,7 +116,8 @@ def index_text() -> str:
     tags = tagged_rules()
     lines = ["# Rule index", "",
              "Each OWL 2 RL/RDF rule (OWL 2 Profiles §4.3), where graph/reasoning applies it (`# RULE id`), and",
-             "the conformance cases (tests/test_conformance.py) and worlds whose premises it applies to.",
+             "the conformance cases (tests/test_conformance.py) and test worlds (tests/test_rules.py,",
+             "the ontology) whose premises it applies to.",
              "Written by `python tests/rule_index.py`; tests/test_rule_index.py keeps it current.", ""]
     for table, rules in TABLES.items():
         lines += [f"## {table}-*", "", "| rule | applied in | exercised by |", "|---|---|---|"]

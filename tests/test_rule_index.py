@@ -13,3 +13,7 @@ def test_every_rule_of_the_spec_is_tagged_where_it_is_applied():
 
 def test_the_rule_index_is_current():
     assert INDEX.read_text() == index_text(), "run: python tests/rule_index.py"
+
+
+def test_every_rule_is_exercised_by_a_case_or_a_test_world():
+    assert "| none |" not in index_text()
