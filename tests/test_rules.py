@@ -42,3 +42,16 @@ def test_rule(rule):
 
 def test_every_fixture_is_expected():
     assert {p.stem for p in RULES.glob("*.ttl")} == set(EXPECTED)
+
+
+def test_a_literal_of_an_unsupported_datatype_is_never_called_ill_typed():
+    """dt-not-type needs the literal's value; of a datatype OWL 2 RL does not support it is unknown."""
+    def graph(literal):
+        text = ("<https://example.org/p> <http://www.w3.org/2000/01/rdf-schema#range> "
+                "<http://www.w3.org/2001/XMLSchema#string> .\n"
+                f"<https://example.org/x> <https://example.org/p> {literal} .")
+        return {(t.subject, t.predicate, t.object) for t in ox.parse(text, format=ox.RdfFormat.TURTLE)}
+
+    Reasoner(graph('"a"^^<https://example.org/unknown>'))
+    with pytest.raises(InconsistencyError, match=r"\[dt-not-type\]"):  # a boolean is known not to be a string
+        Reasoner(graph('"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'))

@@ -41,5 +41,7 @@ def _literal(c, lit, out: list) -> None:
 
 
 def on_type(c, lit, dt) -> None:
-    if dt in RL_DATATYPES and not c.is_a(lit, dt):  # RULE dt-not-type
+    """A literal of a datatype OWL 2 RL does not support has no known value: nothing is claimed."""
+    key = c.value(lit)
+    if dt in RL_DATATYPES and key is not None and not datatypes.holds(key, dt):  # RULE dt-not-type
         c.error("dt-not-type", f"The literal {lit} is not in the value space of {text(dt)}")
