@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 from csto_kg.graph.errors import CstoKgError, InconsistencyError
 from csto_kg.graph.load import MAX_INPUT
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
+from csto_kg.graph.reasoning.reason import REASONERS
 
 WIKIDATA = WIKIDATA_SPARQL
 
@@ -33,14 +35,16 @@ def fails_cleanly(command):
 
 
 def build_options(command):
-    """--data (with --max-data-size), --no-implied, --no-linked: the inputs of a build, and
-    --store (or the store's endpoints): where it lives. The command receives the store as `store`."""
+    """--data (with --max-data-size), --no-implied, --no-linked: the inputs of a build; --reasoner:
+    what reasons over them; --store (or the store's endpoints): where it lives. The command
+    receives the store as `store`."""
 
     run = command
 
     @functools.wraps(run)
-    def with_store(*args, store_query=None, store_update=None, store_gsp=None, **kwargs):
+    def with_store(*args, store_query=None, store_update=None, store_gsp=None, reasoner="csto-kg", **kwargs):
         kwargs["store"] = store_endpoints(kwargs.get("store"), store_query, store_update, store_gsp)
+        os.environ["CSTO_KG_REASONER"] = reasoner  # read by the build, inherited by the workers
         return run(*args, **kwargs)
 
     command = with_store
@@ -53,6 +57,9 @@ def build_options(command):
                                 "(the default), virtuoso, fuseki or graphdb, e.g. virtuoso:http://127.0.0.1:8890; "
                                 "credentials from CSTO_KG_STORE_USER / CSTO_KG_STORE_PASSWORD. "
                                 "Or an on-disk store (a folder).")(command)
+    command = click.option("--reasoner", type=click.Choice(REASONERS), default=REASONERS[0], show_default=True,
+                           help="The OWL 2 RL reasoner: csto-kg's own (fast, incremental) or plain owlrl "
+                                "(the reference; slow, every update reasons afresh).")(command)
     command = click.option("--no-linked", is_flag=True,
                            help="Leave out the open-data facts `csto-kg link` fetched.")(command)
     command = click.option("--no-implied", is_flag=True,

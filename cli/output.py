@@ -118,4 +118,6 @@ def justification_text(j: dict, indent: str) -> str:
         out.write(f"{indent}  {tag}{a['label']}\n")
         if a["quote"]:
             out.write(f"{indent}      “{a['quote']}”\n")
+    if j.get("rules"):
+        out.write(f"{indent}  linked by the OWL 2 RL rules {', '.join(j['rules'])}\n")
     return out.getvalue()

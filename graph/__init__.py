@@ -4,8 +4,14 @@ The pipeline, one way (a module imports only from its own row or the rows above;
     shared   namespaces.py (IRIs, prefixes, graph names), errors.py (every error), paths.py
              (data and cache folders), bridge.py (the one crossing from Oxigraph's terms to rdflib's)
     load     load.py: the ontology, the article's facts (facts/, one named graph per fact), user data
-    reason   reasoning/: rules.py (OWL 2 RL as owlrl applies it, run semi-naively), reason.py (the
-             closure, kept true by changes), axioms.py (the axioms written from the facts)
+    reason   reasoning/: rules.py (the closure of the OWL 2 RL/RDF rules, run semi-naively;
+             Closure.entails(triples) answers entailment, blank nodes existential, implicit
+             eq-ref/dt-diff included), one module per table of the rules: eq.py, prp.py, cls.py,
+             cax.py, dt.py, scm.py; vocabulary.py (the terms they read), trace.py (which rule concluded
+             what, for explanations), datatypes.py (the OWL 2 RL
+             datatypes: XSD 1.1 lexical spaces, values), reason.py (the closure, kept true by
+             changes; reasoner_for picks the reasoner), plain_owlrl.py (plain owlrl instead,
+             --reasoner owlrl), axioms.py (the axioms written from the facts)
     store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);
              stores.py: the same on disk or in a remote SPARQL 1.1 store (--store); sparql/: a
              query's tokens (tokens.py), parser errors in words (messages.py), the one HTTP

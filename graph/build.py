@@ -22,12 +22,13 @@ from .load import MAX_INPUT, Sources, builtin_sources, implied_by_member_list, r
 from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
 from .paths import cache_dir, linked_file
 from .reasoning.axioms import generated_axioms
+from .reasoning.reason import chosen_reasoner
 from .store import KnowledgeGraph
 
 _TYPE = ox.NamedNode(str(RDF.type))
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
-_BUILD_CODE = ("build.py", "load.py", "reasoning/axioms.py", "reasoning/reason.py", "reasoning/rules.py",
-               "namespaces.py")
+# A folder counts whole, so that a module added to it is counted too.
+_BUILD_CODE = ("build.py", "load.py", "reasoning", "namespaces.py")
 # ... and the libraries: a new version may parse or serialise differently.
 _BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
@@ -72,9 +73,14 @@ def cache_key(contents: dict[Path, bytes], implied: bool) -> str:
     digest = hashlib.sha256(f"implied={implied}\n".encode())
     for path, data in contents.items():
         digest.update(str(path).encode() + b"\0" + data + b"\0")
+    digest.update(f"reasoner={chosen_reasoner()}\n".encode())
     code = files("csto_kg.graph")
     for name in _BUILD_CODE:
-        digest.update(code.joinpath(*name.split("/")).read_bytes())
+        path = code.joinpath(name)
+        modules = [path] if not path.is_dir() else sorted(
+            (p for p in path.iterdir() if p.name.endswith(".py")), key=lambda p: p.name)
+        for module in modules:
+            digest.update(module.read_bytes())
     for library in _BUILD_LIBRARIES:
         digest.update(f"{library}={metadata.version(library)}\n".encode())
     return digest.hexdigest()[:32]

@@ -15,7 +15,7 @@ from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
-from .reasoning.reason import Reasoner, reasoned_triples
+from .reasoning.reason import Reasoner, reasoned_triples, reasoner_for
 from .sparql.messages import readable_service_failure, readable_syntax_error
 from .sparql.tokens import keyword_present, service_targets
 
@@ -60,7 +60,7 @@ class KnowledgeGraph:
     def infer(self) -> KnowledgeGraph:
         """Write the closure of the inputs (every graph but the inferred and the outside one) to
         the inferred graph of a graph just made, and keep it for the updates to come."""
-        self._reasoner = Reasoner(reasoned_triples(self.quads()))
+        self._reasoner = reasoner_for(reasoned_triples(self.quads()))
         inferred = ox.NamedNode(INFERRED)
         self._store.extend(ox.Quad(s, p, o, inferred) for s, p, o in self._reasoner.inferred)
         return self
@@ -104,7 +104,7 @@ class KnowledgeGraph:
         """The closure behind the inferred graph: the build's, or computed from the store once.
         A shared store may have been changed by another process, so it is read afresh."""
         if self._reasoner is None or self.shared:
-            self._reasoner = Reasoner(reasoned_triples(self.quads()))
+            self._reasoner = reasoner_for(reasoned_triples(self.quads()))
         return self._reasoner
 
     def update(self, text: str) -> Change:

@@ -198,8 +198,10 @@ def test_explain_why_gives_minimal_justifications_with_the_articles_words():
     assert [a["fact_id"] for a in conflict["axioms"] if a["fact_id"]] == ["I03"]
     assert any(a["kind"] == "ontology" for a in conflict["axioms"])
     assert all("why" not in req for req in v["requirements"] if req["result"] == "unknown")
+    assert "prp-rng" in conflict["rules"]
     text = run("explain", "Azerbaijan", "--status", "observer", "--why")
     assert "none of them dispensable" in text.stdout
+    assert "linked by the OWL 2 RL rules prp-rng, cls-svf1" in text.stdout
 
 
 @pytest.fixture(scope="module")

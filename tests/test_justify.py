@@ -159,3 +159,13 @@ def test_the_oracle_reaches_the_builds_verdicts_from_the_units(kg, hypothetical)
         for t in triples:
             assert Oracle(t)(units), t
         assert not Oracle((KG.Azerbaijan, CSTO.eligibleFor, CSTO.ObserverStatus))(units)
+
+
+def test_the_justification_names_the_rules_that_link_its_members(kg):
+    from rule_index import TRIGGERS
+
+    j = justify(kg, (KG.Azerbaijan, CSTO.fails, CSTO.NoConflictRequirement))
+    named = {rule for step in j.rules for rule in step.split("/")}
+    assert named and named <= set(TRIGGERS), j.rules
+    # the conflict is in the property's range, then "has conflict some conflict" is a subclass of "fails value R"
+    assert j.rules.index("prp-rng") < j.rules.index("cls-svf1") < j.rules.index("cls-hv1")

@@ -264,6 +264,6 @@ def test_explain_and_the_pages_label_each_requirement_by_what_it_is(kg, server):
     for status, defining in (("observer", 2), ("partner", 4)):
         table = re.search(rf'<table class="matrix" data-status="{status}">.*?</thead>', matrix, re.S).group(0)
         # columns are aligned between the statuses: a requirement of the other status only is "not-required"
-        found = re.findall(r'<th scope="col" class="requirement" data-requirement="\w+" data-role="defining condition">',
-                           table)
+        found = re.findall(r'<th scope="col" class="requirement" data-requirement="\w+" '
+                           r'data-role="defining condition">', table)
         assert len(found) == defining, status

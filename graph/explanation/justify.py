@@ -89,11 +89,12 @@ class Axiom:
 
 @dataclass
 class Justification:
-    """A minimal set of axioms and facts from which owlrl entails triple."""
+    """A minimal set of axioms and facts from which the reasoner entails triple, and the rules that link them."""
 
     triple: tuple[str, str, str]   # N-Triples terms
     label: str
     axioms: list[Axiom] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # the OWL 2 RL rules from the axioms to triple
     module_size: int = 0           # units in the expanded set before shrinking
     checks: int = 0                # entailment checks made
     seconds: float = 0.0
@@ -185,7 +186,7 @@ def is_inert(unit: Unit, annotation_props: set) -> bool:
 class Oracle:
     """The reasoner asked one question: does this set of units entail the triple?
 
-    It is the build's own (rules.Closure, owlrl's closure; tests check every justification
+    It is the build's own (rules.Closure, the OWL 2 RL closure; tests check every justification
     with plain owlrl as well). Each question is asked of `given` plus the units, either afresh
     or, with `over`, as a trial extension of a closure computed once (the whole ontology's,
     while the facts are chosen), which costs only the facts' own consequences."""
@@ -350,6 +351,7 @@ class Justifier:
         result = Justification(
             triple=(s.n3(), p.n3(), o.n3()),
             label=_statement(described, (s, p, o)),
+            rules=Closure({t for u in kept for t in u.ox}, trace=True).rules_behind(facts_judge.target),
             module_size=len(facts) + len(module),
             checks=facts_judge.checks + judge.checks,
         )

@@ -10,9 +10,11 @@ served, and a change that would make it so is refused.
 
 from __future__ import annotations
 
+import os
+
 import pyoxigraph as ox
 
-from ..errors import InconsistencyError
+from ..errors import InconsistencyError, InputError
 from ..namespaces import INFERRED, OUTSIDE, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
@@ -27,6 +29,27 @@ def reasoned_triples(quads) -> set:
     quads = [q for q in quads if q.graph_name not in NOT_REASONED]
     annotations = {q.subject for q in quads if q.predicate == _TYPE and q.object == _AXIOM}
     return {(q.subject, q.predicate, q.object) for q in quads if q.subject not in annotations}
+
+
+REASONERS = ("csto-kg", "owlrl")
+
+
+def chosen_reasoner() -> str:
+    """The reasoner this process builds with: $CSTO_KG_REASONER (which `--reasoner` sets, so that
+    worker processes inherit it), the project's own by default."""
+    name = os.environ.get("CSTO_KG_REASONER") or REASONERS[0]
+    if name not in REASONERS:
+        raise InputError(f"CSTO_KG_REASONER={name!r}: the reasoner is one of {', '.join(REASONERS)}")
+    return name
+
+
+def reasoner_for(triples):
+    """The chosen reasoner over triples: Reasoner, or plain owlrl (plain_owlrl.OwlrlReasoner)."""
+    if chosen_reasoner() == "owlrl":
+        from .plain_owlrl import OwlrlReasoner
+
+        return OwlrlReasoner(triples)
+    return Reasoner(triples)
 
 
 class Reasoner:
