@@ -16,8 +16,9 @@ from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, Stor
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
 from .reasoning.reason import Reasoner, reasoned_triples
+from .sparql.dataset import names_its_dataset
 from .sparql.messages import readable_service_failure, readable_syntax_error
-from .sparql.tokens import keyword_present, service_targets
+from .sparql.tokens import service_targets
 
 
 @dataclass(frozen=True)
@@ -239,14 +240,13 @@ class KnowledgeGraph:
         check_nesting(text)
         check_services(text, allowed_services)
         options: dict = {"prefixes": PREFIXES}
-        if default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif not keyword_present(text, "FROM"):
-            # The union, unless the query names its own dataset: Oxigraph's union option
-            # would silently override its FROM clauses.
+        if default_graph_uris or named_graph_uris:
+            # The protocol's dataset, whole: what it does not name is empty, FROM is overridden.
+            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris or ()]
+            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris or ()]
+        elif not query_names_its_dataset(text):
+            # Oxigraph's union option would override a query's own FROM clauses.
             options["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         if substitutions:
             options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
@@ -255,6 +255,19 @@ class KnowledgeGraph:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
             raise QueryError(f"query failed: {readable_service_failure(e)}") from None
+
+
+def query_names_its_dataset(text: str) -> bool:
+    """names_its_dataset (sparql/dataset.py), with Oxigraph's own syntax error first for a
+    malformed query that it cannot read."""
+    try:
+        return names_its_dataset(text)
+    except QueryError:
+        try:
+            ox.Store().query(text, prefixes=PREFIXES)  # parsed over nothing: only its syntax matters
+        except SyntaxError as e:
+            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
+        raise
 
 
 MAX_NESTING = 500

@@ -24,8 +24,7 @@ import pyoxigraph as ox
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
-from .sparql.tokens import keyword_present
-from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
+from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing, query_names_its_dataset
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
@@ -70,6 +69,7 @@ _ENDPOINT_SUFFIX = {"virtuoso": "/sparql", "oxigraph": "/query", "fuseki": "/que
 MARKER = GRAPH_BASE + "current-build"
 MARKER_KEY = MARKER + "#key"
 STAGING = GRAPH_BASE + "staging/"
+NO_GRAPH = GRAPH_BASE + "none"  # never written: an empty half of a dataset
 
 
 @dataclass(frozen=True)
@@ -235,11 +235,16 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         check_services(text, allowed_services)  # before anything is sent
         if substitutions:
             raise QueryError("substitutions need a local store")
-        if not default_graph_uris and not named_graph_uris and keyword_present(text, "FROM"):
+        if default_graph_uris or named_graph_uris:  # the protocol's dataset, whole
+            # Virtuoso reads a missing named-graph-uri as every graph: a half left empty is
+            # named by a graph nothing writes.
+            dataset = ([("default-graph-uri", u) for u in default_graph_uris or (NO_GRAPH,)]
+                       + [("named-graph-uri", u) for u in named_graph_uris or (NO_GRAPH,)])
+        elif query_names_its_dataset(text):
             dataset = []  # the query's own
         else:
-            dataset = ([("default-graph-uri", u) for u in default_graph_uris or GRAPHS.values()]
-                       + [("named-graph-uri", u) for u in named_graph_uris or GRAPHS.values()])
+            dataset = ([("default-graph-uri", u) for u in GRAPHS.values()]
+                       + [("named-graph-uri", u) for u in GRAPHS.values()])
         return self.client.query(text, dataset)
 
     def _select(self, text: str):

@@ -105,6 +105,49 @@ def test_named_graph_uri_limits_graph_clauses(server):
     assert {b["g"]["value"] for b in only} == {INFERRED}
 
 
+def count(response) -> int:
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+IN_GRAPHS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def test_named_graph_uri_alone_leaves_the_default_graph_empty(server):
+    # SPARQL 1.1 Protocol 2.1.4: the parameters are the dataset, whole (issue 19, item 1)
+    assert count(server.query(ALL)) > 0
+    assert count(server.query(ALL, **{"named-graph-uri": ONTOLOGY})) == 0
+    assert count(server.post_form({"query": ALL, "named-graph-uri": ONTOLOGY})) == 0
+
+
+def test_default_graph_uri_alone_leaves_no_named_graphs(server):
+    assert count(server.query(IN_GRAPHS)) > 0
+    assert count(server.query(IN_GRAPHS, **{"default-graph-uri": ONTOLOGY})) == 0
+
+
+def test_dataset_parameters_override_from_named(server):
+    q = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ASSERTED}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count(server.query(q)) > 0
+    assert count(server.query(q, **{"default-graph-uri": ASSERTED})) == 0
+
+
+@pytest.mark.parametrize("prefix", ["from", "FROM", "named", "fromage"])
+def test_a_prefix_named_like_a_keyword_keeps_the_union(server, prefix):
+    # `PREFIX from:` once switched the union default graph off (issue 19, item 2)
+    q = f"PREFIX {prefix}: <http://x/> SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o OPTIONAL {{ ?s {prefix}:p ?x }} }}"
+    assert count(server.query(q)) == count(server.query(ALL)) > 0
+
+
+def test_a_from_word_in_a_string_or_iri_keeps_the_union(server):
+    q = 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(?o != "FROM <x>" && ?s != <http://x/FROM>) }'
+    assert count(server.query(q)) == count(server.query(ALL))
+
+
+def test_a_from_clause_without_spaces_is_read_as_one(server):
+    q = f"SELECT (COUNT(*) AS ?n) FROM<{ONTOLOGY}> WHERE {{ ?s ?p ?o }}"
+    assert count(server.query(q)) == count(server.query(ALL, **{"default-graph-uri": ONTOLOGY}))
+
+
 def test_graphs_can_be_told_apart(server):
     q = "SELECT ?g WHERE { GRAPH ?g { kg:CSTO csto:hasMember kg:Belarus } }"
     rows = server.query(q).json()["results"]["bindings"]

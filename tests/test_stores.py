@@ -165,6 +165,38 @@ def test_explain_ask_construct_and_union_counts_from_virtuoso_answer_as_in_memor
     assert "https://w3id.org/csto-kg/graph/inferred" in answers["graphs"]
 
 
+# -- the dataset a query names, on every backend (issue 19, item 1 and 2) -------------------------
+
+ONTOLOGY = GRAPHS["ontology"]
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+COUNT_NAMED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def count_of(kg, text, **dataset):
+    return int(next(iter(kg.query(text, **dataset)))["n"].value)
+
+
+def dataset_answers(kg):
+    return (
+        count_of(kg, COUNT_ALL),
+        count_of(kg, COUNT_ALL, named_graph_uris=[ONTOLOGY]),
+        count_of(kg, COUNT_NAMED, default_graph_uris=[ONTOLOGY]),
+        count_of(kg, COUNT_ALL, default_graph_uris=[ONTOLOGY]),
+        count_of(kg, "PREFIX from: <http://x/> " + COUNT_ALL),
+        count_of(kg, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{ONTOLOGY}> WHERE {{ ?s ?p ?o }}"),
+    )
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso", "disk"])
+def test_the_dataset_parameters_are_the_dataset_whole_on_every_backend(stores, store, kg, tmp_path):
+    spec = str(tmp_path / "store") if store == "disk" else stores[store]
+    build_into(spec)
+    union, only_named, only_default, ontology, prefixed, from_named = dataset_answers(remote(spec))
+    assert (union, only_named, only_default, ontology, prefixed, from_named) == dataset_answers(kg)
+    assert union == prefixed > ontology > 0
+    assert only_named == only_default == from_named == 0
+
+
 # -- writing a build ----------------------------------------------------------------------------
 
 
