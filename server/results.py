@@ -27,6 +27,8 @@ _RDF_FORMATS = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
     "jsonld": ox.RdfFormat.JSON_LD,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
 }
 
 
@@ -185,11 +187,9 @@ def write_boolean(value: bool, fmt: Format) -> bytes:
             '<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
             f"<boolean>{word}</boolean></sparql>\n"
         ).encode()
-    # CSV/TSV define no boolean form; a one-column table (as Jena writes) parses anywhere.
-    if fmt.name == "csv":
-        return f"_askResult\r\n{word}\r\n".encode()
-    if fmt.name == "tsv":
-        return f"?_askResult\n{word}\n".encode()
+    # CSV/TSV define no boolean form: the bare word, as Oxigraph writes it.
+    if fmt.name in ("csv", "tsv"):
+        return word.encode()
     raise CannotWrite(f"{fmt.label} is not a format for ASK results")
 
 
@@ -204,7 +204,7 @@ def serialize_triples(triples: list[ox.Triple], fmt: Format) -> bytes:
     rdf_format = _RDF_FORMATS.get(fmt.name)
     if rdf_format is None:
         raise CannotWrite(f"{fmt.label} is not a format for graphs")
-    prefixes = PREFIXES if fmt.name in ("turtle", "rdfxml") else None
+    prefixes = PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None
     try:
         return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
     except (ValueError, TypeError, OSError) as e:
