@@ -117,7 +117,7 @@ def test_construct_shows_triples_and_graph_downloads(page):
     headers = page.locator("#results-table th").all_inner_texts()
     assert [h.strip() for h in headers] == ["subject", "predicate", "object"]
     formats = [a.get_attribute("data-format") for a in page.locator("#downloads a").all()]
-    assert formats == ["turtle", "ntriples", "rdfxml", "jsonld"]
+    assert formats == ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"]
 
 
 def test_downloads_in_each_result_format(page, server):
@@ -183,3 +183,22 @@ def test_every_shipped_named_query_is_one_click_away(browser, real_server):
                 assert shown == len(expected.json()["results"]["bindings"]), named.name
     finally:
         page.close()
+
+
+def test_a_browser_opening_a_query_url_sees_the_query_run_on_the_page(page, server):
+    # /sparql?query=… gave a browser SPARQL XML to download (issue 19, item 7)
+    import urllib.parse
+
+    query = "SELECT ?org WHERE { ?org a csto:Organization }"
+    page.goto(server.base + "/sparql?" + urllib.parse.urlencode({"query": query, "implied": "0"}))
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert column(page, 1) == ["Collective Security Treaty Organization"]
+    assert page.locator("#query").input_value() == query
+    assert "implied=0" in page.url  # the switch goes with it
+
+
+def test_a_browser_opening_a_named_query_sees_it_run_on_the_page(page, server):
+    page.goto(server.base + "/queries/organizations")
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert page.locator('.named-query[data-name="organizations"]').get_attribute("aria-current") == "true"
+    assert page.locator("#query").input_value() == TOY_QUERIES[0].text

@@ -292,6 +292,39 @@ def test_a_browser_accept_with_a_charset_gets_the_page(server):
     assert r.content_type == "text/html"
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("accept", [BROWSER, "text/html"])
+def test_a_browser_is_sent_to_the_query_page_with_the_query(server, accept):
+    # issue 19, item 7: a browser got XML to download, or 406 from /queries/<name>
+    r = server.query("ASK {}", accept=accept, implied="0")
+    assert r.status == 303
+    target = urllib.parse.urlsplit(r.headers["Location"])
+    assert target.path == "/"
+    assert urllib.parse.parse_qs(target.query) == {"query": ["ASK {}"], "implied": ["0"]}
+    r = server.get("/queries/observers", accept=accept)
+    assert r.status == 303 and r.headers["Location"].endswith("/?name=observers")
+
+
+@pytest.mark.parametrize("accept,media", [
+    ("*/*", "application/sparql-results+json"),
+    ("application/sparql-results+json,application/json,text/javascript,application/javascript",
+     "application/sparql-results+json"),  # SPARQLWrapper's
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("", "application/sparql-results+json"),
+])
+def test_machine_clients_keep_their_formats(server, accept, media):
+    for path in ("/sparql?query=ASK%7B%7D", "/queries/observers"):
+        r = server.get(path, accept=accept or None)
+        assert r.status == 200 and r.content_type == media, path
+
+
+def test_the_page_loads_a_query_from_its_address(server):
+    page = server.get("/?query=ASK%20%7B%7D", accept="text/html").text
+    assert '"initialQuery": "ASK {}", "run": true' in page
+
+
 @pytest.mark.parametrize("query", ["CONSTRUCT WHERE { ?s ?p ?o }", "DESCRIBE kg:Armenia"])
 def test_a_graph_as_text_plain_is_n_triples(server, query):
     # Oxigraph serves N-Triples for text/plain, so named; csto-kg answered 406 (issue 19, item 5)

@@ -334,4 +334,11 @@
       run();
     });
   });
+
+  // Opened as /?query=… or /?name=… (a browser sent from /sparql or /queries/<name>): run it.
+  if (config.named) {
+    var current = document.querySelector('.named-query[data-name="' + CSS.escape(config.named) + '"]');
+    if (current) current.setAttribute("aria-current", "true");
+  }
+  if (config.run) run();
 })();
