@@ -108,10 +108,15 @@ class KnowledgeGraph:
             self._reasoner = Reasoner(reasoned_triples(self.quads()))
         return self._reasoner
 
-    def update(self, text: str) -> Change:
+    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = ()) -> Change:
         """Run a SPARQL 1.1 Update, then bring the generated axioms and the inferred graph in line
         with the new data, before anyone reads it: inferences are added and retracted, and the
         inferred graph is again the closure a fresh build would compute.
+
+        Its WHERE reads the default graph a query reads, the union of every graph, or the
+        merge of the `using` graphs (the protocol's using-graph-uri); its templates without
+        GRAPH write to and delete from the store's own default graph. Relative IRIs resolve
+        against base_iri.
 
         An update that makes the graph inconsistent is undone whole and raises
         InconsistencyError; a malformed one raises SyntaxError, OSError or ValueError as
@@ -121,7 +126,7 @@ class KnowledgeGraph:
         reasoner = self.reasoner
         before = set(self.quads())
         self.changes += 1
-        self._run_update(text)
+        self._run_update(text, base_iri, using)
         quads = set(self.quads())
         try:
             quads = self._follow(reasoner, before, quads)
@@ -158,8 +163,19 @@ class KnowledgeGraph:
         self._apply(add=add, remove=remove, current=quads)
         return (quads - remove) | add
 
-    def _run_update(self, text: str) -> None:
-        self._store.update(text, prefixes=PREFIXES)
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+        """Oxigraph's update has no union option: the update runs on a copy whose default graph
+        is what its WHERE reads, and what it changed there is changed here."""
+        copy = ox.Store()
+        copy.bulk_extend(q for q in self.quads() if not (using and isinstance(q.graph_name, ox.DefaultGraph)))
+        read = [ox.NamedNode(u) for u in using] if using else None
+        default = ox.DefaultGraph()
+        copy.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for graph in (read or [None])
+                         for q in self.quads(graph=graph) if not isinstance(q.graph_name, ox.DefaultGraph))
+        before = set(copy)
+        copy.update(text, prefixes=PREFIXES, base_iri=base_iri)
+        after = set(copy)
+        self._apply(add=after - before, remove=before - after, current=set())
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """Change the store by whole quads (current: what it holds now)."""

@@ -128,11 +128,11 @@ class StoreClient(SparqlClient):
         self.endpoints = endpoints
         self.not_sparql_hint = f"Is {endpoints} a SPARQL 1.1 store{_LAYOUT_HINT if endpoints.label else ''}?"
 
-    def update(self, text: str, *, what: str = "update") -> None:
+    def update(self, text: str, *, what: str = "update", params=()) -> None:
         if not self.update_url:
             raise StoreError(f"{self.endpoints}: no update endpoint is known for this store; "
                              "give it with --store-update URL")
-        super().update(text, what=what)
+        super().update(text, what=what, params=params)
 
     def replace_graph(self, iri: str, triples: list) -> None:
         """A graph's content replaced whole: a Graph Store PUT, or else one SPARQL Update."""
@@ -292,8 +292,10 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     # writing
 
-    def _run_update(self, text: str) -> None:
-        self.client.update(text)
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+        # The store's own default graph is what its WHERE reads, unless using-graph-uri is given.
+        self.client.update(f"BASE <{base_iri}>\n{text}" if base_iri else text,
+                           params=[("using-graph-uri", u) for u in using])
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies

@@ -108,11 +108,11 @@ def check_update_is_local(text: str) -> None:
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 
-def apply_update(ctx: WorkerContext, text: str):
+def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()):
     """Run an update and reason over its result; returns the change (quads in and out)."""
     check_update_is_local(text)
     try:
-        return ctx.kg.update(text)
+        return ctx.kg.update(text, base_iri=base_iri, using=using)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
     except InconsistencyError as e:

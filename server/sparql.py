@@ -79,7 +79,9 @@ def run_update(sparql: SparqlRequest) -> Response:
         log.warning("update refused from %s: wrong token", request.remote_addr)
         raise Refused(403, "the update token is wrong")
     jobs.check_update_is_local(sparql.update)
-    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout))
+    # Relative IRIs resolve against the request's URL, as Oxigraph's server resolves them.
+    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout), base_iri=request.base_url,
+                               using=tuple(sparql.using_graphs))
     return Response(status=204)
 
 

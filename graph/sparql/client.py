@@ -122,11 +122,12 @@ class SparqlClient:
             return self._triples(content_type, body)
         return self._results(content_type, body)
 
-    def update(self, text: str, *, what: str = "update") -> None:
-        """A SPARQL 1.1 Update; sent once, unless the server never received it."""
+    def update(self, text: str, *, what: str = "update", params=()) -> None:
+        """A SPARQL 1.1 Update (params: the protocol's using-graph-uri and the like); sent
+        once, unless the server never received it."""
         if not self.update_url:
             raise EndpointError(f"{self.name}: no update endpoint is known")
-        form_data = urllib.parse.urlencode({"update": self.prologue + text}).encode()
+        form_data = urllib.parse.urlencode([("update", self.prologue + text), *params]).encode()
         self._send(self.update_url, "POST", form_data, {"Content-Type": "application/x-www-form-urlencoded"},
                    what=what, repeatable=False)
 
