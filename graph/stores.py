@@ -128,11 +128,11 @@ class StoreClient(SparqlClient):
         self.endpoints = endpoints
         self.not_sparql_hint = f"Is {endpoints} a SPARQL 1.1 store{_LAYOUT_HINT if endpoints.label else ''}?"
 
-    def update(self, text: str, *, what: str = "update", params=()) -> None:
+    def update(self, text: str, *, what: str = "update", params=(), base_iri: str | None = None) -> None:
         if not self.update_url:
             raise StoreError(f"{self.endpoints}: no update endpoint is known for this store; "
                              "give it with --store-update URL")
-        super().update(text, what=what, params=params)
+        super().update(text, what=what, params=params, base_iri=base_iri)
 
     def replace_graph(self, iri: str, triples: list) -> None:
         """A graph's content replaced whole: a Graph Store PUT, or else one SPARQL Update."""
@@ -294,8 +294,7 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
         # The store's own default graph is what its WHERE reads, unless using-graph-uri is given.
-        self.client.update(f"BASE <{base_iri}>\n{text}" if base_iri else text,
-                           params=[("using-graph-uri", u) for u in using])
+        self.client.update(text, params=[("using-graph-uri", u) for u in using], base_iri=base_iri)
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies
