@@ -143,6 +143,20 @@ def test_a_from_word_in_a_string_or_iri_keeps_the_union(server):
     assert count(server.query(q)) == count(server.query(ALL))
 
 
+LATERAL = "SELECT * {from} WHERE {{ ?s ?p ?o LATERAL {{ SELECT ?o WHERE {{ ?o ?q ?r }} LIMIT 1 }} }}"
+
+
+def test_a_from_word_the_parser_cannot_follow_is_refused_not_guessed(server):
+    # rdflib's parser has no LATERAL: whether FROM is a clause is not known, so it is refused
+    assert server.query(LATERAL.format(**{"from": ""})).status == 200
+    r = server.query(LATERAL.format(**{"from": f"FROM <{ASSERTED}>"}))
+    assert r.status == 400 and "cannot tell whether this query has a FROM clause" in r.text
+    r = server.query(LATERAL.format(**{"from": f"FROM <{ASSERTED}>"}), **{"default-graph-uri": ASSERTED})
+    assert r.status == 200  # the parameters name the dataset: nothing to read
+    r = server.query(f"SELECT * FROM <{ASSERTED}> WHERE {{ ?s ?p ")
+    assert r.status == 400 and "line 1, column" in r.text  # a malformed query gets Oxigraph's words
+
+
 def test_a_from_clause_without_spaces_is_read_as_one(server):
     q = f"SELECT (COUNT(*) AS ?n) FROM<{ONTOLOGY}> WHERE {{ ?s ?p ?o }}"
     assert count(server.query(q)) == count(server.query(ALL, **{"default-graph-uri": ONTOLOGY}))
