@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
+from .sparql.dataset import update_names_its_dataset
 from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing, query_names_its_dataset
 
 
@@ -293,8 +294,16 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
     # writing
 
     def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
-        # The store's own default graph is what its WHERE reads, unless using-graph-uri is given.
-        self.client.update(text, params=[("using-graph-uri", u) for u in using], base_iri=base_iri)
+        """The update's WHERE reads what a query reads: the build's graphs, their union the
+        default graph (sent as using-graph-uri), unless it or the request names its own."""
+        if using:
+            params = [("using-graph-uri", u) for u in using]
+        elif update_names_its_dataset(text):
+            params = []
+        else:
+            params = ([("using-graph-uri", u) for u in GRAPHS.values()]
+                      + [("using-named-graph-uri", u) for u in GRAPHS.values()])
+        self.client.update(text, params=params, base_iri=base_iri)
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies

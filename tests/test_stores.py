@@ -394,3 +394,28 @@ def test_two_servers_answer_from_one_virtuoso_and_updates_keep_the_reasoning_in_
     finally:
         assert stop_serve(first) == 0
         assert stop_serve(second) == 0
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "virtuoso"])
+def test_an_updates_where_reads_the_union_on_a_remote_store_as_in_memory(stores, store):
+    # the update's default graph is what a query's is, on every backend (issue 20, items 8 and 9)
+    spec = stores[store]
+    build_into(spec)
+    serve, url = start_serve("--store", spec, "--enable-update", env={**CREDENTIALS, "CSTO_KG_UPDATE_TOKEN": TOKEN})
+    try:
+        def rows(text):
+            query = urllib.parse.urlencode({"query": text})
+            request = urllib.request.Request(f"{url}sparql?{query}",
+                                             headers={"Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                return sorted(b["w"]["value"] for b in json.load(reply)["results"]["bindings"])
+
+        given = rows("SELECT ?w WHERE { ?w csto:memberOf kg:CSTO }")
+        assert len(given) == 6
+        post_update(url, f"INSERT {{ GRAPH <{USER}> {{ ?w <urn:x:seen> true }} }} "
+                         "WHERE { ?w csto:memberOf kg:CSTO }")
+        assert rows("SELECT ?w WHERE { ?w <urn:x:seen> true }") == given
+        post_update(url, f'INSERT DATA {{ GRAPH <{USER}> {{ <thing> <urn:x:label> "relative" }} }}')
+        assert rows('SELECT ?w WHERE { ?w <urn:x:label> "relative" }') == [url + "thing"]
+    finally:
+        assert stop_serve(serve) == 0

@@ -17,6 +17,24 @@ from ..errors import QueryError
 from .tokens import starts_with_keyword
 
 
+def update_names_its_dataset(text: str) -> bool:
+    """Whether an update has USING, USING NAMED or WITH, as SPARQL's grammar reads it; raises
+    QueryError when a name starts with one of them and the parser cannot read the update."""
+    if not (starts_with_keyword(text, "USING") or starts_with_keyword(text, "WITH")):
+        return False
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = parseUpdate(text)
+    except (ParseBaseException, RecursionError):
+        raise QueryError(
+            "csto-kg cannot tell whether this update has USING or WITH (a word starts with one "
+            "where its reader cannot follow the update); name the graphs its WHERE reads with "
+            "the using-graph-uri parameter instead") from None
+    return any("using" in op or "withClause" in op for op in parsed.request)
+
+
 def names_its_dataset(text: str) -> bool:
     """Whether the query has a FROM or FROM NAMED clause, as SPARQL's grammar reads it. Raises
     QueryError when a name starts with FROM and the parser cannot read the query (fail closed:
