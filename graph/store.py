@@ -18,7 +18,7 @@ from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
 from .reasoning.reason import Reasoner, reasoned_triples
 from .sparql.dataset import names_its_dataset
 from .sparql.messages import readable_service_failure, readable_syntax_error
-from .sparql.tokens import service_targets
+from .sparql.tokens import service_targets, starts_with_keyword
 
 
 @dataclass(frozen=True)
@@ -164,15 +164,18 @@ class KnowledgeGraph:
         return (quads - remove) | add
 
     def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
-        """Oxigraph's update has no union option: the update runs on a copy whose default graph
-        is what its WHERE reads, and what it changed there is changed here."""
+        """Oxigraph's update has no union option: an update that may read a pattern or the
+        default graph (a name starting with WHERE or DEFAULT) runs on a copy whose default
+        graph is what its WHERE reads, and what it changed there is changed here."""
+        if not (using or starts_with_keyword(text, "WHERE") or starts_with_keyword(text, "DEFAULT")):
+            self._store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # INSERT DATA and the like
+            return
+        default, read = ox.DefaultGraph(), {ox.NamedNode(u) for u in using}
+        quads = [q for q in self.quads() if not (using and q.graph_name == default)]
+        before = set(quads) | {ox.Quad(q.subject, q.predicate, q.object, default) for q in quads
+                               if q.graph_name != default and (not using or q.graph_name in read)}
         copy = ox.Store()
-        copy.bulk_extend(q for q in self.quads() if not (using and isinstance(q.graph_name, ox.DefaultGraph)))
-        read = [ox.NamedNode(u) for u in using] if using else None
-        default = ox.DefaultGraph()
-        copy.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for graph in (read or [None])
-                         for q in self.quads(graph=graph) if not isinstance(q.graph_name, ox.DefaultGraph))
-        before = set(copy)
+        copy.extend(before)  # bulk_extend is 25 times slower on a store in memory
         copy.update(text, prefixes=PREFIXES, base_iri=base_iri)
         after = set(copy)
         self._apply(add=after - before, remove=before - after, current=set())
