@@ -16,8 +16,9 @@ from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, Stor
 from .namespaces import GRAPHS, INFERRED, PREFIXES
 from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
 from .reasoning.reason import Reasoner, reasoned_triples, reasoner_for
+from .sparql.dataset import names_its_dataset
 from .sparql.messages import readable_service_failure, readable_syntax_error
-from .sparql.tokens import keyword_present, service_targets
+from .sparql.tokens import service_targets, starts_with_keyword
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,15 @@ class KnowledgeGraph:
             self._reasoner = reasoner_for(reasoned_triples(self.quads()))
         return self._reasoner
 
-    def update(self, text: str) -> Change:
+    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = ()) -> Change:
         """Run a SPARQL 1.1 Update, then bring the generated axioms and the inferred graph in line
         with the new data, before anyone reads it: inferences are added and retracted, and the
         inferred graph is again the closure a fresh build would compute.
+
+        Its WHERE reads the default graph a query reads, the union of every graph, or the
+        merge of the `using` graphs (the protocol's using-graph-uri); its templates without
+        GRAPH write to and delete from the store's own default graph. Relative IRIs resolve
+        against base_iri.
 
         An update that makes the graph inconsistent is undone whole and raises
         InconsistencyError; a malformed one raises SyntaxError, OSError or ValueError as
@@ -120,7 +126,7 @@ class KnowledgeGraph:
         reasoner = self.reasoner
         before = set(self.quads())
         self.changes += 1
-        self._run_update(text)
+        self._run_update(text, base_iri, using)
         quads = set(self.quads())
         try:
             quads = self._follow(reasoner, before, quads)
@@ -157,8 +163,22 @@ class KnowledgeGraph:
         self._apply(add=add, remove=remove, current=quads)
         return (quads - remove) | add
 
-    def _run_update(self, text: str) -> None:
-        self._store.update(text, prefixes=PREFIXES)
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+        """Oxigraph's update has no union option: an update that may read a pattern or the
+        default graph (a name starting with WHERE or DEFAULT) runs on a copy whose default
+        graph is what its WHERE reads, and what it changed there is changed here."""
+        if not (using or starts_with_keyword(text, "WHERE") or starts_with_keyword(text, "DEFAULT")):
+            self._store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # INSERT DATA and the like
+            return
+        default, read = ox.DefaultGraph(), {ox.NamedNode(u) for u in using}
+        quads = [q for q in self.quads() if not (using and q.graph_name == default)]
+        before = set(quads) | {ox.Quad(q.subject, q.predicate, q.object, default) for q in quads
+                               if q.graph_name != default and (not using or q.graph_name in read)}
+        copy = ox.Store()
+        copy.extend(before)  # bulk_extend is 25 times slower on a store in memory
+        copy.update(text, prefixes=PREFIXES, base_iri=base_iri)
+        after = set(copy)
+        self._apply(add=after - before, remove=before - after, current=set())
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """Change the store by whole quads (current: what it holds now)."""
@@ -239,14 +259,13 @@ class KnowledgeGraph:
         check_nesting(text)
         check_services(text, allowed_services)
         options: dict = {"prefixes": PREFIXES}
-        if default_graph_uris:
-            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
-        elif not keyword_present(text, "FROM"):
-            # The union, unless the query names its own dataset: Oxigraph's union option
-            # would silently override its FROM clauses.
+        if default_graph_uris or named_graph_uris:
+            # The protocol's dataset, whole: what it does not name is empty, FROM is overridden.
+            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris or ()]
+            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris or ()]
+        elif not query_names_its_dataset(text):
+            # Oxigraph's union option would override a query's own FROM clauses.
             options["use_default_graph_as_union"] = True
-        if named_graph_uris:
-            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         if substitutions:
             options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         try:
@@ -255,6 +274,19 @@ class KnowledgeGraph:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
             raise QueryError(f"query failed: {readable_service_failure(e)}") from None
+
+
+def query_names_its_dataset(text: str) -> bool:
+    """names_its_dataset (sparql/dataset.py), with Oxigraph's own syntax error first for a
+    malformed query that it cannot read."""
+    try:
+        return names_its_dataset(text)
+    except QueryError:
+        try:
+            ox.Store().query(text, prefixes=PREFIXES)  # parsed over nothing: only its syntax matters
+        except SyntaxError as e:
+            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
+        raise
 
 
 MAX_NESTING = 500

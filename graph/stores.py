@@ -25,8 +25,8 @@ import pyoxigraph as ox
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
-from .sparql.tokens import keyword_present
-from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
+from .sparql.dataset import update_names_its_dataset
+from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing, query_names_its_dataset
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
@@ -71,6 +71,7 @@ _ENDPOINT_SUFFIX = {"virtuoso": "/sparql", "oxigraph": "/query", "fuseki": "/que
 MARKER = GRAPH_BASE + "current-build"
 MARKER_KEY = MARKER + "#key"
 STAGING = GRAPH_BASE + "staging/"
+NO_GRAPH = GRAPH_BASE + "none"  # never written: an empty half of a dataset
 
 
 @dataclass(frozen=True)
@@ -142,11 +143,11 @@ class StoreClient(SparqlClient):
         self.endpoints = endpoints
         self.not_sparql_hint = f"Is {endpoints} a SPARQL 1.1 store{_LAYOUT_HINT if endpoints.label else ''}?"
 
-    def update(self, text: str, *, what: str = "update") -> None:
+    def update(self, text: str, *, what: str = "update", params=(), base_iri: str | None = None) -> None:
         if not self.update_url:
             raise StoreError(f"{self.endpoints}: no update endpoint is known for this store; "
                              "give it with --store-update URL")
-        super().update(text, what=what)
+        super().update(text, what=what, params=params, base_iri=base_iri)
 
     def replace_graph(self, iri: str, triples: list) -> None:
         """A graph's content replaced whole: a Graph Store PUT, or else one SPARQL Update."""
@@ -249,11 +250,16 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         check_services(text, allowed_services)  # before anything is sent
         if substitutions:
             raise QueryError("substitutions need a local store")
-        if not default_graph_uris and not named_graph_uris and keyword_present(text, "FROM"):
+        if default_graph_uris or named_graph_uris:  # the protocol's dataset, whole
+            # Virtuoso reads a missing named-graph-uri as every graph: a half left empty is
+            # named by a graph nothing writes.
+            dataset = ([("default-graph-uri", u) for u in default_graph_uris or (NO_GRAPH,)]
+                       + [("named-graph-uri", u) for u in named_graph_uris or (NO_GRAPH,)])
+        elif query_names_its_dataset(text):
             dataset = []  # the query's own
         else:
-            dataset = ([("default-graph-uri", u) for u in default_graph_uris or GRAPHS.values()]
-                       + [("named-graph-uri", u) for u in named_graph_uris or GRAPHS.values()])
+            dataset = ([("default-graph-uri", u) for u in GRAPHS.values()]
+                       + [("named-graph-uri", u) for u in GRAPHS.values()])
         return self.client.query(text, dataset)
 
     def _select(self, text: str):
@@ -301,8 +307,17 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     # writing
 
-    def _run_update(self, text: str) -> None:
-        self.client.update(text)
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+        """The update's WHERE reads what a query reads: the build's graphs, their union the
+        default graph (sent as using-graph-uri), unless it or the request names its own."""
+        if using:
+            params = [("using-graph-uri", u) for u in using]
+        elif update_names_its_dataset(text):
+            params = []
+        else:
+            params = ([("using-graph-uri", u) for u in GRAPHS.values()]
+                      + [("using-named-graph-uri", u) for u in GRAPHS.values()])
+        self.client.update(text, params=params, base_iri=base_iri)
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies

@@ -4,8 +4,10 @@ waitress.
 
 Routes:
     GET/POST /sparql         SPARQL 1.1 Protocol (query; update only when enabled, with a token);
-                             without a query: the service description
-    GET /                    the query page (editor, named queries, sortable results)
+                             without a query: the service description; a browser opening a
+                             query is sent to the query page with it run
+    GET /                    the query page (editor, named queries, sortable results; ?query=
+                             or ?name= loads one and runs it)
     GET /queries[/<name>]    the named queries as JSON; one run, negotiated like /sparql
     GET/POST /explain/<state> the verdict (?status=, ?why=): JSON, or a page for a browser;
                              POST: what-if, with facts in the body

@@ -108,11 +108,11 @@ def check_update_is_local(text: str) -> None:
         raise Refused(403, "SERVICE is not allowed inside an update")
 
 
-def apply_update(ctx: WorkerContext, text: str):
+def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()):
     """Run an update and reason over its result; returns the change (quads in and out)."""
     check_update_is_local(text)
     try:
-        return ctx.kg.update(text)
+        return ctx.kg.update(text, base_iri=base_iri, using=using)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES, 'update')}") from None
     except InconsistencyError as e:
@@ -159,16 +159,19 @@ def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
 
 
 def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | None = None,
-                  fmt: str = "turtle", why: bool = False) -> bytes:
-    """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts."""
+                  fmt: str = "turtle", why: bool = False, implied: bool = True, linked: bool = True) -> bytes:
+    """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts;
+    implied/linked False: over a view without those sources, as the page's verdict is."""
     from csto_kg.graph.explanation.verdicts import explain, what_if
+    from csto_kg.graph.explanation.views import view
 
     try:
+        kg = view(ctx.kg, implied=implied, linked=linked)
         if facts is None:
-            verdict = explain(ctx.kg, state, status=status, why=why)
+            verdict = explain(kg, state, status=status, why=why)
         else:
             rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "n-triples" else ox.RdfFormat.TURTLE
-            verdict = what_if(ctx.kg, state, facts, status=status, fmt=rdf_format)
+            verdict = what_if(kg, state, facts, status=status, fmt=rdf_format)
     except InconsistencyError as e:
         raise refusal(e, "the assumed facts contradict the graph: ") from None
     except CstoKgError as e:

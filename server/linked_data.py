@@ -16,7 +16,7 @@ from . import linked_data_jobs
 from .errors import Refused
 from .negotiation import GRAPH, GRAPH_FORMATS, HTML, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
-from .serving import answer, state
+from .serving import answer, state, switches
 
 bp = Blueprint("linked_data", __name__)
 
@@ -38,7 +38,7 @@ def resource(iri: str, path: str) -> Response:
     html, negotiation = wants_html()
     st = state()
     result = st.pool.run(linked_data_jobs.describe_resource, timeout=st.timeout, iri=iri,
-                         negotiation=negotiation, html=html)
+                         negotiation=negotiation, html=html, **switches())
     if not html:
         return answer(result)
     response = Response(render_template("resource.html", r=result, downloads=downloads(path)))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.namespaces import GRAPH_NAMES, ONTOLOGY, PROVENANCE, RDF
 from csto_kg.graph.publish.docs import ontology_document
 
-from .errors import Refused
+from .errors import Refused, refusal
 from .jobs import Answer, WorkerContext, content_type
 from .negotiation import GRAPH, Negotiation, NotAcceptable
 from .results import CannotWrite, TooManyRows, serialize_triples
@@ -80,8 +81,15 @@ def _description(kg, iri: ox.NamedNode, max_rows: int) -> list[ox.Triple]:
 
 
 def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
-                      html: bool = False) -> Answer | dict:
-    kg = ctx.kg
+                      html: bool = False, implied: bool = True, linked: bool = True) -> Answer | dict:
+    """The resource as RDF or as its page's data; implied/linked False: from a view without
+    those sources, as every page reads them."""
+    from csto_kg.graph.explanation.views import view
+
+    try:
+        kg = view(ctx.kg, implied=implied, linked=linked)
+    except CstoKgError as e:
+        raise refusal(e) from None
     try:
         node = ox.NamedNode(iri)
     except ValueError as e:

@@ -17,9 +17,18 @@ from werkzeug.http import parse_accept_header
 HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline", "/search")
 
 
+def accepted(header: str) -> MIMEAccept:
+    """The media ranges of an Accept header with their qualities. Parameters other than q
+    (`charset=utf-8`, a JSON-LD profile) are dropped: they must not stop a match (RFC 9110
+    12.5.1), and werkzeug would match a range only with the same parameters."""
+    ranges = parse_accept_header(header, MIMEAccept)
+    return MIMEAccept([(value.split(";")[0].strip(), quality) for value, quality in ranges])
+
+
 def prefers_html() -> bool:
     """A browser (text/html before JSON in its Accept header) rather than a JSON client."""
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+    best = accepted(request.headers.get("Accept", "")).best_match(["application/json", "text/html"])
+    return best == "text/html"
 
 
 def wants_html_page() -> bool:
@@ -60,6 +69,9 @@ GRAPH_FORMATS = {
                "http://www.w3.org/ns/formats/RDF_XML"),
         Format("jsonld", "application/ld+json", "jsonld", "JSON-LD",
                "http://www.w3.org/ns/formats/JSON-LD"),
+        Format("nquads", "application/n-quads", "nq", "N-Quads",
+               "http://www.w3.org/ns/formats/N-Quads"),
+        Format("trig", "application/trig", "trig", "TriG", "http://www.w3.org/ns/formats/TriG"),
     )
 }
 
@@ -83,11 +95,14 @@ _GRAPH_MEDIA = [
     ("application/n-triples", "ntriples"),
     ("application/rdf+xml", "rdfxml"),
     ("application/ld+json", "jsonld"),
+    ("application/n-quads", "nquads"),
+    ("application/trig", "trig"),
     ("application/turtle", "turtle"),
     ("application/x-turtle", "turtle"),
     ("text/n3", "turtle"),  # Turtle is a subset of N3
     ("text/rdf+n3", "turtle"),
     ("application/n3", "turtle"),
+    ("text/plain", "ntriples"),  # N-Triples' old media type; Oxigraph serves it too
     ("application/x-json+ld", "jsonld"),
     ("application/json", "jsonld"),
     ("application/xml", "rdfxml"),
@@ -104,6 +119,7 @@ _GRAPH_NAMES = {
     "ntriples": "ntriples", "n-triples": "ntriples", "nt": "ntriples",
     "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "rdf": "rdfxml", "xml": "rdfxml",
     "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
+    "nquads": "nquads", "n-quads": "nquads", "nq": "nquads", "trig": "trig",
     **{media: name for media, name in _GRAPH_MEDIA},
 }
 
@@ -124,7 +140,7 @@ def _name_of(value: str) -> str:
 
 
 def known_format_names() -> list[str]:
-    return sorted({*RESULT_FORMATS, *GRAPH_FORMATS, "ttl", "nt", "json-ld", "rdf+xml"})
+    return sorted({*RESULT_FORMATS, *GRAPH_FORMATS, "ttl", "nt", "nq", "json-ld", "rdf+xml"})
 
 
 @dataclass(frozen=True)
@@ -168,8 +184,7 @@ class Negotiation:
         table = pairs[: len(formats)] + [(f.media_type, f) for f in extra] + pairs[len(formats):]
         if not self.accept.strip():
             return table[0][1]
-        accept = parse_accept_header(self.accept, MIMEAccept)
-        best = accept.best_match([m for m, _ in table])
+        best = accepted(self.accept).best_match([m for m, _ in table])
         if best is None:
             offered = ", ".join(f.media_type for f in (*extra, *formats.values()))
             raise NotAcceptable(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from csto_kg.graph.namespaces import PREFIXES
 
@@ -23,13 +23,20 @@ LIMIT 100"""
 
 @bp.get("/")
 def index():
+    """The query page; ?query=TEXT or ?name=NAMED loads that query and runs it (where a browser
+    opening /sparql?query=… or /queries/<name> is sent)."""
     st = state()
+    queries = st.named_queries()
     prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    named = next((q for q in queries if q.name == request.args.get("name")), None)
+    asked = named.text if named else request.args.get("query")
     config = {
         "prefixes": PREFIXES,
-        "initialQuery": prefixes + "\n" + FIRST_QUERY,
+        "initialQuery": asked if asked else prefixes + "\n" + FIRST_QUERY,
+        "run": bool(asked),
+        "named": named.name if named else None,
         "queries": [{"name": q.name, "title": q.title, "description": q.description,
-                     "text": q.text} for q in st.named_queries()],
+                     "text": q.text} for q in queries],
         "resultFormats": [{"name": f.name, "label": f.label} for f in RESULT_FORMATS.values()],
         "graphFormats": [{"name": f.name, "label": f.label} for f in GRAPH_FORMATS.values()],
         "localBase": "https://w3id.org/csto-kg/",

@@ -29,6 +29,7 @@ class SparqlRequest:
     update: str | None = None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
+    using_graphs: list[str] = field(default_factory=list)  # an update's using-graph-uri
     negotiation: Negotiation = field(default_factory=Negotiation)
     timeout: float | None = None
     implied: bool = True  # False: answer from the graph without the implied facts (?implied=0)
@@ -132,6 +133,7 @@ def read_sparql_request(request: Request) -> SparqlRequest:
         update=_one(params, "update"),
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
+        using_graphs=_iris(params, "using-graph-uri"),
         negotiation=negotiation_from(request, params),
         timeout=read_timeout(params),
         implied=read_switch(params, "implied"),
@@ -144,11 +146,13 @@ def read_sparql_request(request: Request) -> SparqlRequest:
     if sparql.update is not None:
         if request.method != "POST":
             raise Refused(400, "SPARQL Update must be sent with POST, never GET")
-        if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
-            raise Refused(400, "using-graph-uri / using-named-graph-uri are not supported; "
-                               "write USING / USING NAMED in the update instead")
+        if any(k == "using-named-graph-uri" for k, _ in params):
+            raise Refused(400, "using-named-graph-uri is not supported; write USING NAMED in the "
+                               "update instead")
         if sparql.default_graphs or sparql.named_graphs:
             raise Refused(400, "default-graph-uri / named-graph-uri apply to queries, not updates")
+    if sparql.using_graphs and sparql.update is None:
+        raise Refused(400, "using-graph-uri applies to updates; a query names its dataset with default-graph-uri")
     if request.method == "POST" and sparql.query is None and sparql.update is None:
         raise Refused(400, "the request has no 'query' or 'update' parameter")
     for text, what in ((sparql.query, "query"), (sparql.update, "update")):

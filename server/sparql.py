@@ -13,7 +13,7 @@ from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
 from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
 from .results import serialize_triples
 from .service_description import service_description
-from .serving import answer, state
+from .serving import answer, state, switches
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger("csto_kg.server")
@@ -31,8 +31,26 @@ def refuse_early_if_nothing_fits(negotiation) -> None:
     raise Refused(406, " / ".join(reasons))
 
 
+def browser_wants_the_page(negotiation) -> bool:
+    """A browser opening a query's URL (text/html ranked above every answer format, no format
+    parameter): it is shown the query page with the query run, not a file to download."""
+    if request.method != "GET" or negotiation.format_params:
+        return False
+    try:
+        return negotiation.choose(RESULTS, extra=(HTML,)) is HTML
+    except NotAcceptable:
+        return False
+
+
+def to_the_page(**params) -> Response:
+    kept = {name: "0" for name, on in switches().items() if not on}
+    return redirect(url_for("pages.index", **params, **kept), 303)
+
+
 def run_query(sparql: SparqlRequest) -> Response:
     negotiation = sparql.negotiation
+    if browser_wants_the_page(negotiation):
+        return to_the_page(query=sparql.query)
     refuse_early_if_nothing_fits(negotiation)
     st = state()
     return answer(st.pool.run(
@@ -61,7 +79,9 @@ def run_update(sparql: SparqlRequest) -> Response:
         log.warning("update refused from %s: wrong token", request.remote_addr)
         raise Refused(403, "the update token is wrong")
     jobs.check_update_is_local(sparql.update)
-    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout))
+    # Relative IRIs resolve against the request's URL, as Oxigraph's server resolves them.
+    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout), base_iri=request.base_url,
+                               using=tuple(sparql.using_graphs))
     return Response(status=204)
 
 
@@ -112,6 +132,8 @@ def named_query(name: str):
         known = ", ".join(q.name for q in state().named_queries()) or "none"
         raise Refused(404, f"no named query called {name!r} (known: {known})")
     params = decode_params(request.query_string, "query string")
+    if browser_wants_the_page(negotiation_from(request, params)):
+        return to_the_page(name=found.name)
     return run_query(SparqlRequest(
         query=found.text,
         negotiation=negotiation_from(request, params),

@@ -405,7 +405,9 @@ def timeline(ctx, implied: bool = True, linked: bool = True) -> dict:
         known = dates.get(iri, {"graphs": set(), "facts": set()})
         items.append({
             "iri": iri, "label": _v(row["label"]) or local_name(iri), "type": _v(row["type"]),
-            "who": _v(row["who"]), "after": _v(row["after"]),
+            # GROUP_CONCAT's order is undefined: the same graph must read the same
+            "who": ", ".join(sorted(row["who"].value.split(", "))) if row["who"] else None,
+            "after": _v(row["after"]),
             "date": _v(date), "shown": _date_words(date) if date is not None else None,
             "precision": PRECISION.get(date.datatype.value, "unknown") if isinstance(date, ox.Literal) else None,
             "how": next((k for k in _HOW if k in known["graphs"]), None) if date is not None else None,

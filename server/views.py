@@ -78,7 +78,7 @@ def explain(name: str):
         return page("verdict.html", v=data, why=why)
     st = state()
     body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=requested_status("observer"),
-                       why=why)
+                       why=why, **switches())
     response = Response(body, 200, mimetype="application/json")
     response.vary.add("Accept")
     return response
@@ -95,7 +95,7 @@ def what_if(name: str):
         raise Refused(400, "the request body is empty: send the facts to assume, as Turtle")
     st = state()
     body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=requested_status("observer"),
-                       facts=facts, fmt=FACT_TYPES[media])
+                       facts=facts, fmt=FACT_TYPES[media], **switches())
     return Response(body, 200, mimetype="application/json")
 
 

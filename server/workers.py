@@ -177,27 +177,28 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_li
             sendfds(ctrl, [ours.fileno()])
             ours.close()
         elif message[0] == "update":
-            _, text, timeout, phases = message
+            _, text, timeout, phases, options = message
             _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                                          phases, memory_limit))
+                                          phases, memory_limit, options))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
 
 
 def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                      phases=("trial", "apply"), memory_limit=None):
+                      phases=("trial", "apply"), memory_limit=None, options=None):
+    options = options or {}
     if "trial" in phases:
-        outcome = _trial(context, text, timeout, update_job, me, memory_limit)
+        outcome = _trial(context, text, timeout, update_job, me, memory_limit, options)
         if outcome[0] != "ok" or "apply" not in phases:
             return outcome
     try:
-        update_job(context, text)  # known to finish: the trial just did, within the limit
+        update_job(context, text, **options)  # known to finish: the trial just did, within the limit
     except Refused as e:
         return ("refused", e)
     return ("ok", counts_job(context))
 
 
-def _trial(context, text, timeout, update_job, me, memory_limit=None):
+def _trial(context, text, timeout, update_job, me, memory_limit=None, options=None):
     ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
@@ -206,7 +207,7 @@ def _trial(context, text, timeout, update_job, me, memory_limit=None):
         _die_with_parent(me)
         _limit_memory(memory_limit)
         try:
-            conn.send(("ok", update_job(context, text)))
+            conn.send(("ok", update_job(context, text, **(options or {}))))
         except Refused as e:
             conn.send(("refused", e))
         except CstoKgError as e:
@@ -440,28 +441,29 @@ class WorkerPool:
         log.error("a job failed in a worker:\n%s", value)
         raise Refused(500, "internal error; the server log has the details")
 
-    def update(self, text: str, timeout: float):
-        """Apply an update to the zygote's graph (after a timed trial); returns new counts."""
+    def update(self, text: str, timeout: float, **options):
+        """Apply an update to the zygote's graph (after a timed trial); returns new counts.
+        options go to the update job (its base IRI, its using-graph-uri graphs)."""
         if self._shared_store:
             # The workers hold no copy of the graph: one of them sends the update to the store.
-            self.run(self._update_job, timeout, text=text)
+            self.run(self._update_job, timeout, text=text, **options)
             return self.run(self._counts_job, timeout)
         if self._persist_job is None:
             # INSERT DATA and DELETE DATA evaluate no pattern, so they cannot run away: the zygote
             # applies them (and reasons over them) at once, without a timed trial first.
             phases = ("apply",) if data_only(text) else ("trial", "apply")
-            return self._update(text, timeout, phases)
+            return self._update(text, timeout, phases, options)
         with self._persist_lock:
-            change = self._update(text, timeout, ("trial",))  # Refused unless it finishes in time
+            change = self._update(text, timeout, ("trial",), options)  # Refused unless it finishes in time
             self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
-            return self._update(text, timeout, ("apply",))
+            return self._update(text, timeout, ("apply",), options)
 
-    def _update(self, text: str, timeout: float, phases: tuple[str, ...]):
+    def _update(self, text: str, timeout: float, phases: tuple[str, ...], options: dict):
         with self._ctrl_lock:
             if self._ctrl is None:
                 raise Refused(503, "the query workers are shut down")
             try:
-                _send(self._ctrl, ("update", text, timeout, phases))
+                _send(self._ctrl, ("update", text, timeout, phases, options))
                 reply = _recv(self._ctrl)
             except (EOFError, OSError) as e:
                 log.error("the worker supervisor failed: %s", e)

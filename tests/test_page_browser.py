@@ -119,7 +119,7 @@ def test_construct_shows_triples_and_graph_downloads(page):
     headers = page.locator("#results-table th").all_inner_texts()
     assert [h.strip() for h in headers] == ["subject", "predicate", "object"]
     formats = [a.get_attribute("data-format") for a in page.locator("#downloads a").all()]
-    assert formats == ["turtle", "ntriples", "rdfxml", "jsonld"]
+    assert formats == ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"]
 
 
 def test_downloads_in_each_result_format(page, server):
@@ -323,3 +323,22 @@ def test_construct_answers_drawn_as_a_graph(page):
         "href", "/resource?iri=https%3A%2F%2Fw3id.org%2Fcsto-kg%2Fid%2FArmenia")
     page.click("#show-table")
     expect(page.locator("#results-table tbody tr")).to_have_count(2)
+
+
+def test_a_browser_opening_a_query_url_sees_the_query_run_on_the_page(page, server):
+    # /sparql?query=… gave a browser SPARQL XML to download (issue 19, item 7)
+    import urllib.parse
+
+    query = "SELECT ?org WHERE { ?org a csto:Organization }"
+    page.goto(server.base + "/sparql?" + urllib.parse.urlencode({"query": query, "implied": "0"}))
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert column(page, 1) == ["Collective Security Treaty Organization"]
+    assert page.locator("#query").input_value() == query
+    assert "implied=0" in page.url  # the switch goes with it
+
+
+def test_a_browser_opening_a_named_query_sees_it_run_on_the_page(page, server):
+    page.goto(server.base + "/queries/organizations")
+    expect(page.locator("#results-table tbody tr")).to_have_count(1)
+    assert page.locator('.named-query[data-name="organizations"]').get_attribute("aria-current") == "true"
+    assert page.locator("#query").input_value() == TOY_QUERIES[0].text

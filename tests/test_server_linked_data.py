@@ -177,7 +177,7 @@ def test_every_shipped_query_runs_in_every_format(server):
         assert r.status == 200, (named.name, r.text)
         kind = "results" if r.content_type.startswith("application/sparql-results") else "graph"
         formats = (["json", "xml", "csv", "tsv"] if kind == "results"
-                   else ["turtle", "ntriples", "rdfxml", "jsonld"])
+                   else ["turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig"])
         for fmt in formats:
             assert server.get(f"/queries/{named.name}", format=fmt).status == 200
 

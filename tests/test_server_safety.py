@@ -216,6 +216,18 @@ def test_client_may_ask_for_a_shorter_timeout():
 # -- result size -----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "application/sparql-results+xml",
+                                    "text/csv", "text/tab-separated-values"])
+def test_the_row_limit_holds_in_every_format_at_its_edge(accept):
+    # results are written by Oxigraph, their rows counted as it writes them (issue 21)
+    values = " ".join(f'"a<result>{i}"' for i in range(5))  # a literal that reads like a row in XML
+    with running_server(toy_graph(), {"MAX_ROWS": 5}) as s:
+        r = s.query(f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}", accept=accept)
+        assert r.status == 200 and r.text.count("a<result>") + r.text.count("a&lt;result&gt;") == 5
+        r = s.query(f'SELECT ?x WHERE {{ VALUES ?x {{ {values} "one more" }} }}', accept=accept)
+        assert r.status == 422 and "more than 5 rows" in r.text
+
+
 def test_result_over_the_row_limit_is_an_error_not_a_cut():
     with running_server(toy_graph(), {"MAX_ROWS": 5}) as s:
         r = s.query("SELECT * WHERE { ?s ?p ?o }")

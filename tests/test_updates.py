@@ -22,6 +22,7 @@ GIVEN = f"{STATE} csto:consentGivenBy kg:Belarus"
 WITHHELD = f"{STATE} csto:consentWithheldBy kg:Belarus"
 OBJECT = f"DELETE DATA {{ GRAPH <{USER}> {{ {GIVEN} }} }} ; INSERT DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }}"
 RELENT = f"DELETE DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }} ; INSERT DATA {{ GRAPH <{USER}> {{ {GIVEN} }} }}"
+CSTO_CONSENT = ox.NamedNode("https://w3id.org/csto-kg/ontology#consentGivenBy")
 CONTRADICT = f"INSERT DATA {{ GRAPH <{USER}> {{ {WITHHELD} }} }}"
 
 
@@ -169,3 +170,85 @@ def test_the_rdflib_view_of_a_graph_follows_its_updates():
     withheld = (rdflib.URIRef("https://example.org/Ruritania"), CSTO.consentWithheldBy,
                 rdflib.URIRef("https://w3id.org/csto-kg/id/Belarus"))
     assert withheld in after and withheld not in before
+
+
+# -- the dataset an update reads, and its base (issue 20, items 8 and 9) ------------------------
+
+PROBE = "urn:x:probe"
+SEEN = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:seen> true }} }} WHERE {{ ?w csto:consentGivenBy kg:Belarus }}"
+
+
+def form_update(url: str, text: str, token: str, **params) -> int:
+    import urllib.error
+    import urllib.parse
+
+    body = urllib.parse.urlencode([("update", text), *[(k.replace("_", "-"), v) for k, v in params.items()]])
+    request = urllib.request.Request(url + "sparql", data=body.encode(), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def select(url: str, text: str) -> list[dict]:
+    sparql = SPARQLWrapper(url + "sparql")
+    sparql.setQuery(text)
+    sparql.setReturnFormat(JSON)
+    return sparql.queryAndConvert()["results"]["bindings"]
+
+
+@pytest.fixture
+def updatable():
+    process, url = start_serve("--data", str(RURITANIA), "--enable-update", env={"CSTO_KG_UPDATE_TOKEN": TOKEN})
+    yield url
+    assert stop_serve(process) == 0
+
+
+def test_an_updates_where_reads_the_union_default_graph_as_a_query_does(updatable):
+    # it inserted nothing with a 204 (issue 20, item 8)
+    matched = select(updatable, "SELECT ?w WHERE { ?w csto:consentGivenBy kg:Belarus }")
+    assert len(matched) >= 1
+    assert post_update(updatable, SEEN, TOKEN) == 204
+    seen = select(updatable, f"SELECT ?w WHERE {{ GRAPH <{PROBE}> {{ ?w <urn:x:seen> true }} }}")
+    assert sorted(r["w"]["value"] for r in seen) == sorted(r["w"]["value"] for r in matched)
+
+
+def test_using_graph_uri_is_the_default_graph_an_updates_where_reads(updatable):
+    from csto_kg.graph.namespaces import ONTOLOGY
+
+    assert form_update(updatable, SEEN, TOKEN, using_graph_uri=ONTOLOGY) == 204  # no such facts there
+    assert select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}") == []
+    assert form_update(updatable, SEEN, TOKEN, using_graph_uri=USER) == 204  # the --data file's graph
+    assert len(select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}")) >= 1
+    assert form_update(updatable, SEEN, TOKEN, using_named_graph_uri=USER) == 400  # said so, not ignored
+
+
+def test_a_relative_iri_resolves_against_the_request_url_as_oxigraph_resolves_it(updatable, tmp_path):
+    from helpers import free_port, start_oxigraph, stop_process
+
+    insert = 'INSERT DATA { GRAPH <urn:x:probe> { <thing> <urn:x:label> "relative" } }'
+    find = "SELECT ?s WHERE { GRAPH <urn:x:probe> { ?s <urn:x:label> \"relative\" } }"
+    assert post_update(updatable, insert, TOKEN) == 204
+    assert [r["s"]["value"] for r in select(updatable, find)] == [updatable + "thing"]
+    proc, base = start_oxigraph("serve", tmp_path / "oxigraph", free_port())
+    try:
+        request = urllib.request.Request(base + "/update", data=insert.encode(), method="POST",
+                                         headers={"Content-Type": "application/sparql-update"})
+        urllib.request.urlopen(request, timeout=30).close()
+        sparql = SPARQLWrapper(base + "/query")
+        sparql.setQuery(find)
+        sparql.setReturnFormat(JSON)
+        assert [r["s"]["value"] for r in sparql.queryAndConvert()["results"]["bindings"]] == [base + "/thing"]
+    finally:
+        stop_process(proc)
+
+
+def test_an_updates_templates_without_graph_write_the_stores_own_default_graph():
+    kg = build([RURITANIA], cache=False)
+    kg.update(f"INSERT {{ {STATE} <urn:x:copied> ?o }} WHERE {{ {STATE} csto:consentGivenBy ?o }}")
+    copied = list(kg.quads(None, ox.NamedNode("urn:x:copied"), None, None))
+    assert copied and all(isinstance(q.graph_name, ox.DefaultGraph) for q in copied)
+    kg.update(f"DELETE WHERE {{ {STATE} csto:consentGivenBy ?o }}")  # in the user graph, not the default
+    assert list(kg.quads(ox.NamedNode("https://example.org/Ruritania"), CSTO_CONSENT, None, None))

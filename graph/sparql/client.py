@@ -122,11 +122,13 @@ class SparqlClient:
             return self._triples(content_type, body)
         return self._results(content_type, body)
 
-    def update(self, text: str, *, what: str = "update") -> None:
-        """A SPARQL 1.1 Update; sent once, unless the server never received it."""
+    def update(self, text: str, *, what: str = "update", params=(), base_iri: str | None = None) -> None:
+        """A SPARQL 1.1 Update (params: the protocol's using-graph-uri and the like; base_iri:
+        what relative IRIs resolve against); sent once, unless the server never received it."""
         if not self.update_url:
             raise EndpointError(f"{self.name}: no update endpoint is known")
-        form_data = urllib.parse.urlencode({"update": self.prologue + text}).encode()
+        base = f"BASE <{base_iri}>\n" if base_iri else ""  # first: Virtuoso refuses a BASE after a PREFIX
+        form_data = urllib.parse.urlencode([("update", base + self.prologue + text), *params]).encode()
         self._send(self.update_url, "POST", form_data, {"Content-Type": "application/x-www-form-urlencoded"},
                    what=what, repeatable=False)
 

@@ -526,5 +526,11 @@
     lastRun = asked;
     editor.set(asked);
     run();
+  } else if (config.run) {
+    run();    // /?name=… (a browser sent from /queries/<name>): the server loaded it
+  }
+  if (config.named) {
+    var current = document.querySelector('.named-query[data-name="' + CSS.escape(config.named) + '"]');
+    if (current) current.setAttribute("aria-current", "true");
   }
 })();
