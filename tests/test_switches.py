@@ -73,6 +73,7 @@ def shown(response, representation):
     assert response.status == 200, (response.status, response.text[:300])
     if representation == HTML:
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.text, flags=re.S)
+        text = re.sub(r'<p class="print-only" id="printed-from">.*?</p>', " ", text, flags=re.S)  # the address
         words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
         return re.sub(r"(implied facts|linked data) : (included|left out)", "", words)  # the switches' own state
     if representation == JSON:
