@@ -13,11 +13,15 @@ import pyoxigraph as ox
 
 from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
-from .namespaces import GRAPHS, INFERRED, PREFIXES
-from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
-from .reasoning.reason import Reasoner, reasoned_triples
+from .namespaces import GRAPHS, INFERRED, OWL, PREFIXES, RDF
+from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads, may_change_inputs
+from .reasoning.reason import NOT_REASONED, Reasoner, reasoned_triples
 from .sparql.messages import readable_service_failure, readable_syntax_error
+from .sparql.operations import DATA_KINDS, Operation, operations
 from .sparql.tokens import keyword_present, service_targets
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_AXIOM = ox.NamedNode(str(OWL.Axiom))
 
 
 @dataclass(frozen=True)
@@ -118,16 +122,63 @@ class KnowledgeGraph:
         """
         check_nesting(text)
         reasoner = self.reasoner
-        before = set(self.quads())
         self.changes += 1
-        self._run_update(text)
-        quads = set(self.quads())
+        return self._settle(reasoner, self.write(text))
+
+    def take(self, change: Change) -> Change:
+        """Apply the quads an update wrote (write() elsewhere: a trial of it in a forked process),
+        reasoned over as update() does."""
+        reasoner = self.reasoner
+        self.changes += 1
+        done = Change()
+        self._put(done, added=change.added, removed=change.removed)
+        return self._settle(reasoner, done)
+
+    def write(self, text: str) -> Change:
+        """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
+
+        INSERT DATA, DELETE DATA, DELETE WHERE and DELETE/INSERT ... WHERE are applied quad by
+        quad, so that they cost what they change: the WHERE pattern is evaluated by Oxigraph, and
+        its solutions fill the templates in a scratch store. An update with any other operation
+        (CLEAR, DROP, WITH ...) or a SERVICE clause runs whole, and what it did is read by
+        comparing every quad before and after."""
+        ops = operations(text)
+        if self.shared or any(op.kind == "other" for op in ops) or keyword_present(text, "SERVICE"):
+            before = set(self.quads())
+            self._run_update(text)
+            after = set(self.quads())
+            return Change(added=after - before, removed=before - after)
+        ox.Store().update(text, prefixes=PREFIXES)  # Oxigraph's own syntax check, over no data
+        change = Change()
         try:
-            quads = self._follow(reasoner, before, quads)
-        except InconsistencyError:
-            self._apply(add=before - quads, remove=quads - before, current=quads)
+            for op in ops:
+                self._put(change, **self._effect(op))
+        except BaseException:
+            self._put(Change(), added=change.removed, removed=change.added)
             raise
-        return Change(added=quads - before, removed=before - quads)
+        return change
+
+    def _effect(self, op: Operation) -> dict:
+        """The quads one operation removes and adds, evaluated on the store as it is now."""
+        if op.kind in DATA_KINDS:
+            quads = _instantiate(op.prologue, op.insert or op.delete)
+            return {"added": quads} if op.kind == "insert data" else {"removed": quads}
+        solutions = self._store.query(f"{op.prologue}SELECT * {op.using} WHERE {op.where}", prefixes=PREFIXES)
+        names = solutions.variables
+        rows = [tuple(row[v] for v in names) for row in solutions]
+        return {"removed": _instantiate(op.prologue, op.delete, names, rows),
+                "added": _instantiate(op.prologue, op.insert, names, rows)}
+
+    def _put(self, change: Change, *, added=(), removed=()) -> None:
+        """Remove, then add, quads in the store, noting in change what that did to it."""
+        for q in removed:
+            if q in self._store:
+                self._store.remove(q)
+                change.added.discard(q) if q in change.added else change.removed.add(q)
+        for q in added:
+            if q not in self._store:
+                self._store.add(q)
+                change.removed.discard(q) if q in change.removed else change.added.add(q)
 
     def assuming(self, quads) -> KnowledgeGraph:
         """A copy in memory with quads added and reasoned over, this graph left as it was: the
@@ -139,6 +190,49 @@ class KnowledgeGraph:
         other._store.extend(quads)
         other._follow(other.reasoner, before, set(other.quads()))
         return other
+
+    def _settle(self, reasoner: Reasoner, change: Change) -> Change:
+        """Bring the generated axioms and the inferred graph in line with a change the store has
+        taken; returns it with the inferences. On an inconsistency the change is taken back.
+
+        A change to what the generated axioms are written from (the ontology, the members, the
+        requirements) or to the owl:Axiom annotations is followed over the whole graph; any
+        other costs what it changes."""
+        try:
+            touched = change.added | change.removed
+            if not self.shared and not may_change_inputs(touched) and not _annotations_among(touched):
+                return self._follow_change(reasoner, change)
+            quads = set(self.quads())
+            before = (quads - change.added) | change.removed
+            after = self._follow(reasoner, before, quads)
+            return Change(added=after - before, removed=before - after)
+        except InconsistencyError:
+            current = set(self.quads()) if self.shared else set()
+            self._apply(add=set(change.removed), remove=set(change.added), current=current)
+            raise
+
+    def _follow_change(self, reasoner: Reasoner, change: Change) -> Change:
+        """The inferences for a change that leaves the generated axioms alone, from the change."""
+        gained, lost = reasoner.change({_triple(q) for q in change.added if self._reasoned(q)},
+                                       {_triple(q) for q in change.removed if not self._still_reasoned(q)})
+        inferred = ox.NamedNode(INFERRED)
+        # The inferred graph is the reasoner's alone: what an update wrote there itself is undone.
+        add = {ox.Quad(*t, inferred) for t in gained} | {
+            q for q in change.removed if q.graph_name == inferred and _triple(q) in reasoner.inferred}
+        remove = {ox.Quad(*t, inferred) for t in lost} | {
+            q for q in change.added if q.graph_name == inferred and _triple(q) not in reasoner.inferred}
+        self._apply(add=add, remove=remove, current=set())
+        return Change(added=(change.added - remove) | (add - change.removed),
+                      removed=(change.removed - add) | (remove - change.added))
+
+    def _reasoned(self, q: ox.Quad) -> bool:
+        """Whether the reasoner reads this quad's triple (reason.reasoned_triples, for one quad)."""
+        return q.graph_name not in NOT_REASONED and not any(
+            a.graph_name not in NOT_REASONED for a in self._store.quads_for_pattern(q.subject, _TYPE, _AXIOM))
+
+    def _still_reasoned(self, q: ox.Quad) -> bool:
+        """Whether the store still holds q's triple where the reasoner reads it."""
+        return any(self._reasoned(other) for other in self._store.quads_for_pattern(q.subject, q.predicate, q.object))
 
     def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
         """The generated axioms and inferences for the data in quads; returns the quads after."""
@@ -161,7 +255,7 @@ class KnowledgeGraph:
         self._store.update(text, prefixes=PREFIXES)
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
-        """Change the store by whole quads (current: what it holds now)."""
+        """Change the store by whole quads (current: what it holds now, if a store needs it)."""
         for q in remove:
             self._store.remove(q)
         self._store.extend(add)
@@ -255,6 +349,47 @@ class KnowledgeGraph:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         except OSError as e:
             raise QueryError(f"query failed: {readable_service_failure(e)}") from None
+
+
+_BLANK = "urn:x-csto-kg:blank:"  # a blank node a solution binds, while it passes through a template
+
+
+def _instantiate(prologue: str, template: str, names=None, rows=None) -> list[ox.Quad]:
+    """The quads of a template filled with each row of values (names: the variables), or of
+    DATA's quads when names is None, as Oxigraph writes them into an empty store."""
+    if not template or rows == []:
+        return []
+    scratch = ox.Store()
+    if names is None:
+        scratch.update(f"{prologue}INSERT DATA {template}", prefixes=PREFIXES)
+    else:
+        values = " ".join("(" + " ".join(_sparql_term(t) for t in row) + ")" for row in rows)
+        variables = " ".join(str(v) for v in names)
+        scratch.update(f"{prologue}INSERT {template} WHERE {{ VALUES ({variables}) {{ {values} }} }}",
+                       prefixes=PREFIXES)
+    return [ox.Quad(*(_unblank(t) for t in (q.subject, q.predicate, q.object, q.graph_name))) for q in scratch]
+
+
+def _sparql_term(term) -> str:
+    if term is None:
+        return "UNDEF"
+    if isinstance(term, ox.BlankNode):  # VALUES cannot hold one; the same IRI stands for it
+        return f"<{_BLANK}{term.value}>"
+    return str(term)
+
+
+def _unblank(term):
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_BLANK):
+        return ox.BlankNode(term.value[len(_BLANK):])
+    return term
+
+
+def _triple(q: ox.Quad) -> tuple:
+    return q.subject, q.predicate, q.object
+
+
+def _annotations_among(quads) -> bool:
+    return any(q.predicate == _TYPE and q.object == _AXIOM for q in quads)
 
 
 MAX_NESTING = 500

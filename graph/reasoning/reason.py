@@ -69,7 +69,6 @@ class Reasoner:
             return set(), set()
         if any(is_schema(t) for t in added | removed):
             return self._afresh((self.closure.base - removed) | added)
-        before = set(self.closure.base) if removed else None
         touched = set(added) | removed
         if removed:
             retracted = self.closure.retract(removed)
@@ -80,10 +79,10 @@ class Reasoner:
             touched |= self.closure.extend(added)
             if self.closure.errors:
                 messages = self._readable(self.closure.errors)
-                if before is None:
-                    self.closure.undo()
+                if removed:  # the inputs before, rebuilt only now: copying them each time cost O(graph)
+                    self.closure = Closure((self.closure.base - added) | removed)
                 else:
-                    self.closure = Closure(before)
+                    self.closure.undo()
                 raise InconsistencyError(messages)
         gained, lost = set(), set()
         for t in touched:
