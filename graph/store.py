@@ -6,6 +6,9 @@ does not (docs/decisions/0007: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from .sparql.messages import readable_service_failure, readable_syntax_error
 from .sparql.operations import DATA_KINDS, Operation, operations
 from .sparql.tokens import keyword_present, service_targets
 
+_VERSIONS = itertools.count(1)
 _TYPE = ox.NamedNode(str(RDF.type))
 _AXIOM = ox.NamedNode(str(OWL.Axiom))
 
@@ -30,6 +34,8 @@ class Change:
 
     added: set = field(default_factory=set)
     removed: set = field(default_factory=set)
+    written: Change | None = None  # what the update itself wrote, before the reasoning after it
+    whole: bool = False  # it ran whole: it may have made or dropped an empty graph besides
 
 
 class KnowledgeGraph:
@@ -52,7 +58,9 @@ class KnowledgeGraph:
         self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         self.location = location  # the on-disk store this reads, if any
         self.persist_to = persist_to  # the on-disk store updates are also written to, if any
-        self.changes = 0  # updates run so far: what was computed from the graph is stale once it moves
+        # The graph's version: what was computed from the graph is stale once it moves. Each change
+        # takes a number never used before, so a graph put back as it was may take its old one.
+        self.changes = 0
 
     @classmethod
     def of(cls, quads, key: str = "") -> KnowledgeGraph:
@@ -122,17 +130,20 @@ class KnowledgeGraph:
         """
         check_nesting(text)
         reasoner = self.reasoner
-        self.changes += 1
-        return self._settle(reasoner, self.write(text))
+        self.changes = next(_VERSIONS)
+        written = self.write(text)
+        settled = self._settle(reasoner, written)
+        return Change(settled.added, settled.removed, written=written, whole=written.whole)
 
     def take(self, change: Change) -> Change:
-        """Apply the quads an update wrote (write() elsewhere: a trial of it in a forked process),
-        reasoned over as update() does."""
+        """Apply the quads an update wrote in a copy of this graph (the server's trial of it in a
+        worker), reasoned over as update() does: no pattern is evaluated again."""
         reasoner = self.reasoner
-        self.changes += 1
+        self.changes = next(_VERSIONS)
         done = Change()
         self._put(done, added=change.added, removed=change.removed)
-        return self._settle(reasoner, done)
+        settled = self._settle(reasoner, done)
+        return Change(settled.added, settled.removed, written=done)
 
     def write(self, text: str) -> Change:
         """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
@@ -147,7 +158,7 @@ class KnowledgeGraph:
             before = set(self.quads())
             self._run_update(text)
             after = set(self.quads())
-            return Change(added=after - before, removed=before - after)
+            return Change(added=after - before, removed=before - after, whole=True)
         ox.Store().update(text, prefixes=PREFIXES)  # Oxigraph's own syntax check, over no data
         change = Change()
         try:
@@ -180,16 +191,28 @@ class KnowledgeGraph:
                 self._store.add(q)
                 change.removed.discard(q) if q in change.removed else change.added.add(q)
 
-    def assuming(self, quads) -> KnowledgeGraph:
-        """A copy in memory with quads added and reasoned over, this graph left as it was: the
-        graph a what-if question is asked of. Raises InconsistencyError when the quads clash
-        with the graph."""
-        other = KnowledgeGraph.of(self.quads())
-        other._reasoner = self.reasoner.copy()
-        before = set(other.quads())
-        other._store.extend(quads)
-        other._follow(other.reasoner, before, set(other.quads()))
-        return other
+    @contextmanager
+    def assuming(self, quads) -> Iterator[KnowledgeGraph]:
+        """The graph with quads added and reasoned over, for the block only: the graph a what-if
+        question is asked of. Raises InconsistencyError when the quads clash with the graph.
+
+        In memory the quads are added, then taken out again, which costs what they change (and
+        the graph is not for other threads meanwhile); a store on disk or shared by others is
+        copied into memory instead, and left alone."""
+        if self.location is not None or self.shared:
+            other = KnowledgeGraph.of(self.quads())
+            other._reasoner = self.reasoner.copy()
+            other.take(Change(added=set(quads)))
+            yield other
+            return
+        version, done = self.changes, None
+        try:
+            done = self.take(Change(added=set(quads))).written
+            yield self
+        finally:
+            if done is not None:
+                self.take(Change(added=done.removed, removed=done.added))
+            self.changes = version  # as it was: what was computed from it before holds again
 
     def _settle(self, reasoner: Reasoner, change: Change) -> Change:
         """Bring the generated axioms and the inferred graph in line with a change the store has

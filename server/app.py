@@ -98,6 +98,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         size=int(settings["WORKERS"]),
         wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
         update_job=jobs.apply_update,
+        take_job=jobs.take_update,
         counts_job=jobs.graph_counts,
         persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
         shared_store=getattr(kg, "shared", False),
