@@ -16,7 +16,7 @@ from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
-from . import admission, cors, errors, jobs, linked_data, pages, sparql, views
+from . import admission, compression, cors, errors, jobs, linked_data, pages, sparql, views
 from .workers import WorkerPool
 
 WIKIDATA = WIKIDATA_SPARQL
@@ -121,6 +121,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
     admission.register(app)
     errors.register(app)
     cors.register(app)
+    compression.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)
