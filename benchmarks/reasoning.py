@@ -47,6 +47,8 @@ def measure(engine: str, data: str) -> dict:
 
     started = time.perf_counter()
     reasoning = None
+    if engine == "csto-kg bundle":
+        return bundle_times(data)
     if engine in ("csto-kg", "csto-kg cached"):
         build([data], cache=engine == "csto-kg cached")
     else:
@@ -73,6 +75,28 @@ def measure(engine: str, data: str) -> dict:
         reasoning = time.perf_counter() - begin
     return {"seconds": time.perf_counter() - started, "reasoning": reasoning,
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def bundle_times(data: str) -> dict:
+    """A cold build, then the Protégé bundle written from it (build --out), in seconds."""
+    from csto_kg.graph.build import build
+    from csto_kg.graph.publish.export import export_bundle
+
+    started = time.perf_counter()
+    kg = build([data], cache=False)
+    built = time.perf_counter()
+    export_bundle(kg, tempfile.mkdtemp(prefix="csto-kg-bench-bundle-"))
+    return {"build": built - started, "export": time.perf_counter() - built}
+
+
+def bundles(sizes: list[int], folder: Path) -> None:
+    print("\nProtégé bundle: the build, then writing its bundle (`build --out`), in one process (seconds)")
+    for n in sizes:
+        data = folder / f"world-{n}.ttl"
+        data.write_text(world(n))
+        t = in_child("csto-kg bundle", str(data))
+        print(f"  N = {n:<5} build {t['build']:6.2f}   bundle {t['export']:6.2f}   "
+              f"build --out / build {(t['build'] + t['export']) / t['build']:5.2f}x")
 
 
 def in_child(engine: str, data: str) -> dict:
@@ -127,7 +151,7 @@ SERVE = "from csto_kg.cli.serve import serve; serve(prog_name='csto-kg serve')"
 
 def serve(*args, python: str = sys.executable) -> tuple[subprocess.Popen, str]:
     """`csto-kg serve --enable-update ARGS` run by python (another checkout's, for the peer)."""
-    process = subprocess.Popen([python, "-c", SERVE, "--port", "0", "--enable-update", *args],
+    process = subprocess.Popen([python, "-c", SERVE, "--port", "0", "--enable-update", "--timeout", "600", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "CSTO_KG_UPDATE_TOKEN": TOKEN})
     url = process.stdout.readline().strip()
@@ -284,8 +308,8 @@ def throughput(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[25, 100, 400, 1600])
-    parser.add_argument("--owlrl-up-to", type=int, default=1600, help="skip plain owlrl above this N")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[25, 100, 400, 1600, 6400])
+    parser.add_argument("--owlrl-up-to", type=int, default=400, help="skip plain owlrl above this N")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--update-sizes", type=int, nargs="+", default=[0, 400, 1600, 6400],
@@ -303,6 +327,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="csto-kg-bench-"))
     parts = {"builds": lambda: builds(args.sizes, args.owlrl_up_to, folder),
              "updates": lambda: updates(args.update_sizes, folder, args.repeat, args.before, args.before_up_to),
+             "bundle": lambda: bundles([n for n in args.sizes if n >= 400], folder),
              "explain": lambda: explains(args.repeat),
              "throughput": lambda: throughput(args.rounds)}
     for name, part in parts.items():

@@ -168,26 +168,35 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     bundle = Bundle(out)
     by_iri = {part.iri: part.name for part in parts}
     closure_declared: dict[str, dict] = {}  # per part: what its file and its imports declare
-    docs: dict[str, set] = {}
+    bodies: dict[str, set] = {}  # per part: its triples but its header, which merged.ttl repeats
+    written: dict[str, bytes] = {}  # the same as Turtle statements
     for part in parts:
         version_iri = f"{part.iri}/{version}"
-        if part.name == "merged":
-            # every other file's triples and declarations, under one header of its own
-            everything = set().union(*docs.values())
-            doc = without_headers(everything) | header(part, version_iri, version, kg.key)
-        elif part.name == "csto":
+        if part.name == "csto":
             graph = graphs["csto"]
             vi = value(graph, ox.NamedNode(ONTOLOGY_IRI), _n(OWL.versionIRI))
             version_iri = vi.value if vi else f"{ONTOLOGY_IRI}/{version}"
             doc = ontology_document(graph, known, kinds(graph))
+            closure_declared["csto"] = kinds(doc)
+            bodies["csto"] = without_headers(doc)
+            head = doc - bodies["csto"]
+        elif part.name == "merged":
+            # every other file's triples and declarations, under one header of its own
+            head = header(part, version_iri, version, kg.key)
+            doc = set().union(head, *bodies.values())
         else:
             visible = kinds(graphs[part.name])
             for imported in part.imports:
                 merge_kinds(visible, closure_declared[by_iri[imported]])
-            doc = data_document(graphs[part.name], part, version_iri, version, known, visible, kg.key)
-        docs[part.name] = doc
-        closure_declared[part.name] = kinds(doc) if part.name == "csto" else merge_kinds(visible, kinds(doc))
-        bundle.files[part.name] = write_turtle(doc, out / f"{part.name}.ttl", header_comment(part.name))
+            bodies[part.name] = data_document(graphs[part.name], known, visible)
+            head = header(part, version_iri, version, kg.key)
+            doc = bodies[part.name] | head
+            closure_declared[part.name] = merge_kinds(visible, kinds(doc))
+        if part.name != "merged":
+            written[part.name] = statements(bodies[part.name])
+        body = list(written.values()) if part.name == "merged" else [written[part.name]]
+        bundle.files[part.name] = write_turtle([statements(head), *body], out / f"{part.name}.ttl",
+                                               header_comment(part.name))
         bundle.triples[part.name] = len(doc)
         bundle.iris[part.name] = part.iri
         bundle.version_iris[part.name] = version_iri
@@ -332,12 +341,11 @@ def ontology_document(triples: set, known: Vocabulary, visible: dict) -> set:
     return triples | declarations(triples, known, visible)
 
 
-def data_document(triples: set, part: Part, version_iri: str, version: str, known: Vocabulary, visible: dict,
-                  key: str) -> set:
-    """A data graph as an ontology: its header (any header of its own dropped), its imports,
-    its triples, its declarations."""
+def data_document(triples: set, known: Vocabulary, visible: dict) -> set:
+    """A data graph's triples for its file, less any header of its own, with its declarations
+    (its own header is header()'s)."""
     doc = without_headers(triples)
-    return doc | declarations(doc, known, visible) | header(part, version_iri, version, key)
+    return doc | declarations(doc, known, visible)
 
 
 def without_headers(triples: set) -> set:
@@ -372,16 +380,34 @@ def header_comment(name: str) -> str:
     return f"# {text}\n# Written by csto-kg (graph/publish/export.py); imports resolve through {CATALOG}.\n\n"
 
 
-def write_turtle(triples: set, path: Path, comment: str) -> Path:
-    """Turtle with csto-kg's prefixes, by Oxigraph's serializer (rdflib's pretty one took most of
-    the export's time): each subject's triples together, named subjects first, in order."""
+def statements(triples: set) -> bytes:
+    """Turtle statements by Oxigraph's serializer (rdflib's pretty one took most of the export's
+    time), with csto-kg's prefixes, which write_turtle declares once: each subject's triples
+    together, named subjects first, in order."""
     by_subject: dict = {}
     for t in triples:
         by_subject.setdefault(t[0], []).append(ox.Triple(*t))
     subjects = sorted(by_subject, key=lambda s: (isinstance(s, ox.BlankNode), s.value))
+    text = ox.serialize((t for s in subjects for t in by_subject[s]), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return text[len(_PROLOGUE):] if text.startswith(_PROLOGUE) else text
+
+
+def _prologue() -> bytes:
+    """The @prefix lines Oxigraph writes before the statements."""
+    sample = ox.serialize([ox.Triple(ox.NamedNode(ONTOLOGY_IRI), TYPE, ONTOLOGY_CLASS)], format=ox.RdfFormat.TURTLE,
+                          prefixes=PREFIXES)
+    return sample[:sample.rindex(b"\n", 0, len(sample) - 1) + 1]
+
+
+_PROLOGUE = _prologue()
+
+
+def write_turtle(chunks: list[bytes], path: Path, comment: str) -> Path:
+    """A Turtle file: the comment, the prefixes, then the statements (statements()) in order."""
     with path.open("wb") as out:
-        out.write(comment.encode("utf-8"))
-        ox.serialize((t for s in subjects for t in by_subject[s]), out, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        out.write(comment.encode("utf-8") + _PROLOGUE)
+        for chunk in chunks:
+            out.write(chunk)
     return path
 
 
