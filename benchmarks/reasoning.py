@@ -1,15 +1,18 @@
-"""The reasoning core beside its peers, in one run: build, update, explain, query throughput.
+"""The reasoning core beside its peers, in one run: build, update, bundle, explain, query throughput.
 
     pip install -e ".[bench]"        # reasonable and the oxigraph server, the peers
-    python benchmarks/reasoning.py   # --sizes 25 100 400 1600  --owlrl-up-to 1600
+    python benchmarks/reasoning.py   # --sizes 25 100 400 1600 6400  --owlrl-up-to 400  --only updates
+    python benchmarks/reasoning.py --only updates --before ../older-checkout/.venv/bin/python
 
 For each N (generated candidates, benchmarks/worlds.py, seed 2019) it runs, each in a fresh
 process so that the peak memory is its own: csto-kg's cold build (parse, reason, store);
 plain owlrl's expand over the same input triples; reasonable (Rust) over the same triples;
 csto-kg's cached build. Then, through a real `csto-kg serve --enable-update` on loopback: the
-time from posting an update that flips a verdict until a query sees the new verdict, both ways;
-explain and explain --why, warm; and named-query throughput through /sparql against
-`oxigraph serve` holding the same quads. Prints figures and ratios; asserts nothing.
+time from posting an update that flips a verdict until a query sees the new verdict, both ways,
+as DATA and as a pattern, beside the same through another checkout (--before); the Protégé
+bundle beside the build it is written from; explain and explain --why, warm; and named-query
+throughput through /sparql against `oxigraph serve` holding the same quads. Prints figures and
+ratios; asserts nothing. The figures are as noisy as the machine is busy.
 """
 
 from __future__ import annotations

@@ -321,12 +321,13 @@ class WorkerPool:
 
     def _spawn(self) -> Worker:
         with self._ctrl_lock:
-            if self._ctrl is None:
+            ctrl = self._ctrl  # close() may clear it meanwhile (a refill runs in a thread)
+            if ctrl is None:
                 raise Refused(503, "the query workers are shut down")
             try:
-                _send(self._ctrl, ("spawn",))
-                _, pid = _recv(self._ctrl)
-                (fd,) = recvfds(self._ctrl, 1)
+                _send(ctrl, ("spawn",))
+                _, pid = _recv(ctrl)
+                (fd,) = recvfds(ctrl, 1)
             except (EOFError, OSError, RuntimeError) as e:
                 log.error("cannot start a query worker: %s", e)
                 raise Refused(503, "cannot start a query worker; restart the server") from None
