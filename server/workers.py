@@ -13,8 +13,9 @@ SPARQL Update changes the zygote's graph, because new workers are forked from it
 what it changes (graph/store.py). INSERT DATA and DELETE DATA evaluate no pattern, so the zygote
 applies them at once. Any other update runs first in a worker, under the time limit like a
 query: the worker writes it to its own copy, reasons over it and returns the quads, and is
-retired; the zygote then takes those quads, with no pattern left to evaluate. Either way the
-pool then retires the workers forked before the update and forks fresh ones in the background.
+retired; the zygote then takes those quads, with no pattern left to evaluate. Either way each
+idle worker then applies the same change to its own copy (a fork of the whole graph costs more
+than the change); a worker busy meanwhile is retired, and fresh ones are forked in the background.
 A graph loaded from an on-disk store gets the update written back (persist_job) between the
 trial and the apply, by the web process: RocksDB's threads do not survive a fork, so neither
 the zygote nor a worker may open it. A shared store (a remote SPARQL server, which every worker
@@ -443,8 +444,9 @@ class WorkerPool:
             raise
 
     def _apply(self, change: str, **kwargs):
-        """The update or take job, with kwargs, in the zygote; then the workers forked before it
-        are retired."""
+        """The update or take job, with kwargs, in the zygote; then in each idle worker, which
+        costs what the change costs instead of a fork of the whole graph. A worker that was busy,
+        or fails to follow, is retired, and fresh ones are forked in the background."""
         with self._ctrl_lock:
             if self._ctrl is None:
                 raise Refused(503, "the query workers are shut down")
@@ -457,10 +459,35 @@ class WorkerPool:
             if reply[0] == "ok":
                 with self._lock:
                     self._generation += 1
-                    stale, self._idle = self._idle, []
-                for worker in stale:
-                    worker.close()
+                    idle, self._idle = self._idle, []
+                for worker in self._bring_along(idle, change, kwargs):
+                    self._checkin(worker)
         counts = self._unwrap(reply)
-        self._replace()  # one fresh worker now, for the query that will look for the change
-        threading.Thread(target=lambda: [self._replace() for _ in range(self.size - 1)], daemon=True).start()
+        with self._lock:
+            missing = self.size - len(self._idle)
+        threading.Thread(target=lambda: [self._replace() for _ in range(missing)], daemon=True).start()
         return counts
+
+    def _bring_along(self, workers: list[Worker], change: str, kwargs: dict) -> list[Worker]:
+        """Apply to idle workers what the zygote just applied (the same job on the same graph
+        gives the same graph); returns those that did, now of the current generation."""
+        job = {"update": self._update_job, "take": self._take_job}[change]
+        sent = []
+        for worker in workers:
+            try:
+                worker.conn.send((job, kwargs))
+                sent.append(worker)
+            except (OSError, ValueError):
+                worker.kill()
+        followed = []
+        for worker in sent:
+            try:
+                ok = worker.conn.poll(self.wait_timeout) and worker.conn.recv()[0] == "ok"
+            except (EOFError, OSError):
+                ok = False
+            if ok:
+                worker.generation = self._generation
+                followed.append(worker)
+            else:
+                worker.kill()
+        return followed

@@ -285,3 +285,25 @@ def test_an_update_that_writes_into_the_inferred_graph_is_set_right():
     kg.update(f"INSERT DATA {{ GRAPH <{INFERRED}> {{ <https://example.org/x> a csto:State }} }} ; "
               f"DELETE DATA {{ GRAPH <{INFERRED}> {{ {made_up} }} }}")
     assert inferred(kg) == inferred(build([RURITANIA], cache=False))
+
+
+def test_idle_workers_follow_an_update_without_being_forked_again():
+    # a fork copies the page tables of the whole graph; the change costs what it changes
+    from csto_kg.server import create_app
+
+    app = create_app(build([RURITANIA]), {"UPDATE_TOKEN": TOKEN, "WORKERS": 2})
+    pool = app.extensions["csto_kg"].pool
+    try:
+        before = {w.pid for w in pool._idle}
+        pool.update(OBJECT, 30)
+        assert {w.pid for w in pool._idle} == before and len(before) == 3
+        workers = list(pool._idle)
+        for worker in workers:  # each answers from its own copy, which moved with the update
+            worker.conn.send((explain_job, {}))
+            assert worker.conn.recv() == ("ok", False)
+    finally:
+        pool.close()
+
+
+def explain_job(ctx):
+    return explain(ctx.kg, "Ruritania", "partner")["eligible"]
