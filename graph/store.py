@@ -36,6 +36,7 @@ class Change:
     removed: set = field(default_factory=set)
     written: Change | None = None  # what the update itself wrote, before the reasoning after it
     whole: bool = False  # it ran whole: it may have made or dropped an empty graph besides
+    costly: bool = False  # it was followed over the whole graph, at a rebuild's cost
 
 
 class KnowledgeGraph:
@@ -133,7 +134,8 @@ class KnowledgeGraph:
         self.changes = next(_VERSIONS)
         written = self.write(text)
         settled = self._settle(reasoner, written)
-        return Change(settled.added, settled.removed, written=written, whole=written.whole)
+        return Change(settled.added, settled.removed, written=written, whole=written.whole,
+                      costly=settled.costly or written.whole)
 
     def take(self, change: Change) -> Change:
         """Apply the quads an update wrote in a copy of this graph (the server's trial of it in a
@@ -143,7 +145,7 @@ class KnowledgeGraph:
         done = Change()
         self._put(done, added=change.added, removed=change.removed)
         settled = self._settle(reasoner, done)
-        return Change(settled.added, settled.removed, written=done)
+        return Change(settled.added, settled.removed, written=done, costly=settled.costly)
 
     def write(self, text: str) -> Change:
         """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
@@ -228,7 +230,7 @@ class KnowledgeGraph:
             quads = set(self.quads())
             before = (quads - change.added) | change.removed
             after = self._follow(reasoner, before, quads)
-            return Change(added=after - before, removed=before - after)
+            return Change(added=after - before, removed=before - after, costly=True)
         except InconsistencyError:
             current = set(self.quads()) if self.shared else set()
             self._apply(add=set(change.removed), remove=set(change.added), current=current)
@@ -246,7 +248,7 @@ class KnowledgeGraph:
             q for q in change.added if q.graph_name == inferred and _triple(q) not in reasoner.inferred}
         self._apply(add=add, remove=remove, current=set())
         return Change(added=(change.added - remove) | (add - change.removed),
-                      removed=(change.removed - add) | (remove - change.added))
+                      removed=(change.removed - add) | (remove - change.added), costly=reasoner.afresh)
 
     def _reasoned(self, q: ox.Quad) -> bool:
         """Whether the reasoner reads this quad's triple (reason.reasoned_triples, for one quad)."""

@@ -192,16 +192,17 @@ def _zygote_main(ctrl: socket.socket, context, changes: dict, counts_job, memory
 
 
 def _applied(context, job, kwargs, counts_job):
-    """Run a change to the zygote's graph (one that cannot run away); then the new counts."""
+    """Run a change to the zygote's graph (one that cannot run away); then the new counts, and
+    whether it cost a rebuild."""
     try:
-        job(context, **kwargs)
+        change = job(context, **kwargs)
     except Refused as e:
         return ("refused", e)
     except CstoKgError as e:
         return ("refused", refusal(e))
     except Exception:
         return ("crash", traceback.format_exc())
-    return ("ok", counts_job(context))
+    return ("ok", (counts_job(context), change.costly))
 
 
 # -- The web process's side -------------------------------------------------------------------
@@ -445,8 +446,9 @@ class WorkerPool:
 
     def _apply(self, change: str, **kwargs):
         """The update or take job, with kwargs, in the zygote; then in each idle worker, which
-        costs what the change costs instead of a fork of the whole graph. A worker that was busy,
-        or fails to follow, is retired, and fresh ones are forked in the background."""
+        costs what the change costs instead of a fork of the whole graph, unless the change cost
+        a rebuild. A worker that was busy, or did not follow, is retired, and fresh ones are
+        forked in the background."""
         with self._ctrl_lock:
             if self._ctrl is None:
                 raise Refused(503, "the query workers are shut down")
@@ -460,9 +462,12 @@ class WorkerPool:
                 with self._lock:
                     self._generation += 1
                     idle, self._idle = self._idle, []
-                for worker in self._bring_along(idle, change, kwargs):
+                costly = reply[1][1]  # then a fork costs less than every worker rebuilding too
+                for worker in idle if costly else ():
+                    worker.close()
+                for worker in () if costly else self._bring_along(idle, change, kwargs):
                     self._checkin(worker)
-        counts = self._unwrap(reply)
+        counts, _ = self._unwrap(reply)
         with self._lock:
             missing = self.size - len(self._idle)
         threading.Thread(target=lambda: [self._replace() for _ in range(missing)], daemon=True).start()
