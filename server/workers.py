@@ -361,14 +361,15 @@ class WorkerPool:
 
     # jobs
 
-    def run(self, func, timeout: float, retire: bool = False, **kwargs):
+    def run(self, func, timeout: float, **kwargs):
         """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds, or
-        if no worker is free for this request's client (admission.py) within wait_timeout.
-        retire: the job changes the worker's graph, so the worker is not used again."""
+        if no worker is free for this request's client (admission.py) within wait_timeout."""
         with self.admission.slot():
-            return self._run(func, timeout, kwargs, retire)
+            return self._run(func, timeout, kwargs)
 
-    def _run(self, func, timeout, kwargs, retire=False):
+    def _run(self, func, timeout, kwargs, hold=False):
+        """hold: the job changes the worker's graph; when it succeeds, return the worker too, for
+        the caller to keep or retire (a job that was refused changed nothing)."""
         worker = self._checkout()
         try:
             worker.conn.send((func, kwargs))
@@ -394,12 +395,13 @@ class WorkerPool:
                 headers={"X-Timeout": f"{timeout:g}"},
             )
         worker.jobs += 1
-        if retire:
+        log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
+        if hold and reply[0] == "ok":
+            return reply[1], worker
+        if reply[0] == "crash" and hold:
             worker.kill()
-            threading.Thread(target=self._replace, daemon=True).start()
         else:
             self._checkin(worker)
-        log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
         return self._unwrap(reply)
 
     def _died(self) -> Refused:
@@ -428,23 +430,28 @@ class WorkerPool:
         with self._update_lock:
             if self._persist_job is None and data_only(text):
                 return self._apply("update", text=text)
-            change = self._trial(text, timeout)
-            if self._persist_job is not None:
-                self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
-            return self._apply("take", text=text, written=change.written)
+            change, trial = self._trial(text, timeout)
+            try:
+                if self._persist_job is not None:
+                    self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
+                return self._apply("take", trial, text=text, written=change.written)
+            except BaseException:
+                trial.kill()
+                raise
 
     def _trial(self, text: str, timeout: float):
-        """The update run in a worker under the time limit; the worker's graph has moved, so it
-        is retired after."""
+        """The update run in a worker under the time limit: the change, and the worker, whose
+        graph has moved with it (it joins the others once the zygote has taken the change)."""
         try:
-            return self.run(self._update_job, timeout, retire=True, text=text)
+            with self.admission.slot():
+                return self._run(self._update_job, timeout, {"text": text}, hold=True)
         except Refused as e:
             if e.status == 503 and "X-Timeout" in e.headers:
                 raise Refused(503, f"the update ran longer than the time limit of {timeout:g} s "
                                    "and was not applied", headers=e.headers) from None
             raise
 
-    def _apply(self, change: str, **kwargs):
+    def _apply(self, change: str, trial: Worker | None = None, **kwargs):
         """The update or take job, with kwargs, in the zygote; then in each idle worker, which
         costs what the change costs instead of a fork of the whole graph, unless the change cost
         a rebuild. A worker that was busy, or did not follow, is retired, and fresh ones are
@@ -463,9 +470,13 @@ class WorkerPool:
                     self._generation += 1
                     idle, self._idle = self._idle, []
                 costly = reply[1][1]  # then a fork costs less than every worker rebuilding too
-                for worker in idle if costly else ():
-                    worker.close()
-                for worker in () if costly else self._bring_along(idle, change, kwargs):
+                followed = [] if costly else self._bring_along(idle, change, kwargs)
+                if trial is not None and not costly:
+                    trial.generation = self._generation
+                    followed.append(trial)
+                for worker in (set(idle) | {trial}) - set(followed) - {None}:
+                    worker.kill()
+                for worker in followed:
                     self._checkin(worker)
         counts, _ = self._unwrap(reply)
         with self._lock:

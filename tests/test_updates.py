@@ -295,12 +295,14 @@ def test_idle_workers_follow_an_update_without_being_forked_again():
     pool = app.extensions["csto_kg"].pool
     try:
         before = {w.pid for w in pool._idle}
-        pool.update(OBJECT, 30)
-        assert {w.pid for w in pool._idle} == before and len(before) == 3
-        workers = list(pool._idle)
-        for worker in workers:  # each answers from its own copy, which moved with the update
-            worker.conn.send((explain_job, {}))
-            assert worker.conn.recv() == ("ok", False)
+        relent = (f"DELETE {{ GRAPH <{USER}> {{ {WITHHELD} }} }} INSERT {{ GRAPH <{USER}> {{ {GIVEN} }} }} "
+                  f"WHERE {{ GRAPH <{USER}> {{ {WITHHELD} }} }}")  # a pattern: tried in a worker first
+        for update, eligible in ((OBJECT, False), (relent, True)):
+            pool.update(update, 30)
+            assert {w.pid for w in pool._idle} == before and len(before) == 3
+            for worker in list(pool._idle):  # each answers from its own copy, which moved with the update
+                worker.conn.send((explain_job, {}))
+                assert worker.conn.recv() == ("ok", eligible)
     finally:
         pool.close()
 
