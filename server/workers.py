@@ -12,10 +12,12 @@ zygote hands each new worker's socket to the web process over a Unix socket (SCM
 SPARQL Update changes the zygote's graph, because new workers are forked from it, and costs
 what it changes (graph/store.py). INSERT DATA and DELETE DATA evaluate no pattern, so the zygote
 applies them at once. Any other update runs first in a worker, under the time limit like a
-query: the worker writes it to its own copy, reasons over it and returns the quads, and is
-retired; the zygote then takes those quads, with no pattern left to evaluate. Either way each
-idle worker then applies the same change to its own copy (a fork of the whole graph costs more
-than the change); a worker busy meanwhile is retired, and fresh ones are forked in the background.
+query: the worker writes it to its own copy, reasons over it and returns the quads; the zygote
+then takes those quads, with no pattern left to evaluate. Either way each idle worker then
+applies the same change to its own copy (a fork of the whole graph costs more than the change),
+and the trial's worker, already moved, joins them; a worker busy meanwhile is retired, and fresh
+ones are forked in the background. A change that cost the zygote a rebuild (the members, the
+schema) retires every worker instead: one fork each costs less than each rebuilding too.
 A graph loaded from an on-disk store gets the update written back (persist_job) between the
 trial and the apply, by the web process: RocksDB's threads do not survive a fork, so neither
 the zygote nor a worker may open it. A shared store (a remote SPARQL server, which every worker
