@@ -210,6 +210,10 @@ def _applied(context, job, kwargs, counts_job):
 # -- The web process's side -------------------------------------------------------------------
 
 
+# Updates a worker follows before it is retired: each copies the zygote's pages it touches.
+MAX_FOLLOWED = 100
+
+
 def data_only(text: str) -> bool:
     """Whether an update is made of INSERT DATA and DELETE DATA operations alone."""
     return all(op.kind in DATA_KINDS for op in operations(text))
@@ -221,6 +225,7 @@ class Worker:
         self.conn = conn
         self.generation = generation
         self.jobs = 0
+        self.followed = 0  # updates it applied to its own copy of the graph
         try:
             self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
@@ -492,6 +497,9 @@ class WorkerPool:
         job = {"update": self._update_job, "take": self._take_job}[change]
         sent = []
         for worker in workers:
+            if worker.followed >= MAX_FOLLOWED:
+                worker.kill()  # its copies of the zygote's pages have grown: a fresh fork shares them again
+                continue
             try:
                 worker.conn.send((job, kwargs))
                 sent.append(worker)
@@ -505,6 +513,7 @@ class WorkerPool:
                 ok = False
             if ok:
                 worker.generation = self._generation
+                worker.followed += 1
                 followed.append(worker)
             else:
                 worker.kill()
