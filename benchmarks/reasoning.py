@@ -118,7 +118,7 @@ def builds(sizes: list[int], owlrl_up_to: int, folder: Path) -> None:
     print("Build: csto-kg cold build vs plain owlrl and reasonable on the same input (seconds; "
           "wall = process incl. Python start; peak = max RSS)")
     print(f"{'N':>5} {'triples':>8} | {'csto-kg':>8} {'peak':>6} | {'owlrl':>8} {'reason':>7} | "
-          f"{'reasonable':>10} {'reason':>7} | {'cached':>7} | {'vs owlrl':>8} {'vs reasonable':>13}")
+          f"{'reasonable':>10} {'reason':>7} {'peak':>6} | {'cached':>7} | {'vs owlrl':>8} {'vs reasonable':>13}")
     for n in sizes:
         data = folder / f"world-{n}.ttl"
         data.write_text(world(n))
@@ -132,7 +132,8 @@ def builds(sizes: list[int], owlrl_up_to: int, folder: Path) -> None:
         ratio_rust = f"{ours['wall'] / rust['wall']:.2f}x" if "wall" in rust else "-"
         print(f"{n:>5} {triples:>8} | {ours['wall']:>8.2f} {ours['peak_mib']:>5.0f}M | "
               f"{plain.get('wall', float('nan')):>8.2f} {plain.get('reasoning') or float('nan'):>7.2f} | "
-              f"{rust.get('wall', float('nan')):>10.2f} {rust.get('reasoning') or float('nan'):>7.3f} | "
+              f"{rust.get('wall', float('nan')):>10.2f} {rust.get('reasoning') or float('nan'):>7.3f} "
+              f"{rust.get('peak_mib', float('nan')):>5.0f}M | "
               f"{cached['wall']:>7.2f} | {ratio_owlrl:>8} {ratio_rust:>13}")
     print("  vs owlrl: owlrl's wall / csto-kg's (higher is better); vs reasonable: csto-kg's wall / reasonable's")
 
