@@ -22,6 +22,7 @@ report "entity not properly recognized".
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -191,7 +192,7 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
             bodies[part.name] = data_document(graphs[part.name], known, visible)
             head = header(part, version_iri, version, kg.key)
             doc = bodies[part.name] | head
-            closure_declared[part.name] = merge_kinds(visible, kinds(doc))
+            closure_declared[part.name] = merge_kinds(visible, kinds(doc - graphs[part.name]))
         if part.name != "merged":
             written[part.name] = statements(bodies[part.name])
         body = list(written.values()) if part.name == "merged" else [written[part.name]]
@@ -258,6 +259,7 @@ def merge_kinds(into: dict, other: dict) -> dict:
     return into
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every term of every triple written
 def builtin(term) -> bool:
     return isinstance(term, ox.NamedNode) and term.value.startswith(BUILTIN)
 
