@@ -476,16 +476,18 @@ class WorkerPool:
                 with self._lock:
                     self._generation += 1
                     idle, self._idle = self._idle, []
-                costly = reply[1][1]  # then a fork costs less than every worker rebuilding too
-                followed = [] if costly else self._bring_along(idle, change, kwargs)
-                if trial is not None and not costly:
-                    trial.generation = self._generation
-                    followed.append(trial)
-                for worker in (set(idle) | {trial}) - set(followed) - {None}:
-                    worker.kill()
-                for worker in followed:
-                    self._checkin(worker)
-        counts, _ = self._unwrap(reply)
+        counts, costly = self._unwrap(reply)
+        # Outside the lock, so that a query may fork a fresh worker meanwhile; updates are one at
+        # a time (the update lock), so the generation stays. A rebuild: a fork costs less than
+        # every worker rebuilding too.
+        followed = [] if costly else self._bring_along(idle, change, kwargs)
+        if trial is not None and not costly:
+            trial.generation = self._generation
+            followed.append(trial)
+        for worker in (set(idle) | {trial}) - set(followed) - {None}:
+            worker.kill()
+        for worker in followed:
+            self._checkin(worker)
         with self._lock:
             missing = self.size - len(self._idle)
         threading.Thread(target=lambda: [self._replace() for _ in range(missing)], daemon=True).start()
