@@ -6,6 +6,9 @@ does not (docs/decisions/0007: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,12 +16,17 @@ import pyoxigraph as ox
 
 from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
-from .namespaces import GRAPHS, INFERRED, PREFIXES
-from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads
-from .reasoning.reason import Reasoner, reasoned_triples, reasoner_for
+from .namespaces import GRAPHS, INFERRED, OWL, PREFIXES, RDF
+from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads, may_change_inputs
+from .reasoning.reason import NOT_REASONED, Reasoner, reasoned_triples, reasoner_for
 from .sparql.dataset import names_its_dataset
 from .sparql.messages import readable_service_failure, readable_syntax_error
-from .sparql.tokens import service_targets, starts_with_keyword
+from .sparql.operations import DATA_KINDS, Operation, operations
+from .sparql.tokens import keyword_present, service_targets, starts_with_keyword
+
+_VERSIONS = itertools.count(1)
+_TYPE = ox.NamedNode(str(RDF.type))
+_AXIOM = ox.NamedNode(str(OWL.Axiom))
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,9 @@ class Change:
 
     added: set = field(default_factory=set)
     removed: set = field(default_factory=set)
+    written: Change | None = None  # what the update itself wrote, before the reasoning after it
+    whole: bool = False  # it ran whole: it may have made or dropped an empty graph besides
+    costly: bool = False  # it was followed over the whole graph, at a rebuild's cost
 
 
 class KnowledgeGraph:
@@ -49,7 +60,9 @@ class KnowledgeGraph:
         self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         self.location = location  # the on-disk store this reads, if any
         self.persist_to = persist_to  # the on-disk store updates are also written to, if any
-        self.changes = 0  # updates run so far: what was computed from the graph is stale once it moves
+        # The graph's version: what was computed from the graph is stale once it moves. Each change
+        # takes a number never used before, so a graph put back as it was may take its old one.
+        self.changes = 0
 
     @classmethod
     def of(cls, quads, key: str = "") -> KnowledgeGraph:
@@ -124,27 +137,138 @@ class KnowledgeGraph:
         """
         check_nesting(text)
         reasoner = self.reasoner
-        before = set(self.quads())
-        self.changes += 1
-        self._run_update(text, base_iri, using)
-        quads = set(self.quads())
-        try:
-            quads = self._follow(reasoner, before, quads)
-        except InconsistencyError:
-            self._apply(add=before - quads, remove=quads - before, current=quads)
-            raise
-        return Change(added=quads - before, removed=before - quads)
+        self.changes = next(_VERSIONS)
+        written = self.write(text, base_iri=base_iri, using=using)
+        settled = self._settle(reasoner, written)
+        return Change(settled.added, settled.removed, written=written, whole=written.whole,
+                      costly=settled.costly or written.whole)
 
-    def assuming(self, quads) -> KnowledgeGraph:
-        """A copy in memory with quads added and reasoned over, this graph left as it was: the
-        graph a what-if question is asked of. Raises InconsistencyError when the quads clash
-        with the graph."""
-        other = KnowledgeGraph.of(self.quads())
-        other._reasoner = self.reasoner.copy()
-        before = set(other.quads())
-        other._store.extend(quads)
-        other._follow(other.reasoner, before, set(other.quads()))
-        return other
+    def take(self, change: Change) -> Change:
+        """Apply the quads an update wrote in a copy of this graph (the server's trial of it in a
+        worker), reasoned over as update() does: no pattern is evaluated again."""
+        reasoner = self.reasoner
+        self.changes = next(_VERSIONS)
+        done = Change()
+        self._put(done, added=change.added, removed=change.removed)
+        settled = self._settle(reasoner, done)
+        return Change(settled.added, settled.removed, written=done, costly=settled.costly)
+
+    def write(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = ()) -> Change:
+        """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
+
+        INSERT DATA, DELETE DATA, DELETE WHERE and DELETE/INSERT ... WHERE are applied quad by
+        quad, so that they cost what they change: the WHERE pattern is evaluated by Oxigraph, and
+        its solutions fill the templates in a scratch store. An update with any other operation
+        (CLEAR, DROP, WITH ...) or a SERVICE clause runs whole, and what it did is read by
+        comparing every quad before and after."""
+        ops = operations(text)
+        if self.shared or any(op.kind == "other" for op in ops) or keyword_present(text, "SERVICE"):
+            before = set(self.quads())
+            self._run_update(text, base_iri, using)
+            after = set(self.quads())
+            return Change(added=after - before, removed=before - after, whole=True)
+        ox.Store().update(text, prefixes=PREFIXES, base_iri=base_iri)  # Oxigraph's own syntax check, over no data
+        change = Change()
+        try:
+            for op in ops:
+                self._put(change, **self._effect(op, base_iri, using))
+        except BaseException:
+            self._put(Change(), added=change.removed, removed=change.added)
+            raise
+        return change
+
+    def _effect(self, op: Operation, base_iri: str | None, using: tuple[str, ...]) -> dict:
+        """The quads one operation removes and adds, evaluated on the store as it is now. Its
+        WHERE reads what a query's does, the union of the graphs, unless the update (USING) or
+        the request (using-graph-uri) names the graphs it reads; templates write where they say."""
+        if op.kind in DATA_KINDS:
+            quads = _instantiate(op.prologue, op.insert or op.delete, base_iri=base_iri)
+            return {"added": quads} if op.kind == "insert data" else {"removed": quads}
+        dataset = {} if op.using else (
+            {"default_graph": [ox.NamedNode(u) for u in using]} if using else {"use_default_graph_as_union": True})
+        solutions = self._store.query(f"{op.prologue}SELECT * {op.using} WHERE {op.where}", prefixes=PREFIXES,
+                                      base_iri=base_iri, **dataset)
+        names = solutions.variables
+        rows = [tuple(row[v] for v in names) for row in solutions]
+        return {"removed": _instantiate(op.prologue, op.delete, names, rows, base_iri),
+                "added": _instantiate(op.prologue, op.insert, names, rows, base_iri)}
+
+    def _put(self, change: Change, *, added=(), removed=()) -> None:
+        """Remove, then add, quads in the store, noting in change what that did to it."""
+        for q in removed:
+            if q in self._store:
+                self._store.remove(q)
+                change.added.discard(q) if q in change.added else change.removed.add(q)
+        for q in added:
+            if q not in self._store:
+                self._store.add(q)
+                change.removed.discard(q) if q in change.removed else change.added.add(q)
+
+    @contextmanager
+    def assuming(self, quads) -> Iterator[KnowledgeGraph]:
+        """The graph with quads added and reasoned over, for the block only: the graph a what-if
+        question is asked of. Raises InconsistencyError when the quads clash with the graph.
+
+        In memory the quads are added, then taken out again, which costs what they change (and
+        the graph is not for other threads meanwhile); a store on disk or shared by others is
+        copied into memory instead, and left alone."""
+        if self.location is not None or self.shared:
+            other = KnowledgeGraph.of(self.quads())
+            other._reasoner = self.reasoner.copy()
+            other.take(Change(added=set(quads)))
+            yield other
+            return
+        version, done = self.changes, None
+        try:
+            done = self.take(Change(added=set(quads))).written
+            yield self
+        finally:
+            if done is not None:
+                self.take(Change(added=done.removed, removed=done.added))
+            self.changes = version  # as it was: what was computed from it before holds again
+
+    def _settle(self, reasoner: Reasoner, change: Change) -> Change:
+        """Bring the generated axioms and the inferred graph in line with a change the store has
+        taken; returns it with the inferences. On an inconsistency the change is taken back.
+
+        A change to what the generated axioms are written from (the ontology, the members, the
+        requirements) or to the owl:Axiom annotations is followed over the whole graph; any
+        other costs what it changes."""
+        try:
+            touched = change.added | change.removed
+            if not self.shared and not may_change_inputs(touched) and not _annotations_among(touched):
+                return self._follow_change(reasoner, change)
+            quads = set(self.quads())
+            before = (quads - change.added) | change.removed
+            after = self._follow(reasoner, before, quads)
+            return Change(added=after - before, removed=before - after, costly=True)
+        except InconsistencyError:
+            current = set(self.quads()) if self.shared else set()
+            self._apply(add=set(change.removed), remove=set(change.added), current=current)
+            raise
+
+    def _follow_change(self, reasoner: Reasoner, change: Change) -> Change:
+        """The inferences for a change that leaves the generated axioms alone, from the change."""
+        gained, lost = reasoner.change({_triple(q) for q in change.added if self._reasoned(q)},
+                                       {_triple(q) for q in change.removed if not self._still_reasoned(q)})
+        inferred = ox.NamedNode(INFERRED)
+        # The inferred graph is the reasoner's alone: what an update wrote there itself is undone.
+        add = {ox.Quad(*t, inferred) for t in gained} | {
+            q for q in change.removed if q.graph_name == inferred and _triple(q) in reasoner.inferred}
+        remove = {ox.Quad(*t, inferred) for t in lost} | {
+            q for q in change.added if q.graph_name == inferred and _triple(q) not in reasoner.inferred}
+        self._apply(add=add, remove=remove, current=set())
+        return Change(added=(change.added - remove) | (add - change.removed),
+                      removed=(change.removed - add) | (remove - change.added), costly=reasoner.afresh)
+
+    def _reasoned(self, q: ox.Quad) -> bool:
+        """Whether the reasoner reads this quad's triple (reason.reasoned_triples, for one quad)."""
+        return q.graph_name not in NOT_REASONED and not any(
+            a.graph_name not in NOT_REASONED for a in self._store.quads_for_pattern(q.subject, _TYPE, _AXIOM))
+
+    def _still_reasoned(self, q: ox.Quad) -> bool:
+        """Whether the store still holds q's triple where the reasoner reads it."""
+        return any(self._reasoned(other) for other in self._store.quads_for_pattern(q.subject, q.predicate, q.object))
 
     def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
         """The generated axioms and inferences for the data in quads; returns the quads after."""
@@ -181,7 +305,7 @@ class KnowledgeGraph:
         self._apply(add=after - before, remove=before - after, current=set())
 
     def _apply(self, *, add: set, remove: set, current: set) -> None:
-        """Change the store by whole quads (current: what it holds now)."""
+        """Change the store by whole quads (current: what it holds now, if a store needs it)."""
         for q in remove:
             self._store.remove(q)
         self._store.extend(add)
@@ -287,6 +411,47 @@ def query_names_its_dataset(text: str) -> bool:
         except SyntaxError as e:
             raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
         raise
+
+
+_BLANK = "urn:x-csto-kg:blank:"  # a blank node a solution binds, while it passes through a template
+
+
+def _instantiate(prologue: str, template: str, names=None, rows=None, base_iri: str | None = None) -> list[ox.Quad]:
+    """The quads of a template filled with each row of values (names: the variables), or of
+    DATA's quads when names is None, as Oxigraph writes them into an empty store."""
+    if not template or rows == []:
+        return []
+    scratch = ox.Store()
+    if names is None:
+        scratch.update(f"{prologue}INSERT DATA {template}", prefixes=PREFIXES, base_iri=base_iri)
+    else:
+        values = " ".join("(" + " ".join(_sparql_term(t) for t in row) + ")" for row in rows)
+        variables = " ".join(str(v) for v in names)
+        scratch.update(f"{prologue}INSERT {template} WHERE {{ VALUES ({variables}) {{ {values} }} }}",
+                       prefixes=PREFIXES, base_iri=base_iri)
+    return [ox.Quad(*(_unblank(t) for t in (q.subject, q.predicate, q.object, q.graph_name))) for q in scratch]
+
+
+def _sparql_term(term) -> str:
+    if term is None:
+        return "UNDEF"
+    if isinstance(term, ox.BlankNode):  # VALUES cannot hold one; the same IRI stands for it
+        return f"<{_BLANK}{term.value}>"
+    return str(term)
+
+
+def _unblank(term):
+    if isinstance(term, ox.NamedNode) and term.value.startswith(_BLANK):
+        return ox.BlankNode(term.value[len(_BLANK):])
+    return term
+
+
+def _triple(q: ox.Quad) -> tuple:
+    return q.subject, q.predicate, q.object
+
+
+def _annotations_among(quads) -> bool:
+    return any(q.predicate == _TYPE and q.object == _AXIOM for q in quads)
 
 
 MAX_NESTING = 500

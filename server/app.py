@@ -16,7 +16,7 @@ from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
-from . import admission, cors, errors, jobs, linked_data, pages, sparql, views
+from . import admission, compression, cors, errors, jobs, linked_data, pages, sparql, views
 from .workers import WorkerPool
 
 WIKIDATA = WIKIDATA_SPARQL
@@ -98,6 +98,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         size=int(settings["WORKERS"]),
         wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
         update_job=jobs.apply_update,
+        take_job=jobs.take_update,
         counts_job=jobs.graph_counts,
         persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
         shared_store=getattr(kg, "shared", False),
@@ -120,6 +121,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
     admission.register(app)
     errors.register(app)
     cors.register(app)
+    compression.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)

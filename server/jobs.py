@@ -8,6 +8,7 @@ is forked. A job returns a picklable value or raises Refused.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class WorkerContext:
     kg: object  # csto_kg.graph.store.KnowledgeGraph, or graph.stores.RemoteKnowledgeGraph
     max_rows: int = 100_000
     allowed_services: tuple[str, ...] = ()
+    counts: dict | None = None  # graph_counts, kept in line by each update
 
 
 @dataclass
@@ -109,10 +111,24 @@ def check_update_is_local(text: str) -> None:
 
 
 def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()):
-    """Run an update and reason over its result; returns the change (quads in and out)."""
+    """Run an update and reason over its result; returns the change (quads in and out).
+    base_iri resolves its relative IRIs; using: the request's using-graph-uri graphs."""
     check_update_is_local(text)
+    return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using), text))
+
+
+def take_update(ctx: WorkerContext, text: str, written, base_iri: str | None = None, using: tuple[str, ...] = ()):
+    """Apply what an update wrote in a worker's trial of it (no pattern evaluated again); an
+    update that ran whole (CLEAR, DROP ...) is run again whole, graphs made or dropped included."""
+    if written.whole:
+        return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using), text))
+    return _counted(ctx, _refusing(ctx.kg.take, written))
+
+
+def _refusing(change, argument):
+    text = argument if isinstance(argument, str) else ""
     try:
-        return ctx.kg.update(text, base_iri=base_iri, using=using)
+        return change(argument)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES, 'update')}") from None
     except InconsistencyError as e:
@@ -121,6 +137,13 @@ def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, usi
         raise refusal(e) from None
     except (OSError, ValueError) as e:
         raise Refused(400, f"update failed: {e}") from None
+
+
+def _counted(ctx: WorkerContext, change):
+    """Keep the counts in line with a change, which costs what it changed, not a count of all."""
+    if ctx.counts is not None:
+        ctx.counts = None if change.whole else recounted(ctx.counts, change)
+    return change
 
 
 def persist_update(ctx: WorkerContext, change) -> None:
@@ -140,18 +163,37 @@ def store_counts(ctx: WorkerContext) -> dict[str, dict]:
 
 
 def graph_counts(ctx: WorkerContext) -> dict[str, dict]:
-    """Triples per graph: the build's named graphs, any other named graph, the default graph."""
+    """Triples per graph: the build's named graphs, any other named graph, the default graph.
+    Counted once, then kept by each update (a shared store's are counted each time)."""
     kg = ctx.kg
-    present = set(kg.graph_names())
-    order = list(GRAPHS.values()) + sorted(present - set(GRAPHS.values()))
-    counts: dict[str, dict] = {}
-    for iri in order:
-        n = kg.triples_in(ox.NamedNode(iri))
-        counts[GRAPH_NAMES.get(iri, iri)] = {"iri": iri, "triples": n}
-    default = kg.triples_in(ox.DefaultGraph())
-    if default:
+    if ctx.counts is not None and not kg.shared:
+        return ctx.counts
+    sizes = {iri: kg.triples_in(ox.NamedNode(iri)) for iri in kg.graph_names()}
+    sizes[None] = kg.triples_in(ox.DefaultGraph())
+    counts = _arranged(sizes)
+    if not kg.shared:
+        ctx.counts = counts
+    return counts
+
+
+def recounted(counts: dict[str, dict], change) -> dict[str, dict]:
+    """The counts after a change of whole quads."""
+    sizes = {entry["iri"]: entry["triples"] for entry in counts.values()}
+    for quads, step in ((change.added, 1), (change.removed, -1)):
+        for q in quads:
+            iri = None if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            sizes[iri] = sizes.get(iri, 0) + step
+    return _arranged(sizes)
+
+
+def _arranged(sizes: dict) -> dict[str, dict]:
+    """By short name: the build's graphs first, then the others by IRI; the default graph (None)
+    only when it holds something."""
+    order = list(GRAPHS.values()) + sorted(set(sizes) - set(GRAPHS.values()) - {None})
+    counts: dict[str, dict] = {GRAPH_NAMES.get(iri, iri): {"iri": iri, "triples": sizes.get(iri, 0)} for iri in order}
+    if sizes.get(None):
         # Updates without a GRAPH clause write here; queries see it in the union.
-        counts["default"] = {"iri": None, "triples": default}
+        counts["default"] = {"iri": None, "triples": sizes[None]}
     return counts
 
 

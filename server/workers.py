@@ -9,18 +9,25 @@ server's threads exist, which holds the graph and does nothing but fork. Forking
 single-threaded process is safe; forking the threaded web process later would not be. The
 zygote hands each new worker's socket to the web process over a Unix socket (SCM_RIGHTS).
 
-SPARQL Update changes the zygote's graph, because new workers are forked from it: the zygote
-first runs the update in a throw-away child under the time limit, and only if that finishes
-applies it to itself; then the pool retires the workers forked before the update. A graph
-loaded from an on-disk store gets the update written back (persist_job) between the trial and
-the apply, by the web process: RocksDB's threads do not survive a fork, so neither the zygote
-nor a worker may open it. A shared store (a remote SPARQL server, which every worker asks)
-takes the update once, from a worker like any other job.
+SPARQL Update changes the zygote's graph, because new workers are forked from it, and costs
+what it changes (graph/store.py). INSERT DATA and DELETE DATA evaluate no pattern, so the zygote
+applies them at once. Any other update runs first in a worker, under the time limit like a
+query: the worker writes it to its own copy, reasons over it and returns the quads; the zygote
+then takes those quads, with no pattern left to evaluate. Either way each idle worker then
+applies the same change to its own copy (a fork of the whole graph costs more than the change),
+and the trial's worker, already moved, joins them; a worker busy meanwhile is retired, and fresh
+ones are forked in the background. A change that cost the zygote a rebuild (the members, the
+schema) retires every worker instead: one fork each costs less than each rebuilding too.
+A graph loaded from an on-disk store gets the update written back (persist_job) between the
+trial and the apply, by the web process: RocksDB's threads do not survive a fork, so neither
+the zygote nor a worker may open it. A shared store (a remote SPARQL server, which every worker
+asks) takes the update once, from a worker like any other job.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import os
 import pickle
@@ -36,7 +43,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.reduction import recvfds, sendfds
 
 from csto_kg.graph.errors import CstoKgError
-from csto_kg.graph.sparql.tokens import keyword_present
+from csto_kg.graph.sparql.operations import DATA_KINDS, operations
 
 from .admission import Admission
 from .errors import Refused, refusal
@@ -151,7 +158,7 @@ def _worker_main(conn: Connection, context, parent_pid: int, memory_limit: int |
             os._exit(0)
 
 
-def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_limit=None) -> None:
+def _zygote_main(ctrl: socket.socket, context, changes: dict, counts_job, memory_limit=None) -> None:
     # No parent-death signal here: it fires when the *thread* that forked us ends, and
     # create_app may run in a short-lived thread. The zygote leaves when its control socket
     # closes, which the kernel does when the web process dies, however it dies.
@@ -166,6 +173,9 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_li
             os._exit(0)
         if message[0] == "spawn":
             ours, theirs = socket.socketpair()
+            # The collector leaves the graph's objects alone from here on: a collection in the
+            # worker would write to every one of them, copying all the zygote's pages it shares.
+            gc.freeze()
             pid = os.fork()
             if pid == 0:
                 ctrl.close()
@@ -176,71 +186,37 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_li
             _send(ctrl, ("spawned", pid))
             sendfds(ctrl, [ours.fileno()])
             ours.close()
-        elif message[0] == "update":
-            _, text, timeout, phases, options = message
-            _send(ctrl, _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                                          phases, memory_limit, options))
+        elif message[0] == "apply":
+            _, name, kwargs = message
+            _send(ctrl, _applied(context, changes[name], kwargs, counts_job))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
 
 
-def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
-                      phases=("trial", "apply"), memory_limit=None, options=None):
-    options = options or {}
-    if "trial" in phases:
-        outcome = _trial(context, text, timeout, update_job, me, memory_limit, options)
-        if outcome[0] != "ok" or "apply" not in phases:
-            return outcome
+def _applied(context, job, kwargs, counts_job):
+    """Run a change to the zygote's graph (one that cannot run away); then the new counts, and
+    whether it cost a rebuild."""
     try:
-        update_job(context, text, **options)  # known to finish: the trial just did, within the limit
+        change = job(context, **kwargs)
     except Refused as e:
         return ("refused", e)
-    return ("ok", counts_job(context))
-
-
-def _trial(context, text, timeout, update_job, me, memory_limit=None, options=None):
-    ours, theirs = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:
-        ours.close()
-        conn = Connection(theirs.detach())
-        _die_with_parent(me)
-        _limit_memory(memory_limit)
-        try:
-            conn.send(("ok", update_job(context, text, **(options or {}))))
-        except Refused as e:
-            conn.send(("refused", e))
-        except CstoKgError as e:
-            conn.send(("refused", refusal(e)))
-        except MemoryError:
-            conn.send(("refused", _too_much_memory(memory_limit)))
-        except Exception:
-            conn.send(("crash", traceback.format_exc()))
-        os._exit(0)
-    theirs.close()
-    conn = Connection(ours.detach())
-    try:
-        if not conn.poll(timeout):
-            os.kill(pid, signal.SIGKILL)
-            return ("timeout", None)
-        outcome = conn.recv()
-    except (EOFError, OSError):
-        return ("crash", "the update's trial process died")
-    finally:
-        conn.close()
-    return outcome
+    except CstoKgError as e:
+        return ("refused", refusal(e))
+    except Exception:
+        return ("crash", traceback.format_exc())
+    return ("ok", (counts_job(context), change.costly))
 
 
 # -- The web process's side -------------------------------------------------------------------
 
 
-_PATTERN_KEYWORDS = ("WHERE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING", "SERVICE")
+# Updates a worker follows before it is retired: each copies the zygote's pages it touches.
+MAX_FOLLOWED = 100
 
 
 def data_only(text: str) -> bool:
     """Whether an update is made of INSERT DATA and DELETE DATA operations alone."""
-    return keyword_present(text, "DATA") and not any(keyword_present(text, k) for k in _PATTERN_KEYWORDS)
-
+    return all(op.kind in DATA_KINDS for op in operations(text))
 
 
 class Worker:
@@ -249,6 +225,7 @@ class Worker:
         self.conn = conn
         self.generation = generation
         self.jobs = 0
+        self.followed = 0  # updates it applied to its own copy of the graph
         try:
             self.pidfd = os.pidfd_open(pid)
         except (AttributeError, OSError):
@@ -278,7 +255,7 @@ class WorkerPool:
     """A bounded set of worker processes; run() sends one job to an idle one and waits."""
 
     def __init__(self, context, size: int = 2, wait_timeout: float = 30.0,
-                 update_job=None, counts_job=None, persist_job=None, shared_store: bool = False,
+                 update_job=None, take_job=None, counts_job=None, persist_job=None, shared_store: bool = False,
                  spare: int = 1, max_waiting: int = 8, memory_limit: int | None = None):
         self.context = context
         self.size = max(1, size)
@@ -286,9 +263,10 @@ class WorkerPool:
         self.memory_limit = memory_limit
         self.admission = Admission(self.size, max(0, spare), wait_timeout, max(1, max_waiting))
         self._update_job = update_job
+        self._take_job = take_job
         self._counts_job = counts_job
         self._persist_job = persist_job
-        self._persist_lock = threading.Lock()
+        self._update_lock = threading.Lock()  # one update at a time, trial to apply
         self._shared_store = shared_store
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
@@ -306,8 +284,8 @@ class WorkerPool:
         if pid == 0:
             try:
                 ours.close()
-                _zygote_main(theirs, self.context, self._update_job, self._counts_job,
-                             self.memory_limit)
+                _zygote_main(theirs, self.context, {"update": self._update_job, "take": self._take_job},
+                             self._counts_job, self.memory_limit)
             finally:
                 os._exit(0)
         theirs.close()
@@ -352,16 +330,18 @@ class WorkerPool:
 
     def _spawn(self) -> Worker:
         with self._ctrl_lock:
-            if self._ctrl is None:
+            ctrl = self._ctrl  # close() may clear it meanwhile (a refill runs in a thread)
+            if ctrl is None:
                 raise Refused(503, "the query workers are shut down")
             try:
-                _send(self._ctrl, ("spawn",))
-                _, pid = _recv(self._ctrl)
-                (fd,) = recvfds(self._ctrl, 1)
+                _send(ctrl, ("spawn",))
+                _, pid = _recv(ctrl)
+                (fd,) = recvfds(ctrl, 1)
             except (EOFError, OSError, RuntimeError) as e:
                 log.error("cannot start a query worker: %s", e)
                 raise Refused(503, "cannot start a query worker; restart the server") from None
-        return Worker(pid, Connection(fd), self._generation)
+            generation = self._generation  # read under the lock an update's apply takes too
+        return Worker(pid, Connection(fd), generation)
 
     def _checkout(self) -> Worker:
         with self._lock:
@@ -394,7 +374,9 @@ class WorkerPool:
         with self.admission.slot():
             return self._run(func, timeout, kwargs)
 
-    def _run(self, func, timeout, kwargs):
+    def _run(self, func, timeout, kwargs, hold=False):
+        """hold: the job changes the worker's graph; when it succeeds, return the worker too, for
+        the caller to keep or retire (a job that was refused changed nothing)."""
         worker = self._checkout()
         try:
             worker.conn.send((func, kwargs))
@@ -420,8 +402,13 @@ class WorkerPool:
                 headers={"X-Timeout": f"{timeout:g}"},
             )
         worker.jobs += 1
-        self._checkin(worker)
         log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
+        if hold and reply[0] == "ok":
+            return reply[1], worker
+        if reply[0] == "crash" and hold:
+            worker.kill()
+        else:
+            self._checkin(worker)
         return self._unwrap(reply)
 
     def _died(self) -> Refused:
@@ -442,43 +429,95 @@ class WorkerPool:
         raise Refused(500, "internal error; the server log has the details")
 
     def update(self, text: str, timeout: float, **options):
-        """Apply an update to the zygote's graph (after a timed trial); returns new counts.
+        """Apply an update to the zygote's graph, reasoned over; returns the new counts.
         options go to the update job (its base IRI, its using-graph-uri graphs)."""
         if self._shared_store:
             # The workers hold no copy of the graph: one of them sends the update to the store.
             self.run(self._update_job, timeout, text=text, **options)
             return self.run(self._counts_job, timeout)
-        if self._persist_job is None:
-            # INSERT DATA and DELETE DATA evaluate no pattern, so they cannot run away: the zygote
-            # applies them (and reasons over them) at once, without a timed trial first.
-            phases = ("apply",) if data_only(text) else ("trial", "apply")
-            return self._update(text, timeout, phases, options)
-        with self._persist_lock:
-            change = self._update(text, timeout, ("trial",), options)  # Refused unless it finishes in time
-            self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
-            return self._update(text, timeout, ("apply",), options)
+        with self._update_lock:
+            if self._persist_job is None and data_only(text):
+                return self._apply("update", text=text, **options)
+            change, trial = self._trial(text, timeout, options)
+            try:
+                if self._persist_job is not None:
+                    self._persist_job(self.context, change)  # Refused if it cannot be saved: not applied
+                return self._apply("take", trial, text=text, written=change.written, **options)
+            except BaseException:
+                trial.kill()
+                raise
 
-    def _update(self, text: str, timeout: float, phases: tuple[str, ...], options: dict):
+    def _trial(self, text: str, timeout: float, options: dict):
+        """The update run in a worker under the time limit: the change, and the worker, whose
+        graph has moved with it (it joins the others once the zygote has taken the change)."""
+        try:
+            with self.admission.slot():
+                return self._run(self._update_job, timeout, {"text": text, **options}, hold=True)
+        except Refused as e:
+            if e.status == 503 and "X-Timeout" in e.headers:
+                raise Refused(503, f"the update ran longer than the time limit of {timeout:g} s "
+                                   "and was not applied", headers=e.headers) from None
+            raise
+
+    def _apply(self, change: str, trial: Worker | None = None, **kwargs):
+        """The update or take job, with kwargs, in the zygote; then in each idle worker, which
+        costs what the change costs instead of a fork of the whole graph, unless the change cost
+        a rebuild. A worker that was busy, or did not follow, is retired, and fresh ones are
+        forked in the background."""
         with self._ctrl_lock:
             if self._ctrl is None:
                 raise Refused(503, "the query workers are shut down")
             try:
-                _send(self._ctrl, ("update", text, timeout, phases, options))
+                _send(self._ctrl, ("apply", change, kwargs))
                 reply = _recv(self._ctrl)
             except (EOFError, OSError) as e:
                 log.error("the worker supervisor failed: %s", e)
                 raise Refused(503, "the update could not be applied; restart the server") from None
-            if reply[0] == "ok" and "apply" in phases:
+            if reply[0] == "ok":
                 with self._lock:
                     self._generation += 1
-                    stale, self._idle = self._idle, []
-                for worker in stale:
-                    worker.close()
-        if reply[0] == "timeout":
-            raise Refused(503, f"the update ran longer than the time limit of {timeout:g} s "
-                               "and was not applied")
-        counts = self._unwrap(reply)
-        if "apply" in phases:
-            for _ in range(self.size):
-                self._replace()
+                    idle, self._idle = self._idle, []
+        counts, costly = self._unwrap(reply)
+        # Outside the lock, so that a query may fork a fresh worker meanwhile; updates are one at
+        # a time (the update lock), so the generation stays. A rebuild: a fork costs less than
+        # every worker rebuilding too.
+        followed = [] if costly else self._bring_along(idle, change, kwargs)
+        if trial is not None and not costly:
+            trial.generation = self._generation
+            followed.append(trial)
+        for worker in (set(idle) | {trial}) - set(followed) - {None}:
+            worker.kill()
+        for worker in followed:
+            self._checkin(worker)
+        with self._lock:
+            missing = self.size - len(self._idle)
+        threading.Thread(target=lambda: [self._replace() for _ in range(missing)], daemon=True).start()
         return counts
+
+    def _bring_along(self, workers: list[Worker], change: str, kwargs: dict) -> list[Worker]:
+        """Apply to idle workers what the zygote just applied (the same job on the same graph
+        gives the same graph); returns those that did, now of the current generation."""
+        job = {"update": self._update_job, "take": self._take_job}[change]
+        sent = []
+        for worker in workers:
+            if worker.followed >= MAX_FOLLOWED:
+                worker.kill()  # its copies of the zygote's pages have grown: a fresh fork shares them again
+                continue
+            try:
+                worker.conn.send((job, kwargs))
+                sent.append(worker)
+            except (OSError, ValueError):
+                worker.kill()
+        followed = []
+        for worker in sent:
+            try:
+                ok = worker.conn.poll(self.wait_timeout) and worker.conn.recv()[0] == "ok"
+            except (EOFError, OSError):
+                ok = False
+            if ok:
+                worker.generation = self._generation
+                worker.followed += 1
+                followed.append(worker)
+            else:
+                worker.kill()
+        return followed

@@ -129,20 +129,18 @@ def owlrl_entailments(kg) -> HermitResult:
     """owlrl's view in HermitResult's terms: named-class memberships and object property
     assertions between named individuals, asserted or inferred, from a built graph."""
     from csto_kg.graph.namespaces import GRAPHS
-    from csto_kg.graph.publish.export import Vocabulary, graph_of, property_kind
+    from csto_kg.graph.publish.export import OBJECT_PROPERTY, TYPE, Vocabulary, property_kind, triples_of
 
-    graph = rdflib.Graph()
-    for name in ("ontology", "asserted", "curated", "implied", "user", "linked", "inferred"):
-        graph += graph_of(kg, GRAPHS[name])
+    graph = set().union(*(triples_of(kg, GRAPHS[name]) for name in
+                          ("ontology", "asserted", "curated", "implied", "user", "linked", "inferred")))
     known = Vocabulary(graph)
     result = HermitResult(True)
-    for s, o in graph.subject_objects(RDF.type):
-        if known.is_individual(s) and isinstance(o, URIRef) and o in known.classes and not str(o).startswith(str(OWL)):
-            result.types.add((str(s), str(o)))
     for s, p, o in graph:
+        if p == TYPE:
+            if known.is_individual(s) and o in known.classes and not o.value.startswith(str(OWL)):
+                result.types.add((s.value, o.value))
         # a property the ontology does not declare counts as the bundle declares it
-        if str(p).startswith(_BUILTIN) or property_kind(p, o, known) != OWL.ObjectProperty:
-            continue
-        if known.is_individual(s) and known.is_individual(o):
-            result.relations.add((str(s), str(p), str(o)))
+        elif not p.value.startswith(_BUILTIN) and property_kind(p, o, known) == OBJECT_PROPERTY \
+                and known.is_individual(s) and known.is_individual(o):
+            result.relations.add((s.value, p.value, o.value))
     return result

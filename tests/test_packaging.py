@@ -32,7 +32,7 @@ def test_the_wheel_ships_one_package_with_its_data(wheel):
     assert any(n.startswith("csto_kg/server/static/") for n in names)
     for page in ("verdict.html", "matrix.html", "organization.html", "article.html", "timeline.html"):
         assert f"csto_kg/server/templates/{page}" in names
-    for vendored in ("codemirror.js", "sparql.js", "show-hint.js", "LICENSE"):  # the editor, served locally
+    for vendored in ("codemirror.min.js", "sparql.min.js", "show-hint.min.js", "LICENSE"):  # the editor, served locally
         assert f"csto_kg/server/static/vendor/codemirror/{vendored}" in names
 
 

@@ -6,6 +6,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from helpers import start_serve, stop_serve
 from SPARQLWrapper import JSON, SPARQLWrapper
@@ -143,3 +144,21 @@ def test_the_command_line_asks_what_if(undecided, tmp_path):
                           timeout=120)
     assert done.returncode == 2 and str(facts) in done.stderr and "line 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_assumed_facts_are_added_and_taken_out_of_an_in_memory_graph_leaving_it_as_it_was(undecided):
+    # no copy of the graph: what-if costs what the facts change (the graph is put back after)
+    from csto_kg.graph.explanation.verdicts import _justifier
+
+    kg = build([undecided], cache=False)
+    before, version, justifier = set(kg.quads()), kg.changes, _justifier(kg)
+    member = PREFIXES + "<https://example.org/Freedonia> a csto:State ; csto:memberOf kg:CSTO ."
+    for facts in (CONSENT, member):
+        with kg.assuming(ox.parse(facts, format=ox.RdfFormat.TURTLE)) as assumed:
+            assert assumed is kg and len(set(kg.quads())) > len(before)
+        what_if(kg, "Ruritania", facts, "partner")
+        assert set(kg.quads()) == before and kg.changes == version
+    assert _justifier(kg) is justifier  # what was computed from the graph still holds
+    with pytest.raises(InconsistencyError):
+        what_if(kg, "Ruritania", OBJECTION + f"\n{STATE} csto:eligibleFor csto:PartnerStatus .", "partner")
+    assert set(kg.quads()) == before and kg.changes == version

@@ -199,7 +199,8 @@ def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, 
         facts = parse_quads(facts.encode("utf-8") if isinstance(facts, str) else facts, fmt, where=where)
     graph = ox.NamedNode(ASSUMED)
     assumed = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in facts]
-    after = explain(kg.assuming(assumed), state, status, why=why)
+    with kg.assuming(assumed) as assumed_graph:
+        after = explain(assumed_graph, state, status, why=why)
     try:
         before = explain(kg, after["iri"], status)
     except UnknownStateError:

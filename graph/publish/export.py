@@ -25,6 +25,7 @@ report "entity not properly recognized".
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -33,16 +34,14 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
-import rdflib
-from rdflib import BNode, Literal, URIRef
 
-from ..bridge import to_rdflib
 from ..errors import OutputError
 from ..namespaces import (
     ASSERTED,
     BUILTIN,
     CSTO,
     CURATED,
+    DCTERMS,
     GRAPH_BASE,
     IMPLIED,
     INFERRED,
@@ -50,30 +49,41 @@ from ..namespaces import (
     ONTOLOGY,
     ONTOLOGY_IRI,
     OWL,
+    PREFIXES,
     RDF,
     RDFS,
     USER,
-    bind_prefixes,
 )
 from ..reasoning.axioms import generated_axioms
 from ..store import KnowledgeGraph
 
+
+def _n(term) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
 INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"
 CATALOG = "catalog-v001.xml"
 
+TYPE, AXIOM, NAMED_INDIVIDUAL, CLASS, HAS_VALUE = (
+    _n(RDF.type), _n(OWL.Axiom), _n(OWL.NamedIndividual), _n(OWL.Class), _n(OWL.hasValue))
+SOURCE, PROPERTY, TARGET, INFERRED_BY_PROPERTY = (
+    _n(OWL.annotatedSource), _n(OWL.annotatedProperty), _n(OWL.annotatedTarget), _n(CSTO.inferredBy))
+OBJECT_PROPERTY, DATA_PROPERTY, ANNOTATION_PROPERTY, ONTOLOGY_CLASS = (
+    _n(OWL.ObjectProperty), _n(OWL.DatatypeProperty), _n(OWL.AnnotationProperty), _n(OWL.Ontology))
 _ENTITY_TYPES = {
-    OWL.Class: "class", RDFS.Datatype: "datatype",
-    OWL.ObjectProperty: "object", OWL.DatatypeProperty: "data", OWL.AnnotationProperty: "annotation",
-    OWL.NamedIndividual: "individual", OWL.Ontology: "ontology",
+    CLASS: "class", _n(RDFS.Datatype): "datatype",
+    OBJECT_PROPERTY: "object", DATA_PROPERTY: "data", ANNOTATION_PROPERTY: "annotation",
+    NAMED_INDIVIDUAL: "individual", ONTOLOGY_CLASS: "ontology",
 }
 # Types that make an IRI a property, so it is never an individual.
-_PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property,
-                   OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
-                   OWL.InverseFunctionalProperty, OWL.AsymmetricProperty, OWL.ReflexiveProperty,
-                   OWL.IrreflexiveProperty)
-_CLASS_TYPES = (OWL.Class, RDFS.Class, RDFS.Datatype, OWL.Restriction)
+_PROPERTY_TYPES = frozenset(_n(t) for t in (
+    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty,
+    OWL.SymmetricProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.AsymmetricProperty,
+    OWL.ReflexiveProperty, OWL.IrreflexiveProperty))
+_CLASS_TYPES = frozenset(_n(t) for t in (OWL.Class, RDFS.Class, RDFS.Datatype, OWL.Restriction))
 # Triples of the RDF/OWL vocabulary whose IRI objects are individuals.
-_INDIVIDUAL_LINKS = (OWL.sameAs, OWL.differentFrom)
+_INDIVIDUAL_LINKS = (_n(OWL.sameAs), _n(OWL.differentFrom))
 
 
 @dataclass(frozen=True)
@@ -168,20 +178,16 @@ def _holds_a_bundle(out: Path) -> bool:
 
 
 def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
-    graphs = {name: graph_of(kg, iri) for name, iri in
+    graphs = {name: triples_of(kg, iri) for name, iri in
               (("curated", CURATED), ("asserted", ASSERTED), ("implied", IMPLIED), ("user", USER),
                ("linked", LINKED))}
-    generated = set(generated_axioms(kg.quads()))
-    ontology = kg.quads(None, None, None, ox.NamedNode(ONTOLOGY))
-    graphs["csto"] = to_rdflib(q for q in ontology if q not in generated)
-    graphs["generated"] = to_rdflib(generated)
+    generated = {q.triple for q in generated_axioms(kg.quads())}
+    graphs["csto"] = triples_of(kg, ONTOLOGY) - {(t.subject, t.predicate, t.object) for t in generated}
+    graphs["generated"] = {(t.subject, t.predicate, t.object) for t in generated}
     version = ontology_version(graphs["csto"])
-    inputs = ["curated", "asserted"] + [n for n in ("implied", "user", "linked", "generated") if len(graphs[n])]
-    union = rdflib.Graph()
-    for g in graphs.values():
-        union += g
-    known = Vocabulary(union)
-    graphs["inferred"] = inferred_assertions(graph_of(kg, INFERRED), known)
+    inputs = ["curated", "asserted"] + [n for n in ("implied", "user", "linked", "generated") if graphs[n]]
+    known = Vocabulary(set().union(*graphs.values()))
+    graphs["inferred"] = inferred_assertions(triples_of(kg, INFERRED), known)
 
     parts = [Part("csto", ONTOLOGY_IRI, (), "")]
     parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
@@ -189,31 +195,42 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     for name in inputs[2:]:
         parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
     parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
-    graphs["inputs"] = rdflib.Graph()
+    graphs["inputs"] = set()
     parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
-    merged = rdflib.Graph()
-    for name in ("csto", *inputs, "inferred"):
-        merged += graphs[name]
-    graphs["merged"] = merged
     parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
 
     bundle = Bundle(out)
     by_iri = {part.iri: part.name for part in parts}
     closure_declared: dict[str, dict] = {}  # per part: what its file and its imports declare
+    bodies: dict[str, set] = {}  # per part: its triples but its header, which merged.ttl repeats
+    written: dict[str, bytes] = {}  # the same as Turtle statements
     for part in parts:
-        graph = graphs[part.name]
-        visible = kinds(graph)
-        for imported in part.imports:
-            merge_kinds(visible, closure_declared[by_iri[imported]])
+        version_iri = f"{part.iri}/{version}"
         if part.name == "csto":
-            vi = graph.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI)
-            version_iri = str(vi) if vi else f"{ONTOLOGY_IRI}/{version}"
-            doc = ontology_document(graph, known, visible)
+            graph = graphs["csto"]
+            vi = value(graph, ox.NamedNode(ONTOLOGY_IRI), _n(OWL.versionIRI))
+            version_iri = vi.value if vi else f"{ONTOLOGY_IRI}/{version}"
+            doc = ontology_document(graph, known, kinds(graph))
+            closure_declared["csto"] = kinds(doc)
+            bodies["csto"] = without_headers(doc)
+            head = doc - bodies["csto"]
+        elif part.name == "merged":
+            # every other file's triples and declarations, under one header of its own
+            head = header(part, version_iri, version, kg.key)
+            doc = set().union(head, *bodies.values())
         else:
-            version_iri = f"{part.iri}/{version}"
-            doc = data_document(graph, part, version_iri, version, known, visible, kg.key)
-        closure_declared[part.name] = merge_kinds(visible, kinds(doc))
-        bundle.files[part.name] = write_turtle(doc, out / f"{part.name}.ttl", header_comment(part.name))
+            visible = kinds(graphs[part.name])
+            for imported in part.imports:
+                merge_kinds(visible, closure_declared[by_iri[imported]])
+            bodies[part.name] = data_document(graphs[part.name], known, visible)
+            head = header(part, version_iri, version, kg.key)
+            doc = bodies[part.name] | head
+            closure_declared[part.name] = merge_kinds(visible, kinds(doc - graphs[part.name]))
+        if part.name != "merged":
+            written[part.name] = statements(bodies[part.name])
+        body = list(written.values()) if part.name == "merged" else [written[part.name]]
+        bundle.files[part.name] = write_turtle([statements(head), *body], out / f"{part.name}.ttl",
+                                               header_comment(part.name))
         bundle.triples[part.name] = len(doc)
         bundle.iris[part.name] = part.iri
         bundle.version_iris[part.name] = version_iri
@@ -223,39 +240,48 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     return bundle
 
 
-def graph_of(kg: KnowledgeGraph, iri: str) -> rdflib.Graph:
-    return kg.rdflib_graph(iri)
+def triples_of(kg: KnowledgeGraph, iri: str) -> set[tuple]:
+    """One named graph's triples, as (subject, predicate, object) of Oxigraph terms."""
+    return {(q.subject, q.predicate, q.object) for q in kg.quads(None, None, None, ox.NamedNode(iri))}
 
 
-def ontology_version(ontology: rdflib.Graph) -> str:
-    info = ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo)
-    return str(info) if info else "0"
+def value(triples, subject, predicate):
+    return next((o for s, p, o in triples if s == subject and p == predicate), None)
+
+
+def ontology_version(ontology: set) -> str:
+    info = value(ontology, ox.NamedNode(ONTOLOGY_IRI), _n(OWL.versionInfo))
+    return info.value if info else "0"
 
 
 class Vocabulary:
     """What the ontology and the inputs declare or use: classes, properties by kind, individuals."""
 
-    def __init__(self, graph: rdflib.Graph):
-        self.declared = kinds(graph)
-        self.classes = {s for t in _CLASS_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
-        self.properties = {s for t in _PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
-        self.object_properties = set(graph.subjects(RDF.type, OWL.ObjectProperty))
-        self.data_properties = set(graph.subjects(RDF.type, OWL.DatatypeProperty))
-        self.annotation_properties = set(graph.subjects(RDF.type, OWL.AnnotationProperty))
-        self.ontologies = set(graph.subjects(RDF.type, OWL.Ontology))
+    def __init__(self, triples: set):
+        self.declared = kinds(triples)
+        typed: dict = {}
+        for s, p, o in triples:
+            if p == TYPE and isinstance(s, ox.NamedNode):
+                typed.setdefault(o, set()).add(s)
+        self.classes = set().union(*(typed.get(t, ()) for t in _CLASS_TYPES))
+        self.properties = set().union(*(typed.get(t, ()) for t in _PROPERTY_TYPES))
+        self.object_properties = typed.get(OBJECT_PROPERTY, set())
+        self.data_properties = typed.get(DATA_PROPERTY, set())
+        self.annotation_properties = typed.get(ANNOTATION_PROPERTY, set())
+        self.ontologies = typed.get(ONTOLOGY_CLASS, set())
 
     def is_schema(self, term) -> bool:
         return term in self.classes or term in self.properties or term in self.ontologies or builtin(term)
 
     def is_individual(self, term) -> bool:
-        return isinstance(term, URIRef) and not self.is_schema(term)
+        return isinstance(term, ox.NamedNode) and not self.is_schema(term)
 
 
-def kinds(graph: rdflib.Graph) -> dict[URIRef, set[str]]:
-    """What graph declares each IRI to be: class, object, data, annotation, individual, ..."""
-    out: dict[URIRef, set[str]] = {}
-    for s, o in graph.subject_objects(RDF.type):
-        if isinstance(s, URIRef) and o in _ENTITY_TYPES:
+def kinds(triples) -> dict[ox.NamedNode, set[str]]:
+    """What the triples declare each IRI to be: class, object, data, annotation, individual, ..."""
+    out: dict[ox.NamedNode, set[str]] = {}
+    for s, p, o in triples:
+        if p == TYPE and isinstance(s, ox.NamedNode) and o in _ENTITY_TYPES:
             out.setdefault(s, set()).add(_ENTITY_TYPES[o])
     return out
 
@@ -266,113 +292,113 @@ def merge_kinds(into: dict, other: dict) -> dict:
     return into
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for every term of every triple written
 def builtin(term) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(BUILTIN)
+    return isinstance(term, ox.NamedNode) and term.value.startswith(BUILTIN)
 
 
-def inferred_assertions(inferred: rdflib.Graph, known: Vocabulary) -> rdflib.Graph:
+def inferred_assertions(inferred: set, known: Vocabulary) -> set:
     """The inferences a person reads: memberships in named classes, object property assertions
     between named individuals, each annotated as inferred. Schema entailments (owl:Thing
     ranges, subclass closure) and anything about blank nodes or literals are left out."""
-    out = rdflib.Graph()
-    for s, p, o in sorted(inferred):
+    out: set = set()
+    for s, p, o in inferred:
         if not known.is_individual(s):
             continue
-        if p == RDF.type:
-            keep = isinstance(o, URIRef) and o in known.classes and not builtin(o)
+        if p == TYPE:
+            keep = isinstance(o, ox.NamedNode) and o in known.classes and not builtin(o)
         else:
             keep = p in known.object_properties and known.is_individual(o)
         if keep:
             out.add((s, p, o))
-            annotate(out, (s, p, o), CSTO.inferredBy, Literal(INFERRED_BY))
+            annotate(out, (s, p, o), INFERRED_BY_PROPERTY, ox.Literal(INFERRED_BY))
     return out
 
 
-def annotate(graph: rdflib.Graph, triple, prop, value) -> None:
-    axiom = BNode()
+def annotate(triples: set, triple, prop, annotation) -> None:
+    axiom = ox.BlankNode()
     s, p, o = triple
-    graph.add((axiom, RDF.type, OWL.Axiom))
-    graph.add((axiom, OWL.annotatedSource, s))
-    graph.add((axiom, OWL.annotatedProperty, p))
-    graph.add((axiom, OWL.annotatedTarget, o))
-    graph.add((axiom, prop, value))
+    triples.update({(axiom, TYPE, AXIOM), (axiom, SOURCE, s), (axiom, PROPERTY, p), (axiom, TARGET, o),
+                    (axiom, prop, annotation)})
 
 
-def declarations(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
-    """Declarations for the entities graph uses: individuals, and any class or property the
+def declarations(triples: set, known: Vocabulary, visible: dict) -> set:
+    """Declarations for the entities the triples use: individuals, and any class or property the
     ontology does not declare (a property with literal values becomes an annotation property,
     which no reasoner interprets: user data may carry xsd:date values HermiT refuses).
     visible: what the file and its imports already declare; known: what the whole build declares."""
-    out = rdflib.Graph()
-    axiom_nodes = set(graph.subjects(RDF.type, OWL.Axiom))
+    out: set = set()
+    axiom_nodes = {s for s, p, o in triples if p == TYPE and o == AXIOM}
 
     def individual(term):
         if known.is_individual(term) and "individual" not in visible.get(term, ()):
-            out.add((term, RDF.type, OWL.NamedIndividual))
+            out.add((term, TYPE, NAMED_INDIVIDUAL))
 
-    for s, p, o in graph:
+    for s, p, o in triples:
         if s in axiom_nodes:
             continue
-        if p == RDF.type:
-            if isinstance(o, URIRef) and not builtin(o) and "class" not in visible.get(o, ()):
-                out.add((o, RDF.type, OWL.Class))
-            if not builtin(o) or o == OWL.NamedIndividual:
+        if p == TYPE:
+            if isinstance(o, ox.NamedNode) and not builtin(o) and "class" not in visible.get(o, ()):
+                out.add((o, TYPE, CLASS))
+            if not builtin(o) or o == NAMED_INDIVIDUAL:
                 individual(s)
             continue
         if p in _INDIVIDUAL_LINKS:
             individual(s), individual(o)
             continue
-        if p == OWL.hasValue and isinstance(o, URIRef):
+        if p == HAS_VALUE and isinstance(o, ox.NamedNode):
             individual(o)
             continue
         if builtin(p):
             continue
         kind = property_kind(p, o, known)
         if p not in visible:
-            out.add((p, RDF.type, kind))
+            out.add((p, TYPE, kind))
         if not known.is_schema(s):
             individual(s)
-        if kind == OWL.ObjectProperty:
+        if kind == OBJECT_PROPERTY:
             individual(o)
     return out
 
 
-def property_kind(p, value, known: Vocabulary) -> URIRef:
+def property_kind(p, value, known: Vocabulary) -> ox.NamedNode:
     """The kind the build declares p to be; an undeclared one is an object property if its
     value is an IRI, else an annotation property."""
-    for kind, members in ((OWL.ObjectProperty, known.object_properties), (OWL.DatatypeProperty, known.data_properties),
-                          (OWL.AnnotationProperty, known.annotation_properties)):
+    for kind, members in ((OBJECT_PROPERTY, known.object_properties), (DATA_PROPERTY, known.data_properties),
+                          (ANNOTATION_PROPERTY, known.annotation_properties)):
         if p in members:
             return kind
-    return OWL.ObjectProperty if isinstance(value, (URIRef, BNode)) and not builtin(value) else OWL.AnnotationProperty
+    return OBJECT_PROPERTY if isinstance(value, (ox.NamedNode, ox.BlankNode)) and not builtin(value) \
+        else ANNOTATION_PROPERTY
 
 
-def ontology_document(graph: rdflib.Graph, known: Vocabulary, visible: dict) -> rdflib.Graph:
-    doc = bind_prefixes(rdflib.Graph())
-    doc += graph
-    doc += declarations(graph, known, visible)
-    return doc
+def ontology_document(triples: set, known: Vocabulary, visible: dict) -> set:
+    return triples | declarations(triples, known, visible)
 
 
-def data_document(graph, part: Part, version_iri: str, version: str, known: Vocabulary, visible: dict,
-                  key: str) -> rdflib.Graph:
-    """A data graph as an ontology: its header (any header of its own dropped), its imports,
-    its triples, its declarations."""
-    doc = bind_prefixes(rdflib.Graph())
-    headers = set(graph.subjects(RDF.type, OWL.Ontology))
-    for t in graph:
-        if t[0] not in headers:
-            doc.add(t)
-    doc += declarations(doc, known, visible)
-    iri = URIRef(part.iri)
-    doc.add((iri, RDF.type, OWL.Ontology))
-    doc.add((iri, OWL.versionIRI, URIRef(version_iri)))
-    doc.add((iri, OWL.versionInfo, Literal(version)))
-    doc.add((iri, rdflib.namespace.DCTERMS.title, Literal(part.title, lang="en")))
+def data_document(triples: set, known: Vocabulary, visible: dict) -> set:
+    """A data graph's triples for its file, less any header of its own, with its declarations
+    (its own header is header()'s)."""
+    doc = without_headers(triples)
+    return doc | declarations(doc, known, visible)
+
+
+def without_headers(triples: set) -> set:
+    """The triples less those about an ontology (its header)."""
+    headers = {s for s, p, o in triples if p == TYPE and o == ONTOLOGY_CLASS}
+    return {t for t in triples if t[0] not in headers}
+
+
+def header(part: Part, version_iri: str, version: str, key: str) -> set:
+    """A file's owl:Ontology header: its IRI, version, title, the build it comes from, its imports."""
+    iri = ox.NamedNode(part.iri)
+    doc = {(iri, TYPE, ONTOLOGY_CLASS), (iri, _n(OWL.versionIRI), ox.NamedNode(version_iri)),
+           (iri, _n(OWL.versionInfo), ox.Literal(version)),
+           (iri, _n(DCTERMS.title), ox.Literal(part.title, language="en"))}
     if key:
-        doc.add((iri, RDFS.comment, Literal(f"Exported from csto-kg build {key}.", lang="en")))
+        doc.add((iri, _n(RDFS.comment), ox.Literal(f"Exported from csto-kg build {key}.", language="en")))
     for imported in part.imports:
-        doc.add((iri, OWL.imports, URIRef(imported)))
+        doc.add((iri, _n(OWL.imports), ox.NamedNode(imported)))
     return doc
 
 
@@ -389,9 +415,34 @@ def header_comment(name: str) -> str:
     return f"# {text}\n# Written by csto-kg (graph/publish/export.py); imports resolve through {CATALOG}.\n\n"
 
 
-def write_turtle(graph: rdflib.Graph, path: Path, comment: str) -> Path:
-    text = graph.serialize(format="turtle")
-    path.write_text(comment + text, encoding="utf-8")
+def statements(triples: set) -> bytes:
+    """Turtle statements by Oxigraph's serializer (rdflib's pretty one took most of the export's
+    time), with csto-kg's prefixes, which write_turtle declares once: each subject's triples
+    together, named subjects first, in order."""
+    by_subject: dict = {}
+    for t in triples:
+        by_subject.setdefault(t[0], []).append(ox.Triple(*t))
+    subjects = sorted(by_subject, key=lambda s: (isinstance(s, ox.BlankNode), s.value))
+    text = ox.serialize((t for s in subjects for t in by_subject[s]), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return text[len(_PROLOGUE):] if text.startswith(_PROLOGUE) else text
+
+
+def _prologue() -> bytes:
+    """The @prefix lines Oxigraph writes before the statements."""
+    sample = ox.serialize([ox.Triple(ox.NamedNode(ONTOLOGY_IRI), TYPE, ONTOLOGY_CLASS)], format=ox.RdfFormat.TURTLE,
+                          prefixes=PREFIXES)
+    return sample[:sample.rindex(b"\n", 0, len(sample) - 1) + 1]
+
+
+_PROLOGUE = _prologue()
+
+
+def write_turtle(chunks: list[bytes], path: Path, comment: str) -> Path:
+    """A Turtle file: the comment, the prefixes, then the statements (statements()) in order."""
+    with path.open("wb") as out:
+        out.write(comment.encode("utf-8") + _PROLOGUE)
+        for chunk in chunks:
+            out.write(chunk)
     return path
 
 

@@ -76,6 +76,13 @@ class Inputs:
                 tuple((cls, tuple(self.requirements.get(s, ()))) for cls, s in self.eligibility))
 
 
+def may_change_inputs(quads) -> bool:
+    """Whether a change of these quads may change what the generated axioms are written from:
+    the ontology, a membership or a requirementOf fact. Any other change leaves them alone."""
+    return any(q.graph_name == _ONTOLOGY or q.predicate == _REQUIREMENT_OF or (q.predicate, q.object) in _MEMBERSHIP
+               for q in quads)
+
+
 def members_among(quads) -> list[ox.NamedNode]:
     return Inputs(quads).members
 

@@ -66,6 +66,7 @@ class Reasoner:
         if self.closure.errors:
             raise InconsistencyError(self._readable(self.closure.errors))
         self.inferred = {t for t in self.closure.triples if t not in self.closure.base and readable(t)}
+        self.afresh = True  # whether the last change was reasoned afresh, at a build's cost
 
     def prepare_for_changes(self) -> Reasoner:
         """Build now the indexes a retraction needs, so that the first one is as quick as the rest."""
@@ -75,7 +76,7 @@ class Reasoner:
     def copy(self) -> Reasoner:
         """An independent reasoner in the same state: changing one leaves the other as it was."""
         other = Reasoner.__new__(Reasoner)
-        other.closure, other.inferred = self.closure.copy(), set(self.inferred)
+        other.closure, other.inferred, other.afresh = self.closure.copy(), set(self.inferred), self.afresh
         return other
 
     @property
@@ -88,11 +89,11 @@ class Reasoner:
         Raises InconsistencyError, and then nothing has changed."""
         added = set(added) - self.closure.base
         removed = set(removed) & self.closure.base
+        self.afresh = False
         if not added and not removed:
             return set(), set()
         if any(is_schema(t) for t in added | removed):
             return self._afresh((self.closure.base - removed) | added)
-        before = set(self.closure.base) if removed else None
         touched = set(added) | removed
         if removed:
             retracted = self.closure.retract(removed)
@@ -103,10 +104,10 @@ class Reasoner:
             touched |= self.closure.extend(added)
             if self.closure.errors:
                 messages = self._readable(self.closure.errors)
-                if before is None:
-                    self.closure.undo()
+                if removed:  # the inputs before, rebuilt only now: copying them each time cost O(graph)
+                    self.closure = Closure((self.closure.base - added) | removed)
                 else:
-                    self.closure = Closure(before)
+                    self.closure.undo()
                 raise InconsistencyError(messages)
         gained, lost = set(), set()
         for t in touched:
@@ -120,6 +121,7 @@ class Reasoner:
         return gained, lost
 
     def _afresh(self, inputs) -> tuple[set, set]:
+        self.afresh = True
         fresh = Reasoner(inputs)
         gained, lost = fresh.inferred - self.inferred, self.inferred - fresh.inferred
         self.closure, self.inferred = fresh.closure, fresh.inferred

@@ -195,10 +195,13 @@ class Closure:
         """Take base triples out, with what no longer follows: delete and rederive.
 
         Everything derived through a retracted triple is taken out (over-deletion), then the
-        rules run again from every remaining triple that shares a term with what was taken out,
-        which brings back all that still follows (each rule's conclusion shares a term with one of
-        its premises, and each premise alone triggers its rules). Returns the triples touched, or
-        None, having changed nothing, where the schema would change: then reason afresh."""
+        rules run again from the remaining triples that mention the subject of something taken
+        out, which brings back all that still follows: the subject of each rule's conclusion is a
+        term of one of its fact premises, and each premise alone triggers its rules. A subject's
+        triples are run only until all that was taken out about it is back, so a shared term
+        (a class, a member state) costs what its lost triples need, not what it is used in.
+        Returns the triples touched, or None, having changed nothing, where the schema would
+        change: then reason afresh."""
         gone = {t for t in triples if t in self.base}
         over, queue = set(gone), list(gone)
         while queue:
@@ -212,12 +215,13 @@ class Closure:
         self._term_index()
         for t in over:
             self._remove(t)
+        lost = defaultdict(set)  # subject -> its triples taken out, not yet back
+        for t in over:
+            lost[t[0]].add(t)
         over |= self._forget_literals({x for t in gone for x in (t[0], t[2]) if isinstance(x, ox.Literal)})
-        terms = {x for s, _, o in over for x in (s, o)}
-        again = [(x, p, o) for x in terms for p, o in self._by_s.get(x, ())]
-        again += [(s, p, x) for x in terms for s, p in self._by_o.get(x, ())]
         self._journal = []
-        self._run(again, schema_changed=False)
+        for x, missing in lost.items():
+            self._rederive(x, missing)
         touched = over | set(self._journal)
         self._journal = None
         return touched
@@ -227,6 +231,18 @@ class Closure:
         then reasons afresh (the pair's consequences are not journalled)."""
         return any(len(self.by_value.get(self.values.get(x), ())) > 1
                    for t in triples for x in (t[0], t[2]) if isinstance(x, ox.Literal))
+
+    def _rederive(self, x, missing: set) -> None:
+        """Run the rules from x's triples, as subject and then as object, until missing is back."""
+        for as_subject in (True, False):
+            missing = {t for t in missing if t not in self.triples}
+            if not missing:
+                return
+            for a, b in list((self._by_s if as_subject else self._by_o).get(x, ())):
+                self._run([(x, a, b) if as_subject else (a, b, x)], schema_changed=False)
+                missing = {t for t in missing if t not in self.triples}
+                if not missing:
+                    return
 
     def _forget_literals(self, literals) -> set:
         """The datatype facts of literals no triple mentions any more, taken out as a fresh
