@@ -24,8 +24,9 @@ import pyoxigraph as ox
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
+from .sparql.guards import check_nesting, check_services
 from .sparql.tokens import keyword_present
-from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing
+from .store import KnowledgeGraph, open_disk_for_writing
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:

@@ -18,8 +18,9 @@ from csto_kg.graph.errors import (
     InconsistencyError,
 )
 from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
+from csto_kg.graph.sparql.guards import check_update_is_local
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
-from csto_kg.graph.sparql.tokens import load_present, service_targets, starts_with_keyword
+from csto_kg.graph.sparql.tokens import starts_with_keyword
 
 from .errors import Refused, refusal
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -99,19 +100,10 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 # -- Updates --------------------------------------------------------------------------------
 
-def check_update_is_local(text: str) -> None:
-    """Refuse updates that would make the server fetch from the network."""
-    if load_present(text):
-        raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
-                           "send the triples with INSERT DATA instead")
-    if "SERVICE" in text.upper() and service_targets(text, PREFIXES):
-        raise Refused(403, "SERVICE is not allowed inside an update")
-
-
 def apply_update(ctx: WorkerContext, text: str):
     """Run an update and reason over its result; returns the change (quads in and out)."""
-    check_update_is_local(text)
     try:
+        check_update_is_local(text)
         return ctx.kg.update(text)
     except SyntaxError as e:
         raise Refused(400, f"malformed update: {readable_syntax_error(text, str(e), PREFIXES)}") from None
