@@ -16,7 +16,7 @@ from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
-from . import admission, cors, errors, jobs, linked_data, pages, sparql, views
+from . import admission, cors, errors, jobs, linked_data, pages, security_headers, sparql, views
 from .workers import WorkerPool
 
 WIKIDATA = WIKIDATA_SPARQL
@@ -120,6 +120,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
     admission.register(app)
     errors.register(app)
     cors.register(app)
+    security_headers.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)

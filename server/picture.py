@@ -42,6 +42,7 @@ STYLE = """
 .edge-consent-withheld { stroke: #cf222e; stroke-width: 3; } .edge-consent-given { stroke: #1a7f37; stroke-width: 3; }
 .edge-no-relations { stroke: #d4700b; stroke-width: 3; } .edge-conflict { stroke: #8b1e8b; stroke-width: 3; }
 .graph-implied { stroke-dasharray: 9 5; }
+.legend-implied { stroke: #444; }
 .edge-label { font: 12px system-ui, sans-serif; fill: #444; text-anchor: middle;
               paint-order: stroke; stroke: #fff; stroke-width: 4px; }
 .legend text { font: 13px system-ui, sans-serif; fill: #1d232a; dominant-baseline: central; }
@@ -183,7 +184,7 @@ def _legend(y: int) -> str:
         row = 62 + (i // 4) * 26
         out.append(f'<path class="edge edge-{kind}" d="M{x},{row} L{x + 40},{row}"/>'
                    f'<text x="{x + 48}" y="{row}">{EDGE_TITLES[kind]}</text>')
-    out.append('<path class="edge graph-implied" style="stroke:#444" d="M720,88 L760,88"/>'
+    out.append('<path class="edge graph-implied legend-implied" d="M720,88 L760,88"/>'
                '<text x="768" y="88">dashed: implied, not stated</text>')
     out.append("</g>")
     return "".join(out)
