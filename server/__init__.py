@@ -19,7 +19,8 @@ Modules, by the request's way through them:
     format, or a page), admission.py + workers.py (a fair turn at a killable worker process),
     jobs.py (the queries and updates run there), results.py (writing answers whole), serving.py
     (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
-    cors.py, security_headers.py (CSP, no sniffing, no framing), service_description.py.
+    cors.py, security_headers.py (CSP, no sniffing, no framing), service_description.py,
+    listener.py (waitress, bounded per client address and in time to read a request).
     Blueprints, which borrow nothing from each other:
     sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
     picture.py and article_text.py (verdicts and the analyst's pages), linked_data.py with
