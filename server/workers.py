@@ -157,13 +157,16 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_li
     # closes, which the kernel does when the web process dies, however it dies.
     _child_signals()
     _close_inherited_sockets({ctrl.fileno()})
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     me = os.getpid()
+    ended: dict[int, int] = {}  # worker pid → wait status, until the web process asks
     while True:
         try:
             message = _recv(ctrl)
         except (EOFError, OSError):
             os._exit(0)
+        _reap(ended)
+        if message[0] == "exit":
+            _send(ctrl, ("exit", _exit_status(message[1], ended)))
         if message[0] == "spawn":
             ours, theirs = socket.socketpair()
             pid = os.fork()
@@ -182,6 +185,48 @@ def _zygote_main(ctrl: socket.socket, context, update_job, counts_job, memory_li
                                           phases, memory_limit))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
+
+
+def _reap(ended: dict[int, int]) -> None:
+    """Collect the workers that have ended, keeping how each ended (the newest 256)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        ended[pid] = status
+        if len(ended) > 256:
+            del ended[next(iter(ended))]
+
+
+def _exit_status(pid: int, ended: dict[int, int], wait: float = 2.0) -> int | None:
+    """How a worker ended: its wait status, once it has (a closed socket comes first)."""
+    deadline = time.monotonic() + wait
+    while pid not in ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+        _reap(ended)
+    return ended.pop(pid, None)
+
+
+def how_it_ended(status: int | None, memory_limit: int | None) -> str:
+    """Why a worker died, in words: the signal or the exit status, never a guess."""
+    if status is None:
+        return "its worker stopped, for a reason the server could not learn"
+    if not os.WIFSIGNALED(status):
+        return f"its worker exited with status {os.waitstatus_to_exitcode(status)}"
+    sig = os.WTERMSIG(status)
+    if sig == signal.SIGSEGV:
+        return ("its worker crashed (SIGSEGV, a segmentation fault; in Oxigraph's parser that is a stack "
+                "overflow on a deeply nested query)")
+    if sig == signal.SIGABRT:
+        mib = f"the {memory_limit >> 20} MiB a query may use" if memory_limit else "the memory it may use"
+        return (f"its worker was aborted (SIGABRT), as Oxigraph does when it cannot allocate memory: "
+                f"most likely it needed more than {mib}")
+    if sig == signal.SIGKILL:
+        return "its worker was killed (SIGKILL) from outside the server, e.g. by the system's out-of-memory killer"
+    return f"its worker was ended by signal {signal.Signals(sig).name}"
 
 
 def _trial_then_apply(context, text, timeout, update_job, counts_job, me,
@@ -224,7 +269,8 @@ def _trial(context, text, timeout, update_job, me, memory_limit=None):
             return ("timeout", None)
         outcome = conn.recv()
     except (EOFError, OSError):
-        return ("crash", "the update's trial process died")
+        _, status = os.waitpid(pid, 0)
+        return ("refused", Refused(503, f"the update was not applied: {how_it_ended(status, memory_limit)}"))
     finally:
         conn.close()
     return outcome
@@ -407,8 +453,9 @@ class WorkerPool:
             reply = worker.conn.recv() if finished else None
         except (EOFError, OSError):
             worker.kill()
+            refusal = self._died(worker.pid)
             self._replace()
-            raise self._died() from None
+            raise refusal from None
         if reply is None:
             worker.kill()
             self.killed += 1
@@ -423,12 +470,19 @@ class WorkerPool:
         log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
         return self._unwrap(reply)
 
-    def _died(self) -> Refused:
-        if not self.memory_limit:
-            return Refused(503, "the query worker stopped unexpectedly (out of memory?)")
-        return Refused(503, f"the query was stopped: its worker died, most likely for needing more "
-                            f"than the {self.memory_limit >> 20} MiB a query may use",
-                       headers={"X-Memory-Limit": str(self.memory_limit)})
+    def _died(self, pid: int) -> Refused:
+        """The refusal for a job whose worker died, saying how it died (the zygote knows)."""
+        status = None
+        with self._ctrl_lock:
+            if self._ctrl is not None:
+                try:
+                    _send(self._ctrl, ("exit", pid))
+                    _, status = _recv(self._ctrl)
+                except (EOFError, OSError):
+                    pass
+        headers = {"X-Memory-Limit": str(self.memory_limit)} if self.memory_limit else {}
+        return Refused(503, f"the query was stopped: {how_it_ended(status, self.memory_limit)}",
+                       headers=headers)
 
     @staticmethod
     def _unwrap(reply):
