@@ -6,12 +6,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from helpers import start_serve, stop_serve
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from csto_kg.graph import build, explain, what_if
 from csto_kg.graph.errors import InconsistencyError, InputError, UnknownStateError
+from csto_kg.graph.explanation.verdicts import MAX_ASSUMED_TRIPLES
+from csto_kg.graph.load import parse_quads
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 PREFIXES = "@prefix csto: <https://w3id.org/csto-kg/ontology#> . @prefix kg: <https://w3id.org/csto-kg/id/> .\n"
@@ -143,3 +146,23 @@ def test_the_command_line_asks_what_if(undecided, tmp_path):
                           timeout=120)
     assert done.returncode == 2 and str(facts) in done.stderr and "line 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_facts_nested_too_deep_are_refused_before_parsing(kg):
+    deep = PREFIXES + "kg:Azerbaijan csto:note " + "(" * 250_000 + ")" * 250_000 + " ."
+    with pytest.raises(InputError, match=r"the assumed facts: nested 250000 levels deep; at most 1000"):
+        what_if(kg, "Azerbaijan", deep)
+
+
+def test_too_many_facts_are_refused_while_parsing(kg):
+    many = PREFIXES + "".join(f"kg:Azerbaijan csto:note {i} .\n" for i in range(MAX_ASSUMED_TRIPLES + 1))
+    with pytest.raises(InputError, match=f"more than {MAX_ASSUMED_TRIPLES} triples"):
+        what_if(kg, "Azerbaijan", many)
+
+
+def test_rdf_xml_nested_too_deep_is_refused_before_parsing():
+    deep = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+            b'<rdf:Description rdf:about="http://e/s">' + b"<e:p><rdf:Description>" * 40_000
+            + b"</rdf:Description></e:p>" * 40_000 + b"</rdf:Description></rdf:RDF>")
+    with pytest.raises(InputError, match="deep.xml: nested 80002 levels deep"):
+        parse_quads(deep, ox.RdfFormat.RDF_XML, where="deep.xml")
