@@ -6,7 +6,8 @@ and one address may take every connection. So, on top of it:
 - a request must arrive whole (headers and body) within REQUEST_READ_TIMEOUT of its first byte;
 - one client address holds at most MAX_CONNECTIONS_PER_CLIENT connections; more are answered
   503 and closed at once;
-- a transfer coding waitress cannot read is a 400 that says so (waitress answers 501).
+- a transfer coding waitress cannot read is a 400 that says so (waitress answers 501);
+- on SIGTERM a running query is answered 503 (the server is stopping), and the answer sent.
 """
 
 from __future__ import annotations
@@ -59,20 +60,22 @@ class _Channel(HTTPChannel):
             self._reading, self.reading_since = self.request, time.monotonic()
         return done
 
-    def close(self):
+    def del_channel(self, map=None):
+        # every way a channel closes ends here (handle_close skips close())
         if self._counted:
             self._counted = False
             self.server.per_client[self.client] -= 1
             if not self.server.per_client[self.client]:
                 del self.server.per_client[self.client]
-        super().close()
+        super().del_channel(map)
 
 
 class GuardedServer(TcpWSGIServer):
     channel_class = _Channel
 
-    def __init__(self, application, **settings):
+    def __init__(self, application, pool=None, **settings):
         self.per_client: Counter = Counter()
+        self.pool = pool  # the query workers, stopped first when the server stops
         settings = {"connection_limit": CONNECTION_LIMIT, "asyncore_use_poll": True,
                     "cleanup_interval": CHECK_EVERY, **settings}
         super().__init__(application, **settings)
@@ -86,10 +89,31 @@ class GuardedServer(TcpWSGIServer):
                 channel.will_close = True  # still sending one request after the deadline
 
 
+    def run(self):
+        """Serve until SIGTERM or Ctrl+C (SystemExit, KeyboardInterrupt); then answer every
+        request in progress (a running query: 503, the server is stopping) and send it."""
+        try:
+            self.asyncore.loop(timeout=self.adj.asyncore_loop_timeout, map=self._map,
+                               use_poll=self.adj.asyncore_use_poll)
+        except (SystemExit, KeyboardInterrupt):
+            self.finish()
+
+    def finish(self, grace: float = 5.0) -> None:
+        if self.pool is not None:
+            self.pool.stop_jobs()
+        self.accepting = False
+        self.task_dispatcher.shutdown(cancel_pending=True, timeout=grace)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(
+                channel.total_outbufs_len for channel in list(self.active_channels.values())):
+            self.asyncore.loop(timeout=0.05, map=self._map, use_poll=True, count=1)
+
+
 def make_server(app, host: str, port: int, threads: int, max_body: int) -> GuardedServer:
     """A waitress server for app; .effective_port is the port it listens on (port 0: any free)."""
     return GuardedServer(
         app,
+        pool=app.extensions["csto_kg"].pool,
         host=host,
         port=port,
         threads=threads,

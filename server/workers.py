@@ -288,6 +288,11 @@ def data_only(text: str) -> bool:
 
 
 
+def _stopping() -> Refused:
+    return Refused(503, "the server is stopping; the query was not finished, send it again once "
+                        "the server is back", headers={"Retry-After": "10"})
+
+
 class Worker:
     def __init__(self, pid: int, conn: Connection, generation: int):
         self.pid = pid
@@ -300,6 +305,11 @@ class Worker:
             self.pidfd = None
 
     def kill(self) -> None:
+        self.stop()
+        self.close()
+
+    def stop(self) -> None:
+        """SIGKILL, leaving the connection to the thread that waits on it."""
         try:
             if self.pidfd is not None:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -307,7 +317,6 @@ class Worker:
                 os.kill(self.pid, signal.SIGKILL)
         except (ProcessLookupError, OSError):
             pass
-        self.close()
 
     def close(self) -> None:
         try:
@@ -338,6 +347,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
         self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self.stopping = False
         self._generation = 0
         self._ctrl: socket.socket | None = None
         self._zygote_pid: int | None = None
@@ -436,11 +447,31 @@ class WorkerPool:
     def run(self, func, timeout: float, **kwargs):
         """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds, or
         if no worker is free for this request's client (admission.py) within wait_timeout."""
+        if self.stopping:
+            raise _stopping()
         with self.admission.slot():
             return self._run(func, timeout, kwargs)
 
+    def stop_jobs(self) -> None:
+        """The server is stopping: every running job ends now with a 503 that says so, and no
+        new one starts, so that each client gets an answer before the sockets close."""
+        self.stopping = True
+        with self._lock:
+            busy = list(self._busy)
+        for worker in busy:
+            worker.stop()
+
     def _run(self, func, timeout, kwargs):
         worker = self._checkout()
+        with self._lock:
+            self._busy.add(worker)
+        try:
+            return self._run_on(worker, func, timeout, kwargs)
+        finally:
+            with self._lock:
+                self._busy.discard(worker)
+
+    def _run_on(self, worker, func, timeout, kwargs):
         try:
             worker.conn.send((func, kwargs))
         except (OSError, ValueError):
@@ -453,6 +484,8 @@ class WorkerPool:
             reply = worker.conn.recv() if finished else None
         except (EOFError, OSError):
             worker.kill()
+            if self.stopping:
+                raise _stopping() from None
             refusal = self._died(worker.pid)
             self._replace()
             raise refusal from None

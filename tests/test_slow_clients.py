@@ -99,3 +99,12 @@ def test_a_chunked_body_is_read(server):
     reply = answer(connect(server, "127.0.0.4"), request)
     assert reply.startswith(b"HTTP/1.1 200") and b'"boolean"' in reply
 
+
+
+def test_connections_closed_by_either_side_free_their_place(server):
+    for _ in range(3 * listener.MAX_CONNECTIONS_PER_CLIENT):  # each closed once answered
+        assert answer(connect(server, "127.0.0.5")).startswith(b"HTTP/1.1 200")
+    refused = (b"GET /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n")
+    for _ in range(3 * listener.MAX_CONNECTIONS_PER_CLIENT):  # each closed by the server
+        assert answer(connect(server, "127.0.0.5"), refused).startswith(b"HTTP/1.1 400")
+    assert server.waitress.per_client["127.0.0.5"] <= 1
