@@ -29,13 +29,22 @@ _TOO_MANY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; cha
              b"too many connections from your address; close some, try again\n")
 
 
+_ONLY_CHUNKED = ("this server reads a body sent as is (Content-Length) or with "
+                 "Transfer-Encoding: chunked alone")
+
+
 class _Parser(HTTPRequestParser):
     def parse_header(self, header_plus):
         try:
             super().parse_header(header_plus)
         except TransferEncodingNotImplemented as e:
-            raise ParsingError(f"{e.args[0]}: this server reads a body sent as is (Content-Length) "
-                               "or with Transfer-Encoding: chunked alone") from None
+            raise ParsingError(f"{e.args[0]}: {_ONLY_CHUNKED}") from None
+        codings = [c.strip().lower() for line in header_plus.split(b"\r\n")[1:]
+                   if line.lower().startswith(b"transfer-encoding:")
+                   for c in line.partition(b":")[2].decode("latin-1").split(",") if c.strip()]
+        if codings and codings != ["chunked"]:
+            # waitress reads "chunked, chunked" as chunked once; RFC 9112 §6.1: never twice
+            raise ParsingError(f"Transfer-Encoding: {', '.join(codings)}: {_ONLY_CHUNKED}")
 
 
 class _Channel(HTTPChannel):

@@ -205,3 +205,18 @@ def raw_requests() -> st.SearchStrategy[bytes]:
                        st.binary(max_size=60))
     return st.builds(lambda first, hs, body: first + b"\r\n" + b"".join(h + b"\r\n" for h in hs) + b"\r\n" + body,
                      line, st.lists(header, max_size=5), st.binary(max_size=100))
+
+
+def transfer_codings() -> st.SearchStrategy[str]:
+    """Transfer-Encoding values, as listed, cased and spaced in odd ways; most are not chunked alone."""
+    coding = st.sampled_from(["chunked", "gzip", "identity", "deflate", "compress", "br", "x-custom", ""])
+    return st.lists(coding, min_size=1, max_size=3).flatmap(
+        lambda names: st.sampled_from([", ", ",", " ,  "]).map(lambda sep: sep.join(names))).flatmap(
+        lambda value: cased(value) if value.isascii() else st.just(value))
+
+
+@st.composite
+def trickled(draw, request: bytes) -> list[bytes]:
+    """A request cut into pieces to send one by one: headers that arrive slowly, split anywhere."""
+    cuts = sorted(set(draw(st.lists(st.integers(1, len(request) - 1), max_size=12))))
+    return [request[a:b] for a, b in zip([0, *cuts], [*cuts, len(request)], strict=True)]
