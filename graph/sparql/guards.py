@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..errors import FetchNotAllowedError, QueryError, ServiceNotAllowedError
 from ..namespaces import PREFIXES
-from .tokens import _UNSURE, Token, load_present, service_targets, tokens
+from .tokens import UNSURE, Token, load_present, service_targets, tokens
 
 # Oxigraph's parser recurses once per operator of a chain as well as per bracket; with an
 # 8 MiB stack it overflowed at 2,540 MINUS or BIND clauses in one group, 4,490 nested
@@ -29,7 +29,7 @@ def nesting(text: str) -> int:
     path = [0]  # the cost so far of each open group, outermost first
     deepest, data_depth = 0, None
     for i, tok in enumerate(toks):
-        if tok.kind == "other" and tok.text in _UNSURE:
+        if tok.kind == "other" and tok.text in UNSURE:
             rest = text[tok.start:]
             return max(deepest, sum(path) + sum(rest.count(c) for c in _OPEN + "".join(_OPERATORS)))
         if tok.text in _OPEN:
@@ -65,9 +65,10 @@ def _is_operator(toks: list[Token], i: int) -> bool:
 def check_nesting(text: str) -> None:
     """Refuse a query or update nested deeper than MAX_NESTING: the parser would overflow the
     process's stack, taking a query worker (or the command) down instead of answering 400."""
-    if sum(text.count(c) for c in _OPEN) + sum(text.count(c) for c in _OPERATORS) <= MAX_NESTING \
-            and len(text) < 20 * MAX_NESTING:
-        return
+    upper = text.upper()
+    if sum(text.count(c) for c in _OPEN + "".join(_OPERATORS)) \
+            + sum(upper.count(word) for word in _OPERATOR_WORDS) <= MAX_NESTING:
+        return  # fewer counted characters and words than the limit: nesting() cannot exceed it
     depth = nesting(text)
     if depth > MAX_NESTING:
         raise QueryError(f"malformed query: nested {depth} levels deep (brackets, and operators such as "

@@ -48,7 +48,7 @@ _TOKEN = re.compile("|".join((
 
 # A quote or a backslash that starts no token here may start a string or an escape for
 # Oxigraph: past it, the tokens are not trusted to say where code is.
-_UNSURE = {'"', "'", "\\"}
+UNSURE = {'"', "'", "\\"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def starts_with_keyword(text: str, keyword: str) -> bool:
     cautious test for the keywords that make Oxigraph fetch, since `LOADex:g` is `LOAD ex:g`."""
     keyword = keyword.upper()
     for token in tokens(text):
-        if token.kind == "other" and token.text in _UNSURE:
+        if token.kind == "other" and token.text in UNSURE:
             return keyword in text[token.start:].upper()
         if token.kind in ("name", "pname") and token.text.upper().startswith(keyword):
             return True
@@ -98,7 +98,7 @@ def load_present(text: str) -> bool:
     Inside braces such a name is data (`loadfactor:x`), never an operation."""
     depth, previous = 0, None
     for token in tokens(text):
-        if token.kind == "other" and token.text in _UNSURE:
+        if token.kind == "other" and token.text in UNSURE:
             return "LOAD" in text[token.start:].upper()
         if token.text == "{":
             depth += 1
@@ -200,7 +200,7 @@ def service_targets(text: str, prefixes: dict[str, str]) -> list[str | None]:
     known = {**{name: {iri} for name, iri in prefixes.items()}, **declared}
     found: list[str | None] = []
     for i, tok in enumerate(toks):
-        if tok.kind == "other" and tok.text in _UNSURE:
+        if tok.kind == "other" and tok.text in UNSURE:
             if "SERVICE" in text[tok.start:].upper():
                 found.append(None)
             break
