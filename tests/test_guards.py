@@ -5,6 +5,7 @@ through must be one the parser survives."""
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -125,3 +126,13 @@ def test_large_data_updates_and_typed_literals_are_not_deep():
                     for i in range(5_000))
     check_nesting(f"INSERT DATA {{ {data} }}")
     check_nesting(f"ASK {{ {data} }}")
+
+
+@pytest.mark.parametrize("kind,n", [("not", 10_000), ("sum", 10_000), ("union", 20_000), ("path", 2_000)])
+def test_the_command_line_refuses_a_deep_query_with_exit_2_and_a_sentence(tmp_path, kind, n):
+    query = tmp_path / "deep.rq"
+    query.write_text(DEEP[kind](n))
+    done = subprocess.run([str(Path(sys.executable).parent / "csto-kg"), "query", str(query)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-500:]
+    assert "levels deep" in done.stderr and "Traceback" not in done.stderr
