@@ -1,12 +1,14 @@
 """Stress a real `csto-kg serve` on loopback: queries of death beside light queries, then fuzz.
 
-    python benchmarks/stress.py [--seconds 60] [--clients 32] [--heavy 8] [--timeout 5] [--fuzz 600]
+    python benchmarks/stress.py [--seconds 60] [--clients 32] [--heavy 8] [--timeout 5] [--fuzz 600] [--slow 200]
 
 Light clients (each from its own loopback address, 127.0.0.10 and up) cycle through the named
 queries; heavy clients (all from 127.0.0.2, one hostile client) send queries that would run
 for minutes. The first fifth of the run is light only, for the usual latency. Then a fuzz
-round (tests/hostile.py) throws malformed requests, and writers update an on-disk store while
-its server is killed with SIGKILL. Prints the figures; exits 1 if any request failed other
+round (tests/hostile.py) throws malformed requests; one address holds 200 slow connections
+while another asks light queries; SERVICE is spelled toward a forbidden listener every way;
+expressions too deep for the parser are sent; and writers update an on-disk store while its
+server is killed with SIGKILL. Prints the figures; exits 1 if any request failed other
 than with a documented 503 (busy, over the time or memory limit), if any answer was a 5xx or
 carried a traceback, if a listener the server may not call was called, or if an acknowledged
 update was lost.
@@ -183,6 +185,104 @@ def fuzz_round(port, examples, forbidden) -> dict:
     return figures
 
 
+def slow_round(port, holders: int = 200, seconds: float = 15) -> dict:
+    """One address (127.0.0.3) holds `holders` slow connections, a header line every 2 s,
+    while another (127.0.0.4) asks a light named query: its latency, and how many slow
+    connections the server kept."""
+    import socket
+
+    stop = time.monotonic() + seconds
+    slow = []
+    for _ in range(holders):
+        sock = socket.socket()
+        sock.bind(("127.0.0.3", 0))
+        sock.settimeout(5)
+        try:
+            sock.connect(("127.0.0.1", port))
+            sock.sendall(b"GET /queries/observers HTTP/1.1\r\nHost: x\r\n")
+            slow.append(sock)
+        except OSError:
+            sock.close()
+
+    def trickle():
+        i = 0
+        while time.monotonic() < stop:
+            for sock in slow:
+                try:
+                    sock.sendall(b"X-Slow-%d: 1\r\n" % i)
+                except OSError:
+                    pass
+            i += 1
+            time.sleep(2)
+
+    threading.Thread(target=trickle, daemon=True).start()
+    samples: list[Sample] = []
+    Client(port, "light", "127.0.0.4", ["/queries/observers"], stop, samples).run()
+    held = refused = closed = 0
+    for sock in slow:
+        try:
+            sock.setblocking(False)
+            said = sock.recv(1, socket.MSG_PEEK)
+            closed += said == b""  # closed by the server after the deadline
+            refused += said == b"H"  # answered 503: too many from this address
+        except BlockingIOError:
+            held += 1  # still open, nothing said
+        except OSError:
+            closed += 1
+        finally:
+            sock.close()
+    seconds_light = [x.seconds for x in samples if x.status == 200]
+    return {"slow_connections_opened": len(slow),
+            "slow_refused_503": refused, "slow_held_at_end": held, "slow_closed_by_server": closed,
+            "light_requests_beside_slow": len(samples),
+            "light_answered_beside_slow": len(seconds_light),
+            "light_p99_beside_slow_s": round(percentile(seconds_light, 99), 4)}
+
+
+def ssrf_round(port, forbidden, examples: int = 150) -> dict:
+    """SERVICE toward a forbidden listener in every spelling (tests/hostile.py), PREFIX
+    without spaces included; the listener's connections are counted in main()."""
+    from hostile import encoded, service_spellings
+    from hypothesis import HealthCheck, given, settings
+
+    figures = {"ssrf_probes": 0, "ssrf_answered_200": 0}
+    base = forbidden.url.removesuffix("sparql")
+
+    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(query=service_spellings(base))
+    def one(query):
+        status, _ = Client(port, "light", "127.0.0.5", [], 0, []).get("/sparql?" + encoded([("query", query)]))
+        figures["ssrf_probes"] += 1
+        figures["ssrf_answered_200"] += status == 200
+
+    one()
+    return figures
+
+
+def deep_round(port) -> dict:
+    """Expressions too deep for Oxigraph's parser (tests/hostile.py DEEP): refused with a 400,
+    or a worker dies."""
+    from hostile import DEEP, encoded
+
+    figures = {"deep_sent": 0, "deep_refused_400": 0, "deep_other": 0}
+    for make in DEEP.values():
+        for n in (2_000, 10_000, 20_000):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            try:
+                connection.request("POST", "/sparql", body=encoded([("query", make(n))]).encode(),
+                                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+                reply = connection.getresponse()
+                status, text = reply.status, reply.read().decode()
+            finally:
+                connection.close()
+            figures["deep_sent"] += 1
+            if status == 400 and "levels deep" in text:
+                figures["deep_refused_400"] += 1
+            else:
+                figures["deep_other"] += 1
+    return figures
+
+
 def durability_round(seconds: float, writers: int = 4, kills: int = 2) -> dict:
     """Updates from several writers to a server on an on-disk store, killed with SIGKILL in
     mid-stream and restarted, `kills` times: every acknowledged (204) update must be there."""
@@ -247,6 +347,8 @@ def main(argv=None) -> int:
     parser.add_argument("--fuzz", type=int, default=600, help="fuzzed requests after the load")
     parser.add_argument("--updates", type=float, default=10,
                         help="seconds of updates to an on-disk store, killed with SIGKILL twice (0: none)")
+    parser.add_argument("--slow", type=int, default=200,
+                        help="slow connections one address holds while another asks light queries")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
 
@@ -263,6 +365,10 @@ def main(argv=None) -> int:
                    "timeout_s": args.timeout, **load_round(port, args)}
         if args.fuzz:
             figures.update(fuzz_round(port, args.fuzz, forbidden))
+        if args.slow:
+            figures.update(slow_round(port, args.slow))
+        figures.update(ssrf_round(port, forbidden))
+        figures.update(deep_round(port))
         figures["answers_after"] = Client(port, "light", "127.0.0.1", [], 0, []).get("/health")[0]
     finally:
         figures["exit_code"] = stop_serve(process)
@@ -277,7 +383,7 @@ def main(argv=None) -> int:
     failed = (figures["errors"] or figures.get("fuzz_5xx") or figures.get("fuzz_tracebacks")
               or figures["connections_to_forbidden_listener"] or figures["tracebacks_in_server_log"]
               or figures["answers_after"] != 200 or figures["exit_code"] != 0
-              or figures.get("updates_lost"))
+              or figures.get("updates_lost") or figures["deep_other"] or figures["ssrf_answered_200"])
     if args.json:
         print(json.dumps(figures))
     else:

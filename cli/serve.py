@@ -17,19 +17,10 @@ from .common import WIKIDATA, build_from, build_options, fails_cleanly
 
 
 def make_server(app, host: str, port: int, threads: int, max_body: int):
-    """A waitress server for app; .effective_port is the port it listens on (port 0: any free)."""
-    import waitress
+    """A waitress server for app, guarded against slow and greedy clients (server/listener.py)."""
+    from csto_kg.server.listener import make_server as guarded_server
 
-    return waitress.create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        # Flask enforces the real body limit with a clear 413; waitress only stops abuse.
-        max_request_body_size=max_body * 2,
-        ident="csto-kg",
-        clear_untrusted_proxy_headers=True,
-    )
+    return guarded_server(app, host, port, threads, max_body)
 
 
 def check_host(host: str, port: int) -> None:

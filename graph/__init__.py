@@ -14,9 +14,10 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              --reasoner owlrl), axioms.py (the axioms written from the facts)
     store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);
              stores.py: the same on disk or in a remote SPARQL 1.1 store (--store); sparql/: a
-             query's tokens (tokens.py), the dataset it names (dataset.py), an update's operations
-             read from its tokens (operations.py), parser errors in words (messages.py), the one
-             HTTP client for remote stores and Wikidata (client.py)
+             query's tokens (tokens.py), the checks before parsing built on them (guards.py:
+             nesting, SERVICE targets, update is local), the dataset it names (dataset.py), an
+             update's operations read from its tokens (operations.py), parser errors in words
+             (messages.py), the one HTTP client for remote stores and Wikidata (client.py)
     build    build.py: load, validate, write the axioms, reason, cache; returns a KnowledgeGraph
     publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
              expressions in Manchester syntax (manchester.py)

@@ -21,7 +21,11 @@ class QueryError(CstoKgError):
     """A SPARQL query is malformed or refused; the message carries the parser's words."""
 
 
-class ServiceNotAllowedError(QueryError):
+class FetchNotAllowedError(QueryError):
+    """A query or update would make the server fetch from the network where it may not."""
+
+
+class ServiceNotAllowedError(FetchNotAllowedError):
     """A query names a SERVICE endpoint that is not on the operator's allow-list."""
 
 

@@ -15,14 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .bridge import to_rdflib
-from .errors import InconsistencyError, QueryError, ServiceNotAllowedError, StoreError, first_line
+from .errors import InconsistencyError, QueryError, StoreError, first_line
 from .namespaces import GRAPHS, INFERRED, OWL, PREFIXES, RDF
 from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads, may_change_inputs
 from .reasoning.reason import NOT_REASONED, Reasoner, reasoned_triples, reasoner_for
 from .sparql.dataset import names_its_dataset
+from .sparql.guards import check_nesting, check_services
 from .sparql.messages import readable_service_failure, readable_syntax_error
 from .sparql.operations import DATA_KINDS, Operation, operations
-from .sparql.tokens import keyword_present, service_targets, starts_with_keyword
+from .sparql.tokens import keyword_present, starts_with_keyword
 
 _VERSIONS = itertools.count(1)
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -452,63 +453,6 @@ def _triple(q: ox.Quad) -> tuple:
 
 def _annotations_among(quads) -> bool:
     return any(q.predicate == _TYPE and q.object == _AXIOM for q in quads)
-
-
-MAX_NESTING = 500
-_OPEN, _CLOSE = "{([", "})]"
-
-
-def check_nesting(text: str) -> None:
-    """Refuse a query nested deeper than MAX_NESTING braces, parentheses and brackets: the
-    parser recurses per level and a few thousand levels overflow the process's stack, which
-    would take a query worker (or the command) down instead of answering 400."""
-    if sum(text.count(c) for c in _OPEN) <= MAX_NESTING:
-        return
-    depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "\"'":  # a string: skip to its end (long strings too)
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            end = text.find(quote, i + len(quote))
-            while end > 0 and text[end - 1] == "\\" and len(quote) == 1:
-                end = text.find(quote, end + 1)
-            i = n if end < 0 else end + len(quote)
-            continue
-        if c == "#":  # a comment (a # inside an IRI is skipped with the IRI below)
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if c == "<":  # an IRI, if it closes before any space; otherwise the operator
-            end = text.find(">", i)
-            if end > 0 and not any(ch.isspace() for ch in text[i:end]):
-                i = end + 1
-                continue
-        if c in _OPEN:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in _CLOSE:
-            depth -= 1
-        i += 1
-    if deepest > MAX_NESTING:
-        raise QueryError(f"malformed query: nested {deepest} levels deep; at most {MAX_NESTING} are allowed")
-
-
-def check_services(text: str, allowed: tuple[str, ...] | list[str]) -> None:
-    """Refuse a query whose SERVICE endpoint is not on the allow-list, before any connection.
-    The endpoints are read from the query's tokens as Oxigraph reads them (sparql/tokens.py)."""
-    if "SERVICE" not in text.upper():
-        return
-    for iri in service_targets(text, PREFIXES):
-        if iri is None:
-            raise ServiceNotAllowedError(
-                "SERVICE needs the full IRI of an endpoint on the allow-list; a variable or "
-                "relative endpoint is not allowed")
-        if iri not in allowed:
-            listed = ", ".join(allowed) if allowed else "none"
-            raise ServiceNotAllowedError(
-                f"SERVICE <{iri}> is not on the allow-list of endpoints (allowed: {listed})"
-            )
 
 
 def open_disk_for_writing(path: Path) -> ox.Store:

@@ -26,7 +26,8 @@ from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
 from .sparql.dataset import update_names_its_dataset
-from .store import KnowledgeGraph, check_nesting, check_services, open_disk_for_writing, query_names_its_dataset
+from .sparql.guards import check_nesting, check_services
+from .store import KnowledgeGraph, open_disk_for_writing, query_names_its_dataset
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:

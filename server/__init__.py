@@ -22,10 +22,12 @@ Modules, by the request's way through them:
     format, or a page), admission.py + workers.py (a fair turn at a killable worker process),
     jobs.py (the queries and updates run there), results.py (writing answers whole), serving.py
     (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
-    cors.py, compression.py (gzip for clients that accept it), service_description.py.
-    Blueprints, which borrow nothing from each other: sparql.py (/sparql, /queries), pages.py
-    (the query page, /health), views.py with view_jobs.py, matrix_page.py, picture.py,
-    plain_words.py and article_text.py (verdicts and the analyst's pages), linked_data.py with
+    cors.py, compression.py (gzip for clients that accept it), security_headers.py (CSP, no
+    sniffing, no framing), service_description.py, listener.py (waitress, bounded per client
+    address and in time to read a request). Blueprints, which borrow nothing from each other:
+    sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
+    matrix_page.py, picture.py, plain_words.py and article_text.py (verdicts and the analyst's
+    pages), linked_data.py with
     linked_data_jobs.py (/id, /ontology, /resource).
 
 Decisions:

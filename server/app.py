@@ -16,7 +16,7 @@ from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
-from . import admission, compression, cors, errors, jobs, linked_data, pages, sparql, views
+from . import admission, compression, cors, errors, jobs, linked_data, pages, security_headers, sparql, views
 from .workers import WorkerPool
 
 WIKIDATA = WIKIDATA_SPARQL
@@ -122,6 +122,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
     errors.register(app)
     cors.register(app)
     compression.register(app)
+    security_headers.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(linked_data.bp)

@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException
 
 from csto_kg.graph.errors import (
     CstoKgError,
+    FetchNotAllowedError,
     InconsistencyError,
-    ServiceNotAllowedError,
     StoreError,
     UnknownStateError,
 )
@@ -42,7 +42,7 @@ class Refused(Exception):
 
 
 # The status each kind of csto-kg error gets, the most specific kind first.
-STATUS_OF = ((UnknownStateError, 404), (ServiceNotAllowedError, 403), (InconsistencyError, 409),
+STATUS_OF = ((UnknownStateError, 404), (FetchNotAllowedError, 403), (InconsistencyError, 409),
              (StoreError, 502), (CstoKgError, 400))
 
 

@@ -19,8 +19,9 @@ from csto_kg.graph.errors import (
     InconsistencyError,
 )
 from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
+from csto_kg.graph.sparql.guards import check_update_is_local
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
-from csto_kg.graph.sparql.tokens import load_present, service_targets, starts_with_keyword
+from csto_kg.graph.sparql.tokens import starts_with_keyword
 
 from .errors import Refused, refusal
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -101,20 +102,15 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 # -- Updates --------------------------------------------------------------------------------
 
-def check_update_is_local(text: str) -> None:
-    """Refuse updates that would make the server fetch from the network."""
-    if load_present(text):
-        raise Refused(403, "LOAD is refused: this server does not fetch data from the web; "
-                           "send the triples with INSERT DATA instead")
-    if "SERVICE" in text.upper() and service_targets(text, PREFIXES):
-        raise Refused(403, "SERVICE is not allowed inside an update")
-
-
 def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()):
     """Run an update and reason over its result; returns the change (quads in and out).
     base_iri resolves its relative IRIs; using: the request's using-graph-uri graphs."""
-    check_update_is_local(text)
-    return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using), text))
+
+    def local_update(text: str):
+        check_update_is_local(text)
+        return ctx.kg.update(text, base_iri=base_iri, using=using)
+
+    return _counted(ctx, _refusing(local_update, text))
 
 
 def take_update(ctx: WorkerContext, text: str, written, base_iri: str | None = None, using: tuple[str, ...] = ()):

@@ -7,8 +7,11 @@ import logging
 
 from flask import Blueprint, Response, redirect, request, url_for
 
+from csto_kg.graph.errors import CstoKgError
+from csto_kg.graph.sparql.guards import check_update_is_local
+
 from . import jobs
-from .errors import Refused
+from .errors import Refused, refusal
 from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
 from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
 from .results import serialize_triples
@@ -78,7 +81,10 @@ def run_update(sparql: SparqlRequest) -> Response:
     if not hmac.compare_digest(token.strip().encode(), st.update_token.encode()):
         log.warning("update refused from %s: wrong token", request.remote_addr)
         raise Refused(403, "the update token is wrong")
-    jobs.check_update_is_local(sparql.update)
+    try:
+        check_update_is_local(sparql.update)
+    except CstoKgError as e:
+        raise refusal(e) from None
     # Relative IRIs resolve against the request's URL, as Oxigraph's server resolves them.
     st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout), base_iri=request.base_url,
                                using=tuple(sparql.using_graphs))

@@ -164,13 +164,16 @@ def _zygote_main(ctrl: socket.socket, context, changes: dict, counts_job, memory
     # closes, which the kernel does when the web process dies, however it dies.
     _child_signals()
     _close_inherited_sockets({ctrl.fileno()})
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps finished workers
     me = os.getpid()
+    ended: dict[int, int] = {}  # worker pid → wait status, until the web process asks
     while True:
         try:
             message = _recv(ctrl)
         except (EOFError, OSError):
             os._exit(0)
+        _reap(ended)
+        if message[0] == "exit":
+            _send(ctrl, ("exit", _exit_status(message[1], ended)))
         if message[0] == "spawn":
             ours, theirs = socket.socketpair()
             # The collector leaves the graph's objects alone from here on: a collection in the
@@ -191,6 +194,48 @@ def _zygote_main(ctrl: socket.socket, context, changes: dict, counts_job, memory
             _send(ctrl, _applied(context, changes[name], kwargs, counts_job))
         elif message[0] == "counts":
             _send(ctrl, ("ok", counts_job(context)))
+
+
+def _reap(ended: dict[int, int]) -> None:
+    """Collect the workers that have ended, keeping how each ended (the newest 256)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        ended[pid] = status
+        if len(ended) > 256:
+            del ended[next(iter(ended))]
+
+
+def _exit_status(pid: int, ended: dict[int, int], wait: float = 2.0) -> int | None:
+    """How a worker ended: its wait status, once it has (a closed socket comes first)."""
+    deadline = time.monotonic() + wait
+    while pid not in ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+        _reap(ended)
+    return ended.pop(pid, None)
+
+
+def how_it_ended(status: int | None, memory_limit: int | None) -> str:
+    """Why a worker died, in words: the signal or the exit status, never a guess."""
+    if status is None:
+        return "its worker stopped, for a reason the server could not learn"
+    if not os.WIFSIGNALED(status):
+        return f"its worker exited with status {os.waitstatus_to_exitcode(status)}"
+    sig = os.WTERMSIG(status)
+    if sig == signal.SIGSEGV:
+        return ("its worker crashed (SIGSEGV, a segmentation fault; in Oxigraph's parser that is a stack "
+                "overflow on a deeply nested query)")
+    if sig == signal.SIGABRT:
+        mib = f"the {memory_limit >> 20} MiB a query may use" if memory_limit else "the memory it may use"
+        return (f"its worker was aborted (SIGABRT), as Oxigraph does when it cannot allocate memory: "
+                f"most likely it needed more than {mib}")
+    if sig == signal.SIGKILL:
+        return "its worker was killed (SIGKILL) from outside the server, e.g. by the system's out-of-memory killer"
+    return f"its worker was ended by signal {signal.Signals(sig).name}"
 
 
 def _applied(context, job, kwargs, counts_job):
@@ -219,6 +264,11 @@ def data_only(text: str) -> bool:
     return all(op.kind in DATA_KINDS for op in operations(text))
 
 
+def _stopping() -> Refused:
+    return Refused(503, "the server is stopping; the query was not finished, send it again once "
+                        "the server is back", headers={"Retry-After": "10"})
+
+
 class Worker:
     def __init__(self, pid: int, conn: Connection, generation: int):
         self.pid = pid
@@ -232,6 +282,11 @@ class Worker:
             self.pidfd = None
 
     def kill(self) -> None:
+        self.stop()
+        self.close()
+
+    def stop(self) -> None:
+        """SIGKILL, leaving the connection to the thread that waits on it."""
         try:
             if self.pidfd is not None:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -239,7 +294,6 @@ class Worker:
                 os.kill(self.pid, signal.SIGKILL)
         except (ProcessLookupError, OSError):
             pass
-        self.close()
 
     def close(self) -> None:
         try:
@@ -271,6 +325,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._ctrl_lock = threading.Lock()
         self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self.stopping = False
         self._generation = 0
         self._ctrl: socket.socket | None = None
         self._zygote_pid: int | None = None
@@ -371,13 +427,33 @@ class WorkerPool:
     def run(self, func, timeout: float, **kwargs):
         """func(context, **kwargs) in a worker; Refused(503) if it overruns timeout seconds, or
         if no worker is free for this request's client (admission.py) within wait_timeout."""
+        if self.stopping:
+            raise _stopping()
         with self.admission.slot():
             return self._run(func, timeout, kwargs)
+
+    def stop_jobs(self) -> None:
+        """The server is stopping: every running job ends now with a 503 that says so, and no
+        new one starts, so that each client gets an answer before the sockets close."""
+        self.stopping = True
+        with self._lock:
+            busy = list(self._busy)
+        for worker in busy:
+            worker.stop()
 
     def _run(self, func, timeout, kwargs, hold=False):
         """hold: the job changes the worker's graph; when it succeeds, return the worker too, for
         the caller to keep or retire (a job that was refused changed nothing)."""
         worker = self._checkout()
+        with self._lock:
+            self._busy.add(worker)
+        try:
+            return self._run_on(worker, func, timeout, kwargs, hold)
+        finally:
+            with self._lock:
+                self._busy.discard(worker)
+
+    def _run_on(self, worker, func, timeout, kwargs, hold=False):
         try:
             worker.conn.send((func, kwargs))
         except (OSError, ValueError):
@@ -390,8 +466,11 @@ class WorkerPool:
             reply = worker.conn.recv() if finished else None
         except (EOFError, OSError):
             worker.kill()
+            if self.stopping:
+                raise _stopping() from None
+            refusal = self._died(worker.pid)
             self._replace()
-            raise self._died() from None
+            raise refusal from None
         if reply is None:
             worker.kill()
             self.killed += 1
@@ -411,12 +490,19 @@ class WorkerPool:
             self._checkin(worker)
         return self._unwrap(reply)
 
-    def _died(self) -> Refused:
-        if not self.memory_limit:
-            return Refused(503, "the query worker stopped unexpectedly (out of memory?)")
-        return Refused(503, f"the query was stopped: its worker died, most likely for needing more "
-                            f"than the {self.memory_limit >> 20} MiB a query may use",
-                       headers={"X-Memory-Limit": str(self.memory_limit)})
+    def _died(self, pid: int) -> Refused:
+        """The refusal for a job whose worker died, saying how it died (the zygote knows)."""
+        status = None
+        with self._ctrl_lock:
+            if self._ctrl is not None:
+                try:
+                    _send(self._ctrl, ("exit", pid))
+                    _, status = _recv(self._ctrl)
+                except (EOFError, OSError):
+                    pass
+        headers = {"X-Memory-Limit": str(self.memory_limit)} if self.memory_limit else {}
+        return Refused(503, f"the query was stopped: {how_it_ended(status, self.memory_limit)}",
+                       headers=headers)
 
     @staticmethod
     def _unwrap(reply):

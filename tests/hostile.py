@@ -69,10 +69,6 @@ def adversarial() -> st.SearchStrategy[str]:
 def service_spellings(forbidden: str) -> st.SearchStrategy[str]:
     """SERVICE toward the forbidden base, glued, cased, escaped and prefixed in random ways."""
 
-    def cased(word):
-        return st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
-            lambda ups: "".join(c.upper() if u else c.lower() for c, u in zip(word, ups, strict=True)))
-
     def escaped(iri):
         return st.lists(st.booleans(), min_size=len(iri), max_size=len(iri)).map(
             lambda esc: "".join(f"\\u{ord(c):04X}" if e and c not in ":/" else c
@@ -90,11 +86,10 @@ def service_spellings(forbidden: str) -> st.SearchStrategy[str]:
             endpoint = f"<{forbidden}sparql>"
         elif target == "escaped":
             endpoint = "<" + draw(escaped(forbidden + "sparql")) + ">"
-        elif target == "prefixed":
-            name = draw(st.sampled_from(["e", "svc", "service", "silent", "SERVICE"]))
-            prologue, endpoint = f"PREFIX {name}: <{forbidden}> ", f"{name}:sparql"
-        elif target == "empty-prefix":
-            prologue, endpoint = f"PREFIX : <{forbidden}> ", ":sparql"
+        elif target in ("prefixed", "empty-prefix"):
+            name = "" if target == "empty-prefix" else draw(
+                st.sampled_from(["e", "f", "svc", "service", "silent", "SERVICE", "wd", "from"]))
+            prologue, endpoint = draw(prefix_declaration(name, forbidden)), f"{name}:sparql"
         else:
             prologue, endpoint = f"BASE <{forbidden}> ", "<sparql>"
         parts = [keyword, draw(glue), silent, draw(glue) if silent else "", endpoint, draw(glue)]
@@ -107,8 +102,43 @@ def service_spellings(forbidden: str) -> st.SearchStrategy[str]:
     return clause()
 
 
+def cased(word: str) -> st.SearchStrategy[str]:
+    return st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
+        lambda ups: "".join(c.upper() if u else c.lower() for c, u in zip(word, ups, strict=True)))
+
+
+@st.composite
+def prefix_declaration(draw, name: str, iri: str) -> str:
+    """PREFIX name: <iri>, with or without spaces (`PREFIXf:<…>` is a declaration to Oxigraph),
+    sometimes after an innocent declaration of the same name that it overrides."""
+    glue = st.sampled_from(["", " ", "\n", "#c\n"])
+    spelled = f"{draw(cased('prefix'))}{draw(glue)}{name}:{draw(glue)}<{iri}>{draw(glue)} "
+    if draw(st.booleans()):
+        spelled = f"PREFIX {name}: <https://query.wikidata.org/> " + spelled
+    return spelled
+
+
+DEEP = {
+    "not": lambda n: "ASK { FILTER(" + "!" * n + "true) }",
+    "sum": lambda n: "ASK { FILTER(" + "+".join(["1"] * n) + " > 0) }",
+    "and": lambda n: "ASK { FILTER(" + "&&".join(["true"] * n) + ") }",
+    "union": lambda n: "ASK { " + " UNION ".join(["{}"] * n) + " }",
+    "path": lambda n: "ASK { ?s " + "/".join(["<http://example.org/p>"] * n) + " ?o }",
+    "alternatives": lambda n: "ASK { ?s " + "|".join(["<http://example.org/p>"] * n) + " ?o }",
+    "minus": lambda n: "ASK { " + " ".join(["MINUS {}"] * n) + " }",
+    "bind": lambda n: "SELECT * { " + " ".join(f"BIND(1 AS ?v{i})" for i in range(n)) + " }",
+    "parens": lambda n: "ASK { FILTER(" + "(" * n + "1" + ")" * n + ") }",
+    "braces": lambda n: "SELECT * WHERE " + "{" * n + " ?s ?p ?o " + "}" * n,
+}
+
+
+def deep_expressions(low: int = 501, high: int = 20_000) -> st.SearchStrategy[str]:
+    """Expressions deeper than the parser's stack allows: operator chains as well as brackets."""
+    return st.builds(lambda kind, n: DEEP[kind](n), st.sampled_from(sorted(DEEP)), st.integers(low, high))
+
+
 def queries(forbidden: str) -> st.SearchStrategy[str]:
-    return st.one_of(soup(), mutated_named(), adversarial(), service_spellings(forbidden))
+    return st.one_of(soup(), mutated_named(), adversarial(), service_spellings(forbidden), deep_expressions())
 
 
 PARAM_NAMES = ["query", "update", "default-graph-uri", "named-graph-uri", "format", "timeout",
@@ -175,3 +205,18 @@ def raw_requests() -> st.SearchStrategy[bytes]:
                        st.binary(max_size=60))
     return st.builds(lambda first, hs, body: first + b"\r\n" + b"".join(h + b"\r\n" for h in hs) + b"\r\n" + body,
                      line, st.lists(header, max_size=5), st.binary(max_size=100))
+
+
+def transfer_codings() -> st.SearchStrategy[str]:
+    """Transfer-Encoding values, as listed, cased and spaced in odd ways; most are not chunked alone."""
+    coding = st.sampled_from(["chunked", "gzip", "identity", "deflate", "compress", "br", "x-custom", ""])
+    return st.lists(coding, min_size=1, max_size=3).flatmap(
+        lambda names: st.sampled_from([", ", ",", " ,  "]).map(lambda sep: sep.join(names))).flatmap(
+        lambda value: cased(value) if value.isascii() else st.just(value))
+
+
+@st.composite
+def trickled(draw, request: bytes) -> list[bytes]:
+    """A request cut into pieces to send one by one: headers that arrive slowly, split anywhere."""
+    cuts = sorted(set(draw(st.lists(st.integers(1, len(request) - 1), max_size=12))))
+    return [request[a:b] for a, b in zip([0, *cuts], [*cuts, len(request)], strict=True)]

@@ -37,6 +37,9 @@ def page(browser, server):
     page.on("request", lambda request: hosts.append(urlparse(request.url).hostname))
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # what the Content-Security-Policy blocks, chromium reports on the console
+    page.on("console", lambda message: errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.base = server.base
     yield page
     context.close()

@@ -12,7 +12,18 @@ import urllib.parse
 
 import pytest
 from helpers import start_serve, stop_serve
-from hostile import bodies, encoded, headers, params, paths, queries, raw_requests, service_spellings
+from hostile import (
+    bodies,
+    encoded,
+    headers,
+    params,
+    paths,
+    queries,
+    raw_requests,
+    service_spellings,
+    transfer_codings,
+    trickled,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from server_fixtures import RecordingListener, sparql_json_reply
@@ -137,6 +148,45 @@ def test_malformed_http_gets_a_4xx_or_nothing(server, request):
         status_line = reply.split(b"\r\n", 1)[0].decode("latin-1")
         assert status_line.startswith("HTTP/1."), status_line
         assert_clean(int(status_line.split()[1]), reply.decode("latin-1"))
+
+
+def raw_exchange(server, pieces, pause=0.0):
+    reply = b""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(pause)
+        while chunk := sock.recv(65536):
+            reply += chunk
+    status = int(reply.split(b" ", 2)[1])
+    assert_clean(status, reply.decode("latin-1"))
+    server.statuses[status] += 1
+    return status, reply
+
+
+@FUZZ
+@given(coding=transfer_codings())
+def test_any_transfer_coding_gets_a_clear_answer(server, coding):
+    request = (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+               f"Transfer-Encoding: {coding}\r\nConnection: close\r\n\r\n6\r\nASK {{}}\r\n0\r\n\r\n").encode()
+    status, reply = raw_exchange(server, [request])
+    if coding.strip().lower() == "chunked":
+        assert status == 200, reply
+    elif [c.strip().lower() for c in coding.split(",") if c.strip()] == ["chunked"]:
+        # chunked with empty list elements: RFC 9110 §5.6.1 says ignore them, waitress refuses
+        # some ("chunked, , ") with a 400; either is a clear answer (a named difference)
+        assert status in (200, 400), reply
+    else:
+        assert 400 <= status < 500, reply
+
+
+LIGHT = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+@settings(max_examples=max(10, EXAMPLES // 4), deadline=None, database=None)
+@given(pieces=trickled(LIGHT))
+def test_a_request_sent_in_slow_pieces_is_answered(server, pieces):
+    assert raw_exchange(server, pieces, pause=0.02)[0] == 200
 
 
 def test_after_the_fuzzing_the_server_answers_and_fetched_nothing(server):

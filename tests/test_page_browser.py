@@ -47,6 +47,9 @@ def page(browser, server):
             else foreign.append(request.url))
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # what the Content-Security-Policy blocks, chromium reports on the console
+    page.on("console", lambda message: errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.goto(server.base + "/")
     yield page
     context.close()

@@ -72,6 +72,18 @@ def test_update_with_wrong_token_is_403(writable):
     assert asks(writable, ASK_INSERTED) is False
 
 
+def test_the_bearer_scheme_is_matched_without_regard_to_case_and_spaces():
+    """RFC 9110 §11.1: the auth-scheme is case-insensitive, and §11.4's credentials allow
+    more than one space before the token (1*SP); so these are accepted, not refused."""
+    with running_server(toy_graph(), {"UPDATE_TOKEN": TOKEN}) as server:
+        for scheme in ("bearer", "BEARER", "BeArEr"):
+            text = INSERT.replace("kg:Kazakhstan", f"kg:Scheme{scheme}")
+            r = server.request("POST", "/sparql", body=text.encode(), headers={
+                "Content-Type": "application/sparql-update", "Authorization": f"{scheme}   {TOKEN}"})
+            assert r.status == 204, r.text
+            assert asks(server, ASK_INSERTED.replace("kg:Kazakhstan", f"kg:Scheme{scheme}"))
+
+
 def test_update_with_token_is_applied_and_seen_by_every_worker(writable):
     r = post_update(writable, INSERT, token=TOKEN)
     assert r.status == 204

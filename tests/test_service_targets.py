@@ -4,6 +4,7 @@ refused as malformed, and no spelling Oxigraph reads as SERVICE slips past the a
 import time
 
 import pytest
+from hostile import DEEP
 from server_fixtures import RecordingListener, running_server, sparql_json_reply, toy_graph
 
 TOKEN = "a-token-for-the-tests"
@@ -69,6 +70,8 @@ SPELLINGS = [
     "SELECT ?x WHERE {{ SERVICE <{escaped}> {{ ?x ?p ?o }} }}",
     "SELECT ?x WHERE {{ ?x ?p ?o FILTER(?o<?p&&?p>EXISTS{{SERVICE<{iri}>{{?x ?p ?o}}}}) }}",
     "BASE <{base}> SELECT ?x WHERE {{ SERVICE <sparql> {{ ?x ?p ?o }} }}",
+    "PREFIXf:<{base}> SELECT ?x WHERE {{ SERVICE f:sparql {{ ?x ?p ?o }} }}",
+    "prefix:<{base}> SELECT ?x WHERE {{ SERVICE SILENT :sparql {{ ?x ?p ?o }} }}",
 ]
 
 
@@ -111,6 +114,7 @@ def test_names_that_start_with_load_or_service_in_data_are_data(server):
 @pytest.mark.parametrize("text", [
     "INSERT { ?s ?p ?o } WHERE { SERVICE <{url}> { ?s ?p ?o } }",
     "PREFIX : <{base}> INSERT { ?s ?p ?o } WHERE { SERVICE:sparql { ?s ?p ?o } }",
+    "PREFIXf:<{base}> INSERT { ?s ?p ?o } WHERE { SERVICE f:sparql { ?s ?p ?o } }",
 ])
 def test_service_inside_an_update_is_refused_in_any_spelling(server, forbidden, text):
     r = update(server, text.replace("{url}", forbidden.url).replace("{base}", forbidden.url.removesuffix("sparql")))
@@ -141,3 +145,11 @@ def test_a_redirect_from_an_allowed_endpoint_is_refused_not_followed(forbidden):
         assert forbidden.connections == []
     finally:
         redirect.close()
+
+
+@pytest.mark.parametrize("text", [DEEP["not"](10_000), DEEP["sum"](10_000), DEEP["union"](20_000),
+                                  DEEP["path"](2_000)])
+def test_an_expression_too_deep_for_the_parser_is_refused_and_the_workers_live(server, text):
+    r = server.query(text)
+    assert r.status == 400 and "levels deep" in r.text, r.text
+    assert server.query("ASK { ?s ?p ?o }").json()["boolean"] is True

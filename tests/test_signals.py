@@ -1,8 +1,14 @@
 """Servers stop on SIGTERM, which works everywhere; SIGINT may be ignored (nohup, CI launchers)."""
 
+import json
 import signal
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 from helpers import start_serve, stop_serve
@@ -27,3 +33,31 @@ def test_tests_that_stop_servers_pass_with_sigint_ignored():
         cwd=TESTS.parent, capture_output=True, text=True, timeout=120, preexec_fn=ignore_sigint)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?v{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(9)) + " }"  # runs for minutes
+
+
+def test_sigterm_with_a_query_running_answers_it_503_and_exits_0():
+    process, url = start_serve("--timeout", "300")
+    replies = []
+
+    def ask():
+        try:
+            urllib.request.urlopen(url + "sparql?query=" + urllib.parse.quote(SLOW), timeout=120)
+        except urllib.error.HTTPError as e:
+            replies.append((e.code, e.read().decode()))
+        except OSError as e:
+            replies.append((None, repr(e)))
+
+    client = threading.Thread(target=ask)
+    client.start()
+    try:
+        while json.load(urllib.request.urlopen(url + "health", timeout=30))["workers"]["running"] == 0:
+            time.sleep(0.05)  # until the query is in a worker
+    finally:
+        code = stop_serve(process)
+    client.join(timeout=60)
+    assert code == 0, process.stderr.read()
+    assert replies and replies[0][0] == 503 and "the server is stopping" in replies[0][1], replies

@@ -10,7 +10,7 @@ SCRIPT = Path(__file__).parents[1] / "benchmarks" / "stress.py"
 
 def test_a_short_stress_run_has_no_errors_and_stops_the_heavy_queries():
     done = subprocess.run([sys.executable, str(SCRIPT), "--seconds", "8", "--clients", "8", "--heavy", "4",
-                           "--timeout", "2", "--fuzz", "40", "--updates", "0", "--json"],
+                           "--timeout", "2", "--fuzz", "40", "--updates", "0", "--slow", "40", "--json"],
                           capture_output=True, text=True, timeout=180)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert done.returncode == 0, figures
@@ -19,3 +19,7 @@ def test_a_short_stress_run_has_no_errors_and_stops_the_heavy_queries():
     assert figures["light_during_heavy_served"] > 0  # light queries were answered beside the heavy ones
     assert figures["heavy_stopped_at_timeout"] > 0 and figures["heavy_answered_200"] == 0
     assert figures["fuzz_requests"] >= 30
+    # one address holding slow connections leaves another answered; SERVICE and deep probes refused
+    assert figures["light_answered_beside_slow"] == figures["light_requests_beside_slow"] > 0
+    assert figures["ssrf_probes"] > 0 and figures["ssrf_answered_200"] == 0
+    assert figures["deep_refused_400"] == figures["deep_sent"] > 0

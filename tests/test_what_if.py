@@ -13,6 +13,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from csto_kg.graph import build, explain, what_if
 from csto_kg.graph.errors import InconsistencyError, InputError, UnknownStateError
+from csto_kg.graph.explanation.verdicts import MAX_ASSUMED_TRIPLES
+from csto_kg.graph.load import parse_quads
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 PREFIXES = "@prefix csto: <https://w3id.org/csto-kg/ontology#> . @prefix kg: <https://w3id.org/csto-kg/id/> .\n"
@@ -162,3 +164,23 @@ def test_assumed_facts_are_added_and_taken_out_of_an_in_memory_graph_leaving_it_
     with pytest.raises(InconsistencyError):
         what_if(kg, "Ruritania", OBJECTION + f"\n{STATE} csto:eligibleFor csto:PartnerStatus .", "partner")
     assert set(kg.quads()) == before and kg.changes == version
+
+
+def test_facts_nested_too_deep_are_refused_before_parsing(kg):
+    deep = PREFIXES + "kg:Azerbaijan csto:note " + "(" * 250_000 + ")" * 250_000 + " ."
+    with pytest.raises(InputError, match=r"the assumed facts: nested 250000 levels deep; at most 1000"):
+        what_if(kg, "Azerbaijan", deep)
+
+
+def test_too_many_facts_are_refused_while_parsing(kg):
+    many = PREFIXES + "".join(f"kg:Azerbaijan csto:note {i} .\n" for i in range(MAX_ASSUMED_TRIPLES + 1))
+    with pytest.raises(InputError, match=f"more than {MAX_ASSUMED_TRIPLES} triples"):
+        what_if(kg, "Azerbaijan", many)
+
+
+def test_rdf_xml_nested_too_deep_is_refused_before_parsing():
+    deep = (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="http://e/">'
+            b'<rdf:Description rdf:about="http://e/s">' + b"<e:p><rdf:Description>" * 40_000
+            + b"</rdf:Description></e:p>" * 40_000 + b"</rdf:Description></rdf:RDF>")
+    with pytest.raises(InputError, match="deep.xml: nested 80002 levels deep"):
+        parse_quads(deep, ox.RdfFormat.RDF_XML, where="deep.xml")

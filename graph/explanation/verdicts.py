@@ -185,6 +185,10 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     return verdict
 
 
+# Facts assumed in one what-if question: each is reasoned over in a copy of the graph.
+MAX_ASSUMED_TRIPLES = 10_000
+
+
 def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, why: bool = False,
             fmt: ox.RdfFormat = ox.RdfFormat.TURTLE, where: str = "the assumed facts") -> dict:
     """The verdict on state if facts (Turtle text, or fmt, or quads already read) were added,
@@ -196,7 +200,8 @@ def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, 
     Raises InputError for facts that do not parse, InconsistencyError for facts that clash.
     """
     if isinstance(facts, (str, bytes)):
-        facts = parse_quads(facts.encode("utf-8") if isinstance(facts, str) else facts, fmt, where=where)
+        facts = parse_quads(facts.encode("utf-8") if isinstance(facts, str) else facts, fmt, where=where,
+                            max_triples=MAX_ASSUMED_TRIPLES)
     graph = ox.NamedNode(ASSUMED)
     assumed = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in facts]
     with kg.assuming(assumed) as assumed_graph:

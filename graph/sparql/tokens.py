@@ -48,7 +48,7 @@ _TOKEN = re.compile("|".join((
 
 # A quote or a backslash that starts no token here may start a string or an escape for
 # Oxigraph: past it, the tokens are not trusted to say where code is.
-_UNSURE = {'"', "'", "\\"}
+UNSURE = {'"', "'", "\\"}
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def starts_with_keyword(text: str, keyword: str) -> bool:
     cautious test for the keywords that make Oxigraph fetch, since `LOADex:g` is `LOAD ex:g`."""
     keyword = keyword.upper()
     for token in tokens(text):
-        if token.kind == "other" and token.text in _UNSURE:
+        if token.kind == "other" and token.text in UNSURE:
             return keyword in text[token.start:].upper()
         if token.kind in ("name", "pname") and token.text.upper().startswith(keyword):
             return True
@@ -98,7 +98,7 @@ def load_present(text: str) -> bool:
     Inside braces such a name is data (`loadfactor:x`), never an operation."""
     depth, previous = 0, None
     for token in tokens(text):
-        if token.kind == "other" and token.text in _UNSURE:
+        if token.kind == "other" and token.text in UNSURE:
             return "LOAD" in text[token.start:].upper()
         if token.text == "{":
             depth += 1
@@ -119,14 +119,25 @@ def _unescape_local(local: str) -> str:
     return re.sub(_LOCAL_ESC, lambda m: m.group()[1], local)
 
 
+def prefix_declarations(toks: list[Token]) -> list[tuple[str, str]]:
+    """Every (name, IRI) a PREFIX declaration could make, in order. Oxigraph's parser needs no
+    space after the keyword: `PREFIXf:<…>` and `prefix:<…>` declare f: and :, though the
+    tokens read them as one prefixed name."""
+    found = []
+    for i, tok in enumerate(toks[:-1]):
+        nxt = toks[i + 1]
+        if tok.kind == "name" and tok.text.upper() == "PREFIX" and i + 2 < len(toks) \
+                and nxt.kind == "pname" and nxt.text.endswith(":") and toks[i + 2].kind == "iri":
+            found.append((nxt.text[:-1], _unescape_iri(toks[i + 2].text)))
+        elif tok.kind == "pname" and tok.text.upper().startswith("PREFIX") and tok.text.endswith(":") \
+                and nxt.kind == "iri":
+            found.append((tok.text[len("PREFIX"):-1], _unescape_iri(nxt.text)))
+    return found
+
+
 def declared_prefixes(toks: list[Token]) -> dict[str, str]:
-    """The prefixes a query declares with PREFIX, by name."""
-    declared = {}
-    for i, tok in enumerate(toks[:-2]):
-        if tok.kind == "name" and tok.text.upper() == "PREFIX" and toks[i + 1].kind == "pname" \
-                and toks[i + 2].kind == "iri":
-            declared[toks[i + 1].text[:-1]] = _unescape_iri(toks[i + 2].text)
-    return declared
+    """The prefixes a query declares with PREFIX, by name (the last declaration of a name)."""
+    return dict(prefix_declarations(toks))
 
 
 def _readings(toks: list[Token], i: int) -> list[Token | None]:
@@ -160,22 +171,17 @@ def _readings(toks: list[Token], i: int) -> list[Token | None]:
     return readings
 
 
-_NO_READING = object()
-
-
-def _target(tok: Token | None, prefixes: dict[str, str]):
-    """The endpoint a target token names: an absolute IRI; None for a variable, a relative IRI
-    or anything else; _NO_READING for a prefix Oxigraph would not know either."""
+def _targets(tok: Token | None, prefixes: dict[str, set[str]]) -> list[str | None]:
+    """Every endpoint a target token may name: absolute IRIs; None for a variable, a relative
+    IRI, a prefix nobody declared or anything else, which the guard cannot read for sure."""
     if tok is None:
-        return None
+        return [None]
     if tok.kind == "iri":
-        return _absolute(_unescape_iri(tok.text))
+        return [_absolute(_unescape_iri(tok.text))]
     if tok.kind == "pname":
         prefix, _, local = tok.text.partition(":")
-        if prefix not in prefixes:
-            return _NO_READING
-        return _absolute(prefixes[prefix] + _unescape_local(local))
-    return None
+        return [_absolute(iri + _unescape_local(local)) for iri in prefixes.get(prefix, ())] or [None]
+    return [None]
 
 
 def _absolute(iri: str) -> str | None:
@@ -186,16 +192,19 @@ def _absolute(iri: str) -> str | None:
 
 def service_targets(text: str, prefixes: dict[str, str]) -> list[str | None]:
     """Every endpoint a SERVICE clause of the query could name, in every reading Oxigraph could
-    give it; None where that is a variable or cannot be told."""
+    give it (a prefix declared twice: both IRIs); None where that is a variable or cannot be told."""
     toks = tokens(text)
-    known = {**prefixes, **declared_prefixes(toks)}
+    declared: dict[str, set[str]] = {}
+    for name, iri in prefix_declarations(toks):
+        declared.setdefault(name, set()).add(iri)
+    known = {**{name: {iri} for name, iri in prefixes.items()}, **declared}
     found: list[str | None] = []
     for i, tok in enumerate(toks):
-        if tok.kind == "other" and tok.text in _UNSURE:
+        if tok.kind == "other" and tok.text in UNSURE:
             if "SERVICE" in text[tok.start:].upper():
                 found.append(None)
             break
         if tok.kind in ("name", "pname") and tok.text.upper().startswith("SERVICE"):
-            found.extend(t for t in (_target(r, known) for r in _readings(toks, i))
-                         if t is not _NO_READING)
+            for reading in _readings(toks, i):
+                found.extend(_targets(reading, known))
     return found
