@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tokens import _UNSURE, Token, tokens
+from .tokens import UNSURE, Token, tokens
 
 DATA_KINDS = ("insert data", "delete data")
 
@@ -48,7 +48,7 @@ def _top_level(text: str) -> list | None:
     """The tokens outside braces, and each outermost {...} block as a string; None if unsure."""
     parts, depth, opened = [], 0, 0
     for token in tokens(text):
-        if token.kind == "other" and token.text in _UNSURE:
+        if token.kind == "other" and token.text in UNSURE:
             return None
         if token.text == "{":
             opened = token.start if depth == 0 else opened
