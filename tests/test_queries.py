@@ -188,7 +188,7 @@ def test_requirements_by_status(kg):
     assert kinds["partner", "defining condition"] == {
         "StateOrOrganizationRequirement", "SharedGoalsRequirement", "CooperationWishRequirement",
         "PracticalCommitmentRequirement"}
-    assert kinds["observer", "decision rule"] == kinds["partner", "decision rule"] == {"ConsensusRequirement"}
+    assert kinds["observer", "decision condition"] == kinds["partner", "decision condition"] == {"ConsensusRequirement"}
     assert stated["partner", "SharedGoalsRequirement"] == {("Valery Semerikov", "2019-07-04")}
     assert stated["observer", "StudyInterestRequirement"] == {("Valery Semerikov", "2019-07-04")}
 

@@ -51,7 +51,7 @@ def test_the_cli_reasons_with_owlrl_when_asked(tmp_path):
     ask = ("query", "ASK { ?s csto:ineligibleFor csto:ObserverStatus }", "--no-linked", "--format", "csv")
     ours = run(*ask, "--data", str(data))
     assert ours.returncode == 0, ours.stderr
-    assert ours.stdout.splitlines()[1] == "true"
+    assert ours.stdout.strip() == "true"  # ASK as CSV: the bare boolean, as Oxigraph writes it
     owlrls = run(*ask, "--data", str(data), "--reasoner", "owlrl")
     assert owlrls.returncode == 1 and "normalizedString" in owlrls.stderr
 

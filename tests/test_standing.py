@@ -256,7 +256,7 @@ def test_explain_and_the_pages_label_each_requirement_by_what_it_is(kg, server):
     roles = {r["label"]: r["role"] for r in explain(kg, "Azerbaijan", "partner")["requirements"]}
     assert roles["shares the goals and principles of the CSTO"] == "defining condition"
     assert roles["must be UN members"] == "requirement stated for candidates"
-    assert roles["adopted by consensus"] == "decision rule"
+    assert roles["adopted by consensus"] == "decision condition"
     page = server.get("/explain/Azerbaijan?status=observer", accept=HTML).text
     assert re.search(r'must be UN members</a>\s*<span class="badge role" data-role="requirement stated for candidates"',
                      page)
