@@ -122,13 +122,15 @@ class KnowledgeGraph:
             self._reasoner = reasoner_for(reasoned_triples(self.quads()))
         return self._reasoner
 
-    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = ()) -> Change:
+    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = (),
+               using_named: tuple[str, ...] = ()) -> Change:
         """Run a SPARQL 1.1 Update, then bring the generated axioms and the inferred graph in line
         with the new data, before anyone reads it: inferences are added and retracted, and the
         inferred graph is again the closure a fresh build would compute.
 
         Its WHERE reads the default graph a query reads, the union of every graph, or the
-        merge of the `using` graphs (the protocol's using-graph-uri); its templates without
+        merge of the `using` graphs with the `using_named` ones named (the protocol's
+        using-graph-uri and using-named-graph-uri, which name the whole dataset); its templates without
         GRAPH write to and delete from the store's own default graph. Relative IRIs resolve
         against base_iri.
 
@@ -139,7 +141,7 @@ class KnowledgeGraph:
         check_nesting(text)
         reasoner = self.reasoner
         self.changes = next(_VERSIONS)
-        written = self.write(text, base_iri=base_iri, using=using)
+        written = self.write(text, base_iri=base_iri, using=using, using_named=using_named)
         settled = self._settle(reasoner, written)
         return Change(settled.added, settled.removed, written=written, whole=written.whole,
                       costly=settled.costly or written.whole)
@@ -154,7 +156,8 @@ class KnowledgeGraph:
         settled = self._settle(reasoner, done)
         return Change(settled.added, settled.removed, written=done, costly=settled.costly)
 
-    def write(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = ()) -> Change:
+    def write(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = (),
+              using_named: tuple[str, ...] = ()) -> Change:
         """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
 
         INSERT DATA, DELETE DATA, DELETE WHERE and DELETE/INSERT ... WHERE are applied quad by
@@ -164,29 +167,40 @@ class KnowledgeGraph:
         comparing every quad before and after."""
         ops = operations(text)
         if self.shared or any(op.kind == "other" for op in ops) or keyword_present(text, "SERVICE"):
+            if using_named and not self.shared:
+                raise QueryError("using-named-graph-uri applies to DELETE/INSERT ... WHERE; this update has "
+                                 "an operation that is run whole (CLEAR, DROP, WITH, SERVICE, ...) or could "
+                                 "not be read with certainty: send it without using-named-graph-uri")
             before = set(self.quads())
-            self._run_update(text, base_iri, using)
+            self._run_update(text, base_iri, using, using_named)
             after = set(self.quads())
             return Change(added=after - before, removed=before - after, whole=True)
         ox.Store().update(text, prefixes=PREFIXES, base_iri=base_iri)  # Oxigraph's own syntax check, over no data
         change = Change()
         try:
             for op in ops:
-                self._put(change, **self._effect(op, base_iri, using))
+                self._put(change, **self._effect(op, base_iri, using, using_named))
         except BaseException:
             self._put(Change(), added=change.removed, removed=change.added)
             raise
         return change
 
-    def _effect(self, op: Operation, base_iri: str | None, using: tuple[str, ...]) -> dict:
+    def _effect(self, op: Operation, base_iri: str | None, using: tuple[str, ...],
+                using_named: tuple[str, ...]) -> dict:
         """The quads one operation removes and adds, evaluated on the store as it is now. Its
         WHERE reads what a query's does, the union of the graphs, unless the update (USING) or
-        the request (using-graph-uri) names the graphs it reads; templates write where they say."""
+        the request (using-graph-uri, using-named-graph-uri: the whole dataset, each part empty
+        unless given) names the graphs it reads; templates write where they say."""
         if op.kind in DATA_KINDS:
             quads = _instantiate(op.prologue, op.insert or op.delete, base_iri=base_iri)
             return {"added": quads} if op.kind == "insert data" else {"removed": quads}
-        dataset = {} if op.using else (
-            {"default_graph": [ox.NamedNode(u) for u in using]} if using else {"use_default_graph_as_union": True})
+        if op.using:
+            dataset = {}
+        elif using or using_named:
+            dataset = {"default_graph": [ox.NamedNode(u) for u in using],
+                       "named_graphs": [ox.NamedNode(u) for u in using_named]}
+        else:
+            dataset = {"use_default_graph_as_union": True}
         solutions = self._store.query(f"{op.prologue}SELECT * {op.using} WHERE {op.where}", prefixes=PREFIXES,
                                       base_iri=base_iri, **dataset)
         names = solutions.variables
@@ -288,7 +302,8 @@ class KnowledgeGraph:
         self._apply(add=add, remove=remove, current=quads)
         return (quads - remove) | add
 
-    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
+                    using_named: tuple[str, ...] = ()) -> None:
         """Oxigraph's update has no union option: an update that may read a pattern or the
         default graph (a name starting with WHERE or DEFAULT) runs on a copy whose default
         graph is what its WHERE reads, and what it changed there is changed here."""

@@ -308,11 +308,12 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
     # writing
 
-    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()) -> None:
+    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
+                    using_named: tuple[str, ...] = ()) -> None:
         """The update's WHERE reads what a query reads: the build's graphs, their union the
         default graph (sent as using-graph-uri), unless it or the request names its own."""
-        if using:
-            params = [("using-graph-uri", u) for u in using]
+        if using or using_named:
+            params = [("using-graph-uri", u) for u in using] + [("using-named-graph-uri", u) for u in using_named]
         elif update_names_its_dataset(text):
             params = []
         else:

@@ -102,22 +102,26 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 # -- Updates --------------------------------------------------------------------------------
 
-def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = ()):
+def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
+                 using_named: tuple[str, ...] = ()):
     """Run an update and reason over its result; returns the change (quads in and out).
-    base_iri resolves its relative IRIs; using: the request's using-graph-uri graphs."""
+    base_iri resolves its relative IRIs; using, using_named: the request's using-graph-uri and
+    using-named-graph-uri graphs."""
 
     def local_update(text: str):
         check_update_is_local(text)
-        return ctx.kg.update(text, base_iri=base_iri, using=using)
+        return ctx.kg.update(text, base_iri=base_iri, using=using, using_named=using_named)
 
     return _counted(ctx, _refusing(local_update, text))
 
 
-def take_update(ctx: WorkerContext, text: str, written, base_iri: str | None = None, using: tuple[str, ...] = ()):
+def take_update(ctx: WorkerContext, text: str, written, base_iri: str | None = None, using: tuple[str, ...] = (),
+                using_named: tuple[str, ...] = ()):
     """Apply what an update wrote in a worker's trial of it (no pattern evaluated again); an
     update that ran whole (CLEAR, DROP ...) is run again whole, graphs made or dropped included."""
     if written.whole:
-        return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using), text))
+        return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using,
+                                                         using_named=using_named), text))
     return _counted(ctx, _refusing(ctx.kg.take, written))
 
 

@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
+from csto_kg.graph.sparql.tokens import keyword_present
+
 from .errors import Refused
 from .negotiation import Negotiation, UnknownFormat
 
@@ -30,6 +32,7 @@ class SparqlRequest:
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
     using_graphs: list[str] = field(default_factory=list)  # an update's using-graph-uri
+    using_named_graphs: list[str] = field(default_factory=list)  # and using-named-graph-uri
     negotiation: Negotiation = field(default_factory=Negotiation)
     timeout: float | None = None
     implied: bool = True  # False: answer from the graph without the implied facts (?implied=0)
@@ -134,6 +137,7 @@ def read_sparql_request(request: Request) -> SparqlRequest:
         default_graphs=_iris(params, "default-graph-uri"),
         named_graphs=_iris(params, "named-graph-uri"),
         using_graphs=_iris(params, "using-graph-uri"),
+        using_named_graphs=_iris(params, "using-named-graph-uri"),
         negotiation=negotiation_from(request, params),
         timeout=read_timeout(params),
         implied=read_switch(params, "implied"),
@@ -146,13 +150,16 @@ def read_sparql_request(request: Request) -> SparqlRequest:
     if sparql.update is not None:
         if request.method != "POST":
             raise Refused(400, "SPARQL Update must be sent with POST, never GET")
-        if any(k == "using-named-graph-uri" for k, _ in params):
-            raise Refused(400, "using-named-graph-uri is not supported; write USING NAMED in the "
-                               "update instead")
+        if (sparql.using_graphs or sparql.using_named_graphs) and (
+                keyword_present(sparql.update, "USING") or keyword_present(sparql.update, "WITH")):
+            # SPARQL 1.1 Protocol §2.2.3: the parameters and the clauses may not both name the dataset
+            raise Refused(400, "using-graph-uri / using-named-graph-uri and a USING or WITH clause in the "
+                               "update both name its dataset: give one or the other")
         if sparql.default_graphs or sparql.named_graphs:
             raise Refused(400, "default-graph-uri / named-graph-uri apply to queries, not updates")
-    if sparql.using_graphs and sparql.update is None:
-        raise Refused(400, "using-graph-uri applies to updates; a query names its dataset with default-graph-uri")
+    if (sparql.using_graphs or sparql.using_named_graphs) and sparql.update is None:
+        raise Refused(400, "using-graph-uri / using-named-graph-uri apply to updates; a query names its "
+                           "dataset with default-graph-uri / named-graph-uri")
     if request.method == "POST" and sparql.query is None and sparql.update is None:
         raise Refused(400, "the request has no 'query' or 'update' parameter")
     for text, what in ((sparql.query, "query"), (sparql.update, "update")):

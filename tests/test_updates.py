@@ -222,7 +222,22 @@ def test_using_graph_uri_is_the_default_graph_an_updates_where_reads(updatable):
     assert select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}") == []
     assert form_update(updatable, SEEN, TOKEN, using_graph_uri=USER) == 204  # the --data file's graph
     assert len(select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}")) >= 1
-    assert form_update(updatable, SEEN, TOKEN, using_named_graph_uri=USER) == 400  # said so, not ignored
+
+
+def test_using_named_graph_uri_names_the_graphs_an_updates_where_reads(updatable):
+    # SPARQL 1.1 Protocol §2.2.3: the parameters are the whole dataset, a part not given is empty
+    states = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:in> ?g }} }} WHERE {{ GRAPH ?g {{ ?w a csto:State }} }}"
+    found = "SELECT DISTINCT ?g WHERE { GRAPH <%s> { ?w <urn:x:in> ?g } }" % PROBE
+    assert form_update(updatable, states, TOKEN, using_named_graph_uri=USER) == 204
+    assert [r["g"]["value"] for r in select(updatable, found)] == [USER]
+    assert post_update(updatable, states, TOKEN) == 204  # without it: every graph
+    assert len(select(updatable, found)) >= 2  # the curated graph too
+    assert form_update(updatable, SEEN, TOKEN, using_named_graph_uri=USER) == 204  # the default graph: empty
+    assert select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w <urn:x:seen> true }} }}") == []
+    with_clause = f"WITH <{PROBE}> INSERT {{ ?w <urn:x:also> true }} WHERE {{ ?w ?p ?o }}"
+    assert form_update(updatable, with_clause, TOKEN, using_graph_uri=USER) == 400  # both name the dataset
+    using_clause = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:also> true }} }} USING <{USER}> WHERE {{ ?w ?p ?o }}"
+    assert form_update(updatable, using_clause, TOKEN, using_named_graph_uri=USER) == 400
 
 
 def test_a_relative_iri_resolves_against_the_request_url_as_oxigraph_resolves_it(updatable, tmp_path):
