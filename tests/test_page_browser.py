@@ -335,7 +335,8 @@ def test_a_browser_opening_a_query_url_sees_the_query_run_on_the_page(page, serv
     query = "SELECT ?org WHERE { ?org a csto:Organization }"
     page.goto(server.base + "/sparql?" + urllib.parse.urlencode({"query": query, "implied": "0"}))
     expect(page.locator("#results-table tbody tr")).to_have_count(1)
-    assert column(page, 1) == ["Collective Security Treaty Organization"]
+    expect(page.locator("#results-table tbody tr td:nth-child(1)")).to_have_text(  # once its label has come
+        ["Collective Security Treaty Organization"])
     assert page.locator("#query").input_value() == query
     assert "implied=0" in page.url  # the switch goes with it
 
