@@ -91,6 +91,17 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def page(browser, server):
+    """A fresh chromium page on the module's `server`, its address as page.base (modules that
+    watch requests or errors define their own)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.base = server.base
+    yield page
+    context.close()
+
+
 AXE = Path(__file__).resolve().parent.parent / "build" / "node_modules" / "axe-core" / "axe.min.js"
 
 

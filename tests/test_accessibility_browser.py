@@ -26,15 +26,6 @@ def server():
         yield s
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.base = server.base
-    yield page
-    context.close()
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_violation_on_the_page(page, axe_script, path):
     page.goto(page.base + path)

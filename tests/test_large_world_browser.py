@@ -28,15 +28,6 @@ def server(tmp_path_factory):
         yield s
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.base = server.base
-    yield page
-    context.close()
-
-
 def states(page, status):
     return page.locator(f"#matrix-{status} tbody th[scope=row] > a").all_inner_texts()
 
