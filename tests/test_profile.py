@@ -16,7 +16,7 @@ from csto_kg.graph.build import assemble, build
 from csto_kg.graph.load import builtin_sources
 from csto_kg.graph.namespaces import ONTOLOGY, OWL, RDF, RDFS
 from csto_kg.graph.publish.export import export_bundle
-from csto_kg.graph.reasoning.axioms import members_among
+from csto_kg.graph.reasoning.axioms import Inputs
 
 
 def horned(graph: rdflib.Graph):
@@ -56,7 +56,7 @@ def test_ontology_with_member_axioms_is_owl2_rl(ontology_graph):
 
 def test_the_member_axioms_are_among_those_checked(ontology_graph):
     graph, quads = ontology_graph
-    members = members_among(quads)
+    members = Inputs(quads).members
     assert len(members) == 6
     plain = rdflib.Graph().parse(str(builtin_sources().ontology[0]), format="turtle")
     with_members = len(horned(graph).get_axioms())

@@ -99,14 +99,6 @@ class Justification:
     checks: int = 0                # entailment checks made
     seconds: float = 0.0
 
-    @property
-    def facts(self) -> list[Axiom]:
-        return [a for a in self.axioms if a.kind != "ontology"]
-
-    @property
-    def ontology_axioms(self) -> list[Axiom]:
-        return [a for a in self.axioms if a.kind == "ontology"]
-
     def to_dict(self) -> dict:
         return asdict(self)
 

@@ -83,10 +83,6 @@ def may_change_inputs(quads) -> bool:
                for q in quads)
 
 
-def members_among(quads) -> list[ox.NamedNode]:
-    return Inputs(quads).members
-
-
 def _intersection(cls: str, parts: list[str]) -> str:
     joined = "\n        ".join(parts)
     return f"""<{cls}> owl:equivalentClass [ a owl:Class ; owl:intersectionOf (

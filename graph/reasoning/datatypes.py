@@ -33,7 +33,6 @@ _O = "http://www.w3.org/2002/07/owl#"
 LITERAL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Literal")
 PLAIN = ox.NamedNode(_R + "PlainLiteral")
 XML_LITERAL = ox.NamedNode(_R + "XMLLiteral")
-LANG_STRING = ox.NamedNode(_R + "langString")
 REAL, RATIONAL = ox.NamedNode(_O + "real"), ox.NamedNode(_O + "rational")
 
 

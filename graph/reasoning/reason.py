@@ -56,9 +56,10 @@ class Reasoner:
     """The closure of a set of input triples and its readable inferences.
 
     `change(added, removed)` moves it to new inputs: an addition that brings no new schema is
-    reasoned incrementally (semi-naive, from the new triples only); a removal or a schema change
-    is reasoned afresh, which costs what a build's reasoning costs. Either way the result is the
-    closure a fresh build would compute (tests/test_incremental.py).
+    reasoned incrementally (semi-naive, from the new triples only); a removal by delete and
+    rederive (Closure.retract); a schema change, or a removal the journal cannot follow, is
+    reasoned afresh, which costs what a build's reasoning costs. Either way the result is the
+    closure a fresh build would compute (tests/test_reasoner.py, tests/test_updates.py).
     """
 
     def __init__(self, triples):
