@@ -222,6 +222,8 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     closure_declared: dict[str, dict] = {}  # per part: what its file and its imports declare
     bodies: dict[str, set] = {}  # per part: its triples but its header, which merged.ttl repeats
     written: dict[str, bytes] = {}  # the same as Turtle statements
+    # each in a blank node of its own, so no other file holds them: written and counted apart
+    axioms = {"inferred": annotation_axioms(graphs["inferred"], INFERRED_BY_PROPERTY, ox.Literal(INFERRED_BY))}
     for part in parts:
         version_iri = f"{part.iri}/{version}"
         if part.name == "csto":
@@ -244,12 +246,13 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
             head = header(part, version_iri, version, kg.key)
             doc = bodies[part.name] | head
             closure_declared[part.name] = merge_kinds(visible, kinds(doc - graphs[part.name]))
+        extra = sum(map(len, axioms.values())) if part.name == "merged" else len(axioms.get(part.name, ()))
         if part.name != "merged":
-            written[part.name] = statements(bodies[part.name])
+            written[part.name] = statements(bodies[part.name]) + serialized(axioms.get(part.name, ()))
         body = list(written.values()) if part.name == "merged" else [written[part.name]]
         bundle.files[part.name] = write_turtle([statements(head), *body], out / f"{part.name}.ttl",
                                                header_comment(part.name))
-        bundle.triples[part.name] = len(doc)
+        bundle.triples[part.name] = len(doc) + extra
         bundle.iris[part.name] = part.iri
         bundle.version_iris[part.name] = version_iri
 
@@ -317,27 +320,22 @@ def builtin(term) -> bool:
 
 def inferred_assertions(inferred: set, known: Vocabulary) -> set:
     """The inferences a person reads: memberships in named classes, object property assertions
-    between named individuals, each annotated as inferred. Schema entailments (owl:Thing
-    ranges, subclass closure) and anything about blank nodes or literals are left out."""
-    out: set = set()
-    for s, p, o in inferred:
-        if not known.is_individual(s):
-            continue
-        if p == TYPE:
-            keep = isinstance(o, ox.NamedNode) and o in known.classes and not builtin(o)
-        else:
-            keep = p in known.object_properties and known.is_individual(o)
-        if keep:
-            out.add((s, p, o))
-            annotate(out, (s, p, o), INFERRED_BY_PROPERTY, ox.Literal(INFERRED_BY))
+    between named individuals (annotation_axioms marks each as inferred). Schema entailments
+    (owl:Thing ranges, subclass closure) and anything about blank nodes or literals are left out."""
+    individuals = {t for t in {x for s, p, o in inferred for x in (s, o)} if known.is_individual(t)}
+    classes = {c for c in known.classes if isinstance(c, ox.NamedNode) and not builtin(c)}
+    return {(s, p, o) for s, p, o in inferred if s in individuals and
+            (o in classes if p == TYPE else p in known.object_properties and o in individuals)}
+
+
+def annotation_axioms(triples, prop, annotation) -> list:
+    """An owl:Axiom for each triple, annotated prop annotation; each axiom's triples together."""
+    out: list = []
+    for s, p, o in triples:
+        axiom = ox.BlankNode()
+        out += ((axiom, TYPE, AXIOM), (axiom, SOURCE, s), (axiom, PROPERTY, p), (axiom, TARGET, o),
+                (axiom, prop, annotation))
     return out
-
-
-def annotate(triples: set, triple, prop, annotation) -> None:
-    axiom = ox.BlankNode()
-    s, p, o = triple
-    triples.update({(axiom, TYPE, AXIOM), (axiom, SOURCE, s), (axiom, PROPERTY, p), (axiom, TARGET, o),
-                    (axiom, prop, annotation)})
 
 
 def declarations(triples: set, known: Vocabulary, visible: dict) -> set:
@@ -403,7 +401,7 @@ def data_document(triples: set, known: Vocabulary, visible: dict) -> set:
 def without_headers(triples: set) -> set:
     """The triples less those about an ontology (its header)."""
     headers = {s for s, p, o in triples if p == TYPE and o == ONTOLOGY_CLASS}
-    return {t for t in triples if t[0] not in headers}
+    return {t for t in triples if t[0] not in headers} if headers else triples
 
 
 def header(part: Part, version_iri: str, version: str, key: str) -> set:
@@ -437,8 +435,12 @@ def statements(triples: set) -> bytes:
     time), with csto-kg's prefixes, which write_turtle declares once: each subject's triples
     together, named subjects first, in order."""
     # a sort is stable, so each subject's triples stay together; "<iri>" sorts before "_:blank"
-    ordered = sorted(triples, key=_subject_key)
-    text = ox.serialize(starmap(ox.Triple, ordered), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return serialized(sorted(triples, key=_subject_key))
+
+
+def serialized(triples) -> bytes:
+    """statements() of triples in the order given."""
+    text = ox.serialize(starmap(ox.Triple, triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return text[len(_PROLOGUE):] if text.startswith(_PROLOGUE) else text
 
 
