@@ -301,8 +301,8 @@ class Vocabulary:
 def kinds(triples) -> dict[ox.NamedNode, set[str]]:
     """What the triples declare each IRI to be: class, object, data, annotation, individual, ..."""
     out: dict[ox.NamedNode, set[str]] = {}
-    for s, p, o in triples:
-        if p == TYPE and isinstance(s, ox.NamedNode) and o in _ENTITY_TYPES:
+    for s, o in {(s, o) for s, p, o in triples if p == TYPE and o in _ENTITY_TYPES}:
+        if isinstance(s, ox.NamedNode):
             out.setdefault(s, set()).add(_ENTITY_TYPES[o])
     return out
 
@@ -362,7 +362,7 @@ def declarations(triples: set, known: Vocabulary, visible: dict) -> set:
     # is_individual below keeps only the IRIs that are not schema, as the subjects and values
     # of an object property must be to be declared individuals
     object_properties = {p for p, kind in kinds_used if kind == OBJECT_PROPERTY}
-    used.update(x for s, p, o in facts if p in properties for x in ((s, o) if p in object_properties else (s,)))
+    used.update({s for s, p, o in facts if p in properties}, {o for s, p, o in facts if p in object_properties})
     out.update((t, TYPE, NAMED_INDIVIDUAL) for t in used
                if known.is_individual(t) and "individual" not in visible.get(t, ()))
     return out
