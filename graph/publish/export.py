@@ -207,15 +207,8 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     known = Vocabulary(set().union(*graphs.values()))
     graphs["inferred"] = inferred_assertions(triples_of(kg, INFERRED), known)
 
-    parts = [Part("csto", ONTOLOGY_IRI, (), "")]
-    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
-    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
-    for name in inputs[2:]:
-        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
-    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
+    parts = bundle_parts(inputs)
     graphs["inputs"] = set()
-    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
-    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
 
     bundle = Bundle(out)
     by_iri = {part.iri: part.name for part in parts}
@@ -259,6 +252,19 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     (out / CATALOG).write_text(catalog_xml(bundle), encoding="utf-8")
     bundle.files["catalog"] = out / CATALOG
     return bundle
+
+
+def bundle_parts(inputs: list[str]) -> list[Part]:
+    """The files in the order written, each after those it imports; inputs: the input parts present."""
+    parts = [Part("csto", ONTOLOGY_IRI, (), "")]
+    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
+    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
+    for name in inputs[2:]:
+        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
+    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
+    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
+    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
+    return parts
 
 
 def triples_of(kg: KnowledgeGraph, iri: str) -> set[tuple]:
