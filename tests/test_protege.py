@@ -1,6 +1,7 @@
 """The Protégé bundle: Turtle ontologies with headers, imports resolved offline by the catalog,
 declarations for every entity, and inferred assertions told apart from asserted ones."""
 
+import gc
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -278,6 +279,7 @@ def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypa
     with pytest.raises(OutputError, match="disk full"):
         export_bundle(build(), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert gc.isenabled(), "the garbage collector the export paused is on again"
 
 
 def test_the_bundle_says_how_each_part_is_known(graphs):
