@@ -1,6 +1,7 @@
 """The Protégé bundle: Turtle ontologies with headers, imports resolved offline by the catalog,
 declarations for every entity, and inferred assertions told apart from asserted ones."""
 
+import gc
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rdflib import BNode, Literal, URIRef
 
 from csto_kg.graph.build import build
 from csto_kg.graph.errors import OutputError
-from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, KG, OWL, RDF, RDFS
+from csto_kg.graph.namespaces import CSTO, GRAPH_BASE, GRAPHS, KG, OWL, RDF, RDFS
 from csto_kg.graph.publish.export import INFERRED_BY, export_bundle
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -278,6 +279,7 @@ def test_a_failed_export_leaves_the_previous_bundle_untouched(tmp_path, monkeypa
     with pytest.raises(OutputError, match="disk full"):
         export_bundle(build(), out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert gc.isenabled(), "the garbage collector the export paused is on again"
 
 
 def test_the_bundle_says_how_each_part_is_known(graphs):
@@ -290,3 +292,66 @@ def test_the_bundle_says_how_each_part_is_known(graphs):
     kinds = {str(g): str(ontology.value(k, RDFS.label)) for k, g in ontology.subject_objects(CSTO.keptIn)}
     assert kinds[GRAPH_BASE + "asserted"] == "stated" and kinds[GRAPH_BASE + "curated"] == "curated"
     assert set(kinds.values()) == {"stated", "implied", "curated", "linked", "user"}
+
+
+DECLARATION_TYPES = {OWL.NamedIndividual, OWL.Class, RDFS.Datatype, *PROPERTY_KINDS}
+
+
+def canonical(triples) -> set:
+    """Triples with each blank node named by what hangs off it (the bundle's blank nodes are
+    trees: axioms, restrictions, lists), so files can be compared whatever their labels."""
+    triples = list(triples)
+    edges: dict = {}
+    for s, p, o in triples:
+        if isinstance(s, BNode):
+            edges.setdefault(s, []).append((p, o))
+    names: dict = {}
+
+    def name(term):
+        if not isinstance(term, BNode):
+            return term
+        if term not in names:
+            names[term] = "_:" + "|".join(sorted(f"{p} {name(o)!r}" for p, o in edges.get(term, ())))
+        return names[term]
+
+    return {(name(s), p, name(o)) for s, p, o in triples}
+
+
+def declarations(g) -> set:
+    return {t for t in g if isinstance(t[0], URIRef) and t[1] == RDF.type and t[2] in DECLARATION_TYPES}
+
+
+def body(g) -> set:
+    """A file's or a named graph's triples but its owl:Ontology header and its declarations."""
+    heads = set(g.subjects(RDF.type, OWL.Ontology))
+    return {t for t in g if t[0] not in heads} - declarations(g)
+
+
+def test_each_file_holds_its_named_graph_adding_only_a_header_and_declarations(kg, graphs, bundle):
+    """The graph's named graphs are the reference: what each file holds besides the
+    owl:Ontology header and the declarations Protégé needs is exactly its named graph."""
+    for name in ("curated", "asserted", "implied"):
+        expected = kg.rdflib_graph(GRAPHS[name])
+        assert canonical(body(graphs[name])) == canonical(body(expected)), name
+        assert declarations(expected) <= declarations(graphs[name]), name
+    # the ontology's graph is split in two: as written by hand, and what the build generated
+    ontology = body(kg.rdflib_graph(GRAPHS["ontology"]))
+    assert canonical(body(graphs["csto"])) | canonical(body(graphs["generated"])) == canonical(ontology)
+    assert not body(graphs["inputs"])
+
+
+def test_merged_holds_every_other_file_and_each_count_is_its_files(graphs, bundle):
+    others = set().union(*(canonical(body(g)) for name, g in graphs.items() if name != "merged"))
+    assert canonical(body(graphs["merged"])) == others
+    assert declarations(graphs["merged"]) == set().union(
+        *(declarations(g) for name, g in graphs.items() if name != "merged"))
+    assert {name: len(g) for name, g in graphs.items()} == {n: bundle.triples[n] for n in graphs}
+
+
+def test_each_inferred_assertion_is_in_the_inferred_graph_with_one_annotation(graphs, kg):
+    inferred = set(kg.rdflib_graph(GRAPHS["inferred"]))
+    marks = axiom_annotations(graphs["inferred"], CSTO.inferredBy)
+    assert set(marks) <= inferred
+    axioms = set(graphs["inferred"].subjects(RDF.type, OWL.Axiom))
+    assert len(axioms) == len(marks)
+    assert all(len(set(graphs["inferred"].predicate_objects(a))) == 5 for a in axioms)

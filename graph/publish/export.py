@@ -26,10 +26,13 @@ report "entity not properly recognized".
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import starmap
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
@@ -145,7 +148,8 @@ def export_bundle(kg: KnowledgeGraph, out_dir, *, force: bool = False) -> Bundle
     except OSError as e:
         raise OutputError(f"{out}: cannot make the folder: {e.strerror or e}") from None
     try:
-        written = _write_bundle(kg, staging)
+        with collector_paused():
+            written = _write_bundle(kg, staging)
         for name in set(_TITLES) - set(written.files):
             (out / f"{name}.ttl").unlink(missing_ok=True)
         bundle = Bundle(out, triples=written.triples, iris=written.iris, version_iris=written.version_iris)
@@ -157,6 +161,20 @@ def export_bundle(kg: KnowledgeGraph, out_dir, *, force: bool = False) -> Bundle
         raise OutputError(f"{out}: cannot write the bundle: {e.strerror or e}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic garbage collector off while the bundle is computed: it makes hundreds of thousands
+    of tuples, none in a cycle, and each collection they set off walked every object the build
+    holds too (the reasoner's), which took about 40% of the export's time at N = 1,600."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def check_out_folder(out: Path, *, force: bool = False) -> None:
@@ -189,21 +207,16 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
     known = Vocabulary(set().union(*graphs.values()))
     graphs["inferred"] = inferred_assertions(triples_of(kg, INFERRED), known)
 
-    parts = [Part("csto", ONTOLOGY_IRI, (), "")]
-    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
-    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
-    for name in inputs[2:]:
-        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
-    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
+    parts = bundle_parts(inputs)
     graphs["inputs"] = set()
-    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
-    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
 
     bundle = Bundle(out)
     by_iri = {part.iri: part.name for part in parts}
     closure_declared: dict[str, dict] = {}  # per part: what its file and its imports declare
     bodies: dict[str, set] = {}  # per part: its triples but its header, which merged.ttl repeats
     written: dict[str, bytes] = {}  # the same as Turtle statements
+    # each in a blank node of its own, so no other file holds them: written and counted apart
+    axioms = {"inferred": annotation_axioms(graphs["inferred"], INFERRED_BY_PROPERTY, ox.Literal(INFERRED_BY))}
     for part in parts:
         version_iri = f"{part.iri}/{version}"
         if part.name == "csto":
@@ -226,18 +239,32 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
             head = header(part, version_iri, version, kg.key)
             doc = bodies[part.name] | head
             closure_declared[part.name] = merge_kinds(visible, kinds(doc - graphs[part.name]))
+        extra = sum(map(len, axioms.values())) if part.name == "merged" else len(axioms.get(part.name, ()))
         if part.name != "merged":
-            written[part.name] = statements(bodies[part.name])
+            written[part.name] = statements(bodies[part.name]) + serialized(axioms.get(part.name, ()))
         body = list(written.values()) if part.name == "merged" else [written[part.name]]
         bundle.files[part.name] = write_turtle([statements(head), *body], out / f"{part.name}.ttl",
                                                header_comment(part.name))
-        bundle.triples[part.name] = len(doc)
+        bundle.triples[part.name] = len(doc) + extra
         bundle.iris[part.name] = part.iri
         bundle.version_iris[part.name] = version_iri
 
     (out / CATALOG).write_text(catalog_xml(bundle), encoding="utf-8")
     bundle.files["catalog"] = out / CATALOG
     return bundle
+
+
+def bundle_parts(inputs: list[str]) -> list[Part]:
+    """The files in the order written, each after those it imports; inputs: the input parts present."""
+    parts = [Part("csto", ONTOLOGY_IRI, (), "")]
+    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
+    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
+    for name in inputs[2:]:
+        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
+    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
+    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
+    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
+    return parts
 
 
 def triples_of(kg: KnowledgeGraph, iri: str) -> set[tuple]:
@@ -280,8 +307,8 @@ class Vocabulary:
 def kinds(triples) -> dict[ox.NamedNode, set[str]]:
     """What the triples declare each IRI to be: class, object, data, annotation, individual, ..."""
     out: dict[ox.NamedNode, set[str]] = {}
-    for s, p, o in triples:
-        if p == TYPE and isinstance(s, ox.NamedNode) and o in _ENTITY_TYPES:
+    for s, o in {(s, o) for s, p, o in triples if p == TYPE and o in _ENTITY_TYPES}:
+        if isinstance(s, ox.NamedNode):
             out.setdefault(s, set()).add(_ENTITY_TYPES[o])
     return out
 
@@ -299,75 +326,69 @@ def builtin(term) -> bool:
 
 def inferred_assertions(inferred: set, known: Vocabulary) -> set:
     """The inferences a person reads: memberships in named classes, object property assertions
-    between named individuals, each annotated as inferred. Schema entailments (owl:Thing
-    ranges, subclass closure) and anything about blank nodes or literals are left out."""
-    out: set = set()
-    for s, p, o in inferred:
-        if not known.is_individual(s):
-            continue
-        if p == TYPE:
-            keep = isinstance(o, ox.NamedNode) and o in known.classes and not builtin(o)
-        else:
-            keep = p in known.object_properties and known.is_individual(o)
-        if keep:
-            out.add((s, p, o))
-            annotate(out, (s, p, o), INFERRED_BY_PROPERTY, ox.Literal(INFERRED_BY))
+    between named individuals (annotation_axioms marks each as inferred). Schema entailments
+    (owl:Thing ranges, subclass closure) and anything about blank nodes or literals are left out."""
+    individuals = {t for t in {x for s, p, o in inferred for x in (s, o)} if known.is_individual(t)}
+    classes = {c for c in known.classes if isinstance(c, ox.NamedNode) and not builtin(c)}
+    return {(s, p, o) for s, p, o in inferred if s in individuals and
+            (o in classes if p == TYPE else p in known.object_properties and o in individuals)}
+
+
+def annotation_axioms(triples, prop, annotation) -> list:
+    """An owl:Axiom for each triple, annotated prop annotation; each axiom's triples together."""
+    out: list = []
+    for s, p, o in triples:
+        axiom = ox.BlankNode()
+        out += ((axiom, TYPE, AXIOM), (axiom, SOURCE, s), (axiom, PROPERTY, p), (axiom, TARGET, o),
+                (axiom, prop, annotation))
     return out
-
-
-def annotate(triples: set, triple, prop, annotation) -> None:
-    axiom = ox.BlankNode()
-    s, p, o = triple
-    triples.update({(axiom, TYPE, AXIOM), (axiom, SOURCE, s), (axiom, PROPERTY, p), (axiom, TARGET, o),
-                    (axiom, prop, annotation)})
 
 
 def declarations(triples: set, known: Vocabulary, visible: dict) -> set:
     """Declarations for the entities the triples use: individuals, and any class or property the
     ontology does not declare (a property with literal values becomes an annotation property,
     which no reasoner interprets: user data may carry xsd:date values HermiT refuses).
-    visible: what the file and its imports already declare; known: what the whole build declares."""
-    out: set = set()
+    visible: what the file and its imports already declare; known: what the whole build declares.
+    Each term used is gathered into a set and checked once, not once per triple."""
     axiom_nodes = {s for s, p, o in triples if p == TYPE and o == AXIOM}
-
-    def individual(term):
-        if known.is_individual(term) and "individual" not in visible.get(term, ()):
-            out.add((term, TYPE, NAMED_INDIVIDUAL))
-
-    for s, p, o in triples:
-        if s in axiom_nodes:
-            continue
-        if p == TYPE:
-            if isinstance(o, ox.NamedNode) and not builtin(o) and "class" not in visible.get(o, ()):
-                out.add((o, TYPE, CLASS))
-            if not builtin(o) or o == NAMED_INDIVIDUAL:
-                individual(s)
-            continue
-        if p in _INDIVIDUAL_LINKS:
-            individual(s), individual(o)
-            continue
-        if p == HAS_VALUE and isinstance(o, ox.NamedNode):
-            individual(o)
-            continue
-        if builtin(p):
-            continue
-        kind = property_kind(p, o, known)
-        if p not in visible:
-            out.add((p, TYPE, kind))
-        if not known.is_schema(s):
-            individual(s)
-        if kind == OBJECT_PROPERTY:
-            individual(o)
+    facts = [t for t in triples if t[0] not in axiom_nodes] if axiom_nodes else triples
+    types = {(s, o) for s, p, o in facts if p == TYPE}
+    type_objects = {o for s, o in types}
+    out = {(o, TYPE, CLASS) for o in type_objects
+           if isinstance(o, ox.NamedNode) and not builtin(o) and "class" not in visible.get(o, ())}
+    typing = {o for o in type_objects if not builtin(o) or o == NAMED_INDIVIDUAL}
+    used = {s for s, o in types if o in typing}
+    used.update(x for s, p, o in facts if p in _INDIVIDUAL_LINKS for x in (s, o))
+    used.update(o for s, p, o in facts if p == HAS_VALUE)
+    properties = {p for s, p, o in facts if not builtin(p)}
+    undeclared = {p for p in properties if declared_kind(p, known) is None}
+    kinds_used = {(p, declared_kind(p, known)) for p in properties - undeclared}
+    kinds_used.update({(p, property_kind(p, o, known)) for s, p, o in facts if p in undeclared})
+    out.update((p, TYPE, kind) for p, kind in kinds_used if p not in visible)
+    # is_individual below keeps only the IRIs that are not schema, as the subjects and values
+    # of an object property must be to be declared individuals
+    object_properties = {p for p, kind in kinds_used if kind == OBJECT_PROPERTY}
+    used.update({s for s, p, o in facts if p in properties}, {o for s, p, o in facts if p in object_properties})
+    out.update((t, TYPE, NAMED_INDIVIDUAL) for t in used
+               if known.is_individual(t) and "individual" not in visible.get(t, ()))
     return out
+
+
+def declared_kind(p, known: Vocabulary) -> ox.NamedNode | None:
+    """The kind the build declares p to be, if it declares one."""
+    for kind, members in ((OBJECT_PROPERTY, known.object_properties), (DATA_PROPERTY, known.data_properties),
+                          (ANNOTATION_PROPERTY, known.annotation_properties)):
+        if p in members:
+            return kind
+    return None
 
 
 def property_kind(p, value, known: Vocabulary) -> ox.NamedNode:
     """The kind the build declares p to be; an undeclared one is an object property if its
     value is an IRI, else an annotation property."""
-    for kind, members in ((OBJECT_PROPERTY, known.object_properties), (DATA_PROPERTY, known.data_properties),
-                          (ANNOTATION_PROPERTY, known.annotation_properties)):
-        if p in members:
-            return kind
+    kind = declared_kind(p, known)
+    if kind is not None:
+        return kind
     return OBJECT_PROPERTY if isinstance(value, (ox.NamedNode, ox.BlankNode)) and not builtin(value) \
         else ANNOTATION_PROPERTY
 
@@ -386,7 +407,7 @@ def data_document(triples: set, known: Vocabulary, visible: dict) -> set:
 def without_headers(triples: set) -> set:
     """The triples less those about an ontology (its header)."""
     headers = {s for s, p, o in triples if p == TYPE and o == ONTOLOGY_CLASS}
-    return {t for t in triples if t[0] not in headers}
+    return {t for t in triples if t[0] not in headers} if headers else triples
 
 
 def header(part: Part, version_iri: str, version: str, key: str) -> set:
@@ -419,12 +440,18 @@ def statements(triples: set) -> bytes:
     """Turtle statements by Oxigraph's serializer (rdflib's pretty one took most of the export's
     time), with csto-kg's prefixes, which write_turtle declares once: each subject's triples
     together, named subjects first, in order."""
-    by_subject: dict = {}
-    for t in triples:
-        by_subject.setdefault(t[0], []).append(ox.Triple(*t))
-    subjects = sorted(by_subject, key=lambda s: (isinstance(s, ox.BlankNode), s.value))
-    text = ox.serialize((t for s in subjects for t in by_subject[s]), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # a sort is stable, so each subject's triples stay together; "<iri>" sorts before "_:blank"
+    return serialized(sorted(triples, key=_subject_key))
+
+
+def serialized(triples) -> bytes:
+    """statements() of triples in the order given."""
+    text = ox.serialize(starmap(ox.Triple, triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return text[len(_PROLOGUE):] if text.startswith(_PROLOGUE) else text
+
+
+def _subject_key(triple) -> str:
+    return str(triple[0])
 
 
 def _prologue() -> bytes:
