@@ -167,10 +167,6 @@ class KnowledgeGraph:
         comparing every quad before and after."""
         ops = operations(text)
         if self.shared or any(op.kind == "other" for op in ops) or keyword_present(text, "SERVICE"):
-            if using_named and not self.shared:
-                raise QueryError("using-named-graph-uri applies to DELETE/INSERT ... WHERE; this update has "
-                                 "an operation that is run whole (CLEAR, DROP, WITH, SERVICE, ...) or could "
-                                 "not be read with certainty: send it without using-named-graph-uri")
             before = set(self.quads())
             self._run_update(text, base_iri, using, using_named)
             after = set(self.quads())
@@ -307,6 +303,10 @@ class KnowledgeGraph:
         """Oxigraph's update has no union option: an update that may read a pattern or the
         default graph (a name starting with WHERE or DEFAULT) runs on a copy whose default
         graph is what its WHERE reads, and what it changed there is changed here."""
+        if using_named:  # a copy cannot hide named graphs from a WHERE alone
+            raise QueryError("using-named-graph-uri applies to DELETE/INSERT ... WHERE; this update has "
+                             "an operation that is run whole (CLEAR, DROP, WITH, SERVICE, ...) or could "
+                             "not be read with certainty: send it without using-named-graph-uri")
         if not (using or starts_with_keyword(text, "WHERE") or starts_with_keyword(text, "DEFAULT")):
             self._store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # INSERT DATA and the like
             return
