@@ -9,8 +9,8 @@ import pyoxigraph as ox
 
 from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.namespaces import curie
-from csto_kg.server.negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from csto_kg.server.results import CannotWrite, serialize_triples, write_boolean, write_solutions
+from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
+from csto_kg.graph.sparql.results import serialize_triples, write_boolean, write_solutions
 
 FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld"]
 # A graph asked for in a results format is written in the nearest graph format.
@@ -19,20 +19,17 @@ _AS_GRAPH = {"table": "turtle", "json": "jsonld", "xml": "rdfxml", "turtle": "tu
 
 
 def render(result, fmt: str) -> str:
-    """A query result in fmt, written as the server writes it (server/results.py); a table is
-    for people, the others for pipes and tools."""
-    try:
-        if isinstance(result, ox.QueryTriples):
-            if fmt not in _AS_GRAPH:
-                raise CstoKgError(f"a CONSTRUCT or DESCRIBE query gives a graph, which cannot be written as {fmt}: "
-                                  f"choose --format {', '.join(sorted(set(_AS_GRAPH) - {'table'}))} (or table)")
-            return serialize_triples(list(result), GRAPH_FORMATS[_AS_GRAPH[fmt]]).decode("utf-8")
-        if fmt in RESULT_FORMATS:
-            if isinstance(result, ox.QueryBoolean):
-                return write_boolean(bool(result), RESULT_FORMATS[fmt]).decode("utf-8")
-            return write_solutions(result, RESULT_FORMATS[fmt], max_rows=sys.maxsize).decode("utf-8")
-    except CannotWrite as e:
-        raise CstoKgError(str(e)) from None
+    """A query result in fmt, written as the server writes it (graph/sparql/results.py); a table
+    is for people, the others for pipes and tools."""
+    if isinstance(result, ox.QueryTriples):
+        if fmt not in _AS_GRAPH:
+            raise CstoKgError(f"a CONSTRUCT or DESCRIBE query gives a graph, which cannot be written as {fmt}: "
+                              f"choose --format {', '.join(sorted(set(_AS_GRAPH) - {'table'}))} (or table)")
+        return serialize_triples(list(result), GRAPH_FORMATS[_AS_GRAPH[fmt]]).decode("utf-8")
+    if fmt in RESULT_FORMATS:
+        if isinstance(result, ox.QueryBoolean):
+            return write_boolean(bool(result), RESULT_FORMATS[fmt]).decode("utf-8")
+        return write_solutions(result, RESULT_FORMATS[fmt], max_rows=sys.maxsize).decode("utf-8")
     if fmt != "table":
         raise CstoKgError(f"a SELECT or ASK query gives results, which cannot be written as {fmt}: "
                           f"choose --format table, {', '.join(RESULT_FORMATS)}")

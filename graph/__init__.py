@@ -17,7 +17,9 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              query's tokens (tokens.py), the checks before parsing built on them (guards.py:
              nesting, SERVICE targets, update is local), the dataset it names (dataset.py), an
              update's operations read from its tokens (operations.py), parser errors in words
-             (messages.py), the one HTTP client for remote stores and Wikidata (client.py)
+             (messages.py), the one HTTP client for remote stores and Wikidata (client.py), the
+             formats an answer is written in (formats.py) and the writers, whole and within a
+             row limit (results.py)
     build    build.py: load, validate, write the axioms, reason, cache; returns a KnowledgeGraph
     publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
              expressions in Manchester syntax (manchester.py)

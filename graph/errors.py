@@ -87,6 +87,21 @@ class LinkError(CstoKgError):
     nothing was written. A failing endpoint is an EndpointError."""
 
 
+class TooManyRows(CstoKgError):
+    """An answer is longer than its writer's limit (the server's row limit: HTTP 422)."""
+
+    def __init__(self, limit: int, unit: str):
+        self.limit = limit
+        super().__init__(
+            f"the answer has more than {limit} {unit}, the server's limit; "
+            "add a LIMIT (and OFFSET to page through it) or narrow the query"
+        )
+
+
+class CannotWrite(CstoKgError):
+    """The answer cannot be expressed in the chosen format (e.g. RDF/XML and some IRIs)."""
+
+
 def first_line(e: Exception) -> str:
     """An exception's message, first line only: enough for a one-paragraph error."""
     text = str(e).strip()

@@ -19,8 +19,9 @@ Routes:
 
 Modules, by the request's way through them:
     app.py (the app and its blueprints), protocol.py + negotiation.py (reading a request; its
-    format, or a page), admission.py + workers.py (a fair turn at a killable worker process),
-    jobs.py (the queries and updates run there), results.py (writing answers whole), serving.py
+    format by Accept and `format`, or a page; the formats and their writers are
+    graph/sparql/formats.py and results.py), admission.py + workers.py (a fair turn at a
+    killable worker process), jobs.py (the queries and updates run there), serving.py
     (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
     cors.py, compression.py (gzip for clients that accept it), security_headers.py (CSP, no
     sniffing, no framing), service_description.py, listener.py (waitress, bounded per client

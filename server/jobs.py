@@ -14,24 +14,15 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from csto_kg.graph.errors import (
-    CstoKgError,
-    InconsistencyError,
-)
+from csto_kg.graph.errors import CannotWrite, CstoKgError, InconsistencyError, TooManyRows
 from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
 from csto_kg.graph.sparql.guards import check_update_is_local
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
+from csto_kg.graph.sparql.results import write_boolean, write_solutions, write_triples
 from csto_kg.graph.sparql.tokens import starts_with_keyword
 
 from .errors import Refused, refusal
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
-from .results import (
-    CannotWrite,
-    TooManyRows,
-    write_boolean,
-    write_solutions,
-    write_triples,
-)
 
 
 @dataclass

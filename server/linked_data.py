@@ -11,10 +11,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, render_template, request
 
 from csto_kg.graph.namespaces import KG, curie
+from csto_kg.graph.sparql.formats import GRAPH_FORMATS
 
 from . import linked_data_jobs
 from .errors import Refused
-from .negotiation import GRAPH, GRAPH_FORMATS, HTML, NotAcceptable
+from .negotiation import GRAPH, HTML, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
 from .serving import answer, state, switches
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.errors import CstoKgError
+from csto_kg.graph.errors import CannotWrite, CstoKgError, TooManyRows
 from csto_kg.graph.namespaces import GRAPH_NAMES, ONTOLOGY, PROVENANCE, RDF
 from csto_kg.graph.publish.docs import ontology_document
+from csto_kg.graph.sparql.results import serialize_triples
 
 from .errors import Refused, refusal
 from .jobs import Answer, WorkerContext, content_type
 from .negotiation import GRAPH, Negotiation, NotAcceptable
-from .results import CannotWrite, TooManyRows, serialize_triples
 
 RDF_TYPE = str(RDF.type)
 LABELS = (

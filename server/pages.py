@@ -7,8 +7,8 @@ import json
 from flask import Blueprint, render_template, request
 
 from csto_kg.graph.namespaces import PREFIXES
+from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .serving import state, switches
 
 bp = Blueprint("pages", __name__)

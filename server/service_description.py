@@ -5,8 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from csto_kg.graph.namespaces import RDF
-
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"

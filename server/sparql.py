@@ -9,12 +9,12 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.sparql.guards import check_update_is_local
+from csto_kg.graph.sparql.results import serialize_triples
 
 from . import jobs
 from .errors import Refused, refusal
 from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
 from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
-from .results import serialize_triples
 from .service_description import service_description
 from .serving import answer, state, switches
 

@@ -1,5 +1,6 @@
 """The house plan in graph/__init__.py is true: every module is on the map, and a module imports
-only from its own row of the pipeline or the rows above it (so there is no import circle)."""
+only from its own row of the pipeline or the rows above it (so there is no import circle); the
+graph imports neither face, and the CLI imports the server only to start it."""
 
 from __future__ import annotations
 
@@ -84,3 +85,33 @@ def test_the_servers_blueprints_borrow_nothing_from_each_other():
                     node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1
                     and node.module}
         assert not borrowed & (blueprints - {name}), f"server/{name}.py imports {borrowed & blueprints}"
+
+
+def absolute_imports(path: Path):
+    """The modules a file imports by absolute name (from x import y, import x), with their lines."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and not node.level:
+            yield node.module, node.lineno
+        elif isinstance(node, ast.Import):
+            yield from ((alias.name, node.lineno) for alias in node.names)
+
+
+def test_the_graph_never_imports_the_faces():
+    for module, path in modules():
+        for target, line in absolute_imports(path):
+            assert not target.startswith(("csto_kg.server", "csto_kg.cli", "flask", "werkzeug")), (
+                f"graph/{module.replace('.', '/')}.py:{line} imports {target}")
+
+
+def test_the_cli_borrows_from_the_server_only_to_start_it():
+    """The CLI writes answers with graph/sparql/ (formats.py, results.py), not with the server's
+    modules; only `csto-kg serve` (cli/serve.py) imports the server, to run it."""
+    import csto_kg.cli
+
+    cli = Path(csto_kg.cli.__file__).parent
+    borrowed = {(path.name, target, line) for path in sorted(cli.glob("*.py"))
+                for target, line in absolute_imports(path)
+                if target.startswith("csto_kg.server") or target.split(".")[0] in ("flask", "werkzeug")}
+    assert {(name, target) for name, target, _ in borrowed} <= {
+        ("serve.py", "csto_kg.server"), ("serve.py", "csto_kg.server.app"),
+        ("serve.py", "csto_kg.server.listener")}, sorted(borrowed)

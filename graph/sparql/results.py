@@ -1,4 +1,4 @@
-"""Write query answers in the negotiated format, whole, or not at all.
+"""Write query answers in a chosen format (graph/sparql/formats.py), whole, or not at all.
 
 The writers buffer the complete answer, so a client never gets a 200 followed by a cut-off
 body: a result over the row limit raises TooManyRows before a byte is sent. SPARQL results are
@@ -12,9 +12,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from csto_kg.graph.namespaces import PREFIXES
-
-from .negotiation import Format
+from ..errors import CannotWrite, TooManyRows
+from ..namespaces import PREFIXES
+from .formats import Format
 
 _RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -24,19 +24,6 @@ _RDF_FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
 }
-
-
-class TooManyRows(Exception):
-    def __init__(self, limit: int, unit: str):
-        self.limit = limit
-        super().__init__(
-            f"the answer has more than {limit} {unit}, the server's limit; "
-            "add a LIMIT (and OFFSET to page through it) or narrow the query"
-        )
-
-
-class CannotWrite(Exception):
-    """The answer cannot be expressed in the chosen format (e.g. RDF/XML and some IRIs)."""
 
 
 def capped(items: Iterable, limit: int, unit: str) -> list:
