@@ -82,13 +82,20 @@ def start_oxigraph(command: str, location, port: int) -> tuple[subprocess.Popen,
     return proc, base
 
 
-def post_update(url: str, text: str, token: str) -> int:
-    """A SPARQL Update to csto-kg serve at url, with a bearer token; the HTTP status."""
+def post_update(url: str, text: str, token: str, **params) -> int:
+    """A SPARQL Update to csto-kg serve at url, with a bearer token; the HTTP status. With
+    params (using_graph_uri=… for using-graph-uri), it is sent as a form with them."""
     import urllib.error
+    import urllib.parse
     import urllib.request
 
-    request = urllib.request.Request(url + "sparql", data=text.encode(), method="POST", headers={
-        "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+    if params:
+        fields = [("update", text), *[(k.replace("_", "-"), v) for k, v in params.items()]]
+        body, media = urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded"
+    else:
+        body, media = text.encode(), "application/sparql-update"
+    request = urllib.request.Request(url + "sparql", data=body, method="POST", headers={
+        "Content-Type": media, "Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(request, timeout=30) as reply:
             return reply.status

@@ -178,20 +178,6 @@ PROBE = "urn:x:probe"
 SEEN = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:seen> true }} }} WHERE {{ ?w csto:consentGivenBy kg:Belarus }}"
 
 
-def form_update(url: str, text: str, token: str, **params) -> int:
-    import urllib.error
-    import urllib.parse
-
-    body = urllib.parse.urlencode([("update", text), *[(k.replace("_", "-"), v) for k, v in params.items()]])
-    request = urllib.request.Request(url + "sparql", data=body.encode(), method="POST", headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
-            return reply.status
-    except urllib.error.HTTPError as e:
-        return e.code
-
-
 def select(url: str, text: str) -> list[dict]:
     sparql = SPARQLWrapper(url + "sparql")
     sparql.setQuery(text)
@@ -218,9 +204,9 @@ def test_an_updates_where_reads_the_union_default_graph_as_a_query_does(updatabl
 def test_using_graph_uri_is_the_default_graph_an_updates_where_reads(updatable):
     from csto_kg.graph.namespaces import ONTOLOGY
 
-    assert form_update(updatable, SEEN, TOKEN, using_graph_uri=ONTOLOGY) == 204  # no such facts there
+    assert post_update(updatable, SEEN, TOKEN, using_graph_uri=ONTOLOGY) == 204  # no such facts there
     assert select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}") == []
-    assert form_update(updatable, SEEN, TOKEN, using_graph_uri=USER) == 204  # the --data file's graph
+    assert post_update(updatable, SEEN, TOKEN, using_graph_uri=USER) == 204  # the --data file's graph
     assert len(select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w ?p ?o }} }}")) >= 1
 
 
@@ -228,16 +214,16 @@ def test_using_named_graph_uri_names_the_graphs_an_updates_where_reads(updatable
     # SPARQL 1.1 Protocol §2.2.3: the parameters are the whole dataset, a part not given is empty
     states = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:in> ?g }} }} WHERE {{ GRAPH ?g {{ ?w a csto:State }} }}"
     found = "SELECT DISTINCT ?g WHERE { GRAPH <%s> { ?w <urn:x:in> ?g } }" % PROBE
-    assert form_update(updatable, states, TOKEN, using_named_graph_uri=USER) == 204
+    assert post_update(updatable, states, TOKEN, using_named_graph_uri=USER) == 204
     assert [r["g"]["value"] for r in select(updatable, found)] == [USER]
     assert post_update(updatable, states, TOKEN) == 204  # without it: every graph
     assert len(select(updatable, found)) >= 2  # the curated graph too
-    assert form_update(updatable, SEEN, TOKEN, using_named_graph_uri=USER) == 204  # the default graph: empty
+    assert post_update(updatable, SEEN, TOKEN, using_named_graph_uri=USER) == 204  # the default graph: empty
     assert select(updatable, f"SELECT * WHERE {{ GRAPH <{PROBE}> {{ ?w <urn:x:seen> true }} }}") == []
     with_clause = f"WITH <{PROBE}> INSERT {{ ?w <urn:x:also> true }} WHERE {{ ?w ?p ?o }}"
-    assert form_update(updatable, with_clause, TOKEN, using_graph_uri=USER) == 400  # both name the dataset
+    assert post_update(updatable, with_clause, TOKEN, using_graph_uri=USER) == 400  # both name the dataset
     using_clause = f"INSERT {{ GRAPH <{PROBE}> {{ ?w <urn:x:also> true }} }} USING <{USER}> WHERE {{ ?w ?p ?o }}"
-    assert form_update(updatable, using_clause, TOKEN, using_named_graph_uri=USER) == 400
+    assert post_update(updatable, using_clause, TOKEN, using_named_graph_uri=USER) == 400
 
 
 def test_a_relative_iri_resolves_against_the_request_url_as_oxigraph_resolves_it(updatable, tmp_path):
