@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import os
-import tempfile
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
@@ -20,7 +18,7 @@ import pyoxigraph as ox
 from .errors import InputError
 from .load import MAX_INPUT, Sources, builtin_sources, implied_by_member_list, read, read_input, read_quads
 from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
-from .paths import cache_dir, linked_file
+from .paths import cache_dir, linked_file, replacing
 from .reasoning.axioms import generated_axioms
 from .reasoning.reason import chosen_reasoner
 from .store import KnowledgeGraph
@@ -147,11 +145,5 @@ def dump(kg: KnowledgeGraph, path: Path) -> None:
     old = sorted(path.parent.glob("*.nq"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in old[CACHE_ENTRIES - 1:]:
         stale.unlink(missing_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        ox.serialize(kg.quads(), output=tmp, format=ox.RdfFormat.N_QUADS)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with replacing(path) as tmp:
+        ox.serialize(kg.quads(), output=str(tmp), format=ox.RdfFormat.N_QUADS)

@@ -302,3 +302,18 @@ def test_not_an_endpoint_url():
         link("ftp://example.org/sparql")
     out = CliRunner().invoke(link_command, ["--endpoint", "localhost:7878"])
     assert out.exit_code == 2 and "not an HTTP(S) endpoint URL" in out.stderr
+
+
+def test_a_file_is_replaced_whole_or_not_at_all(tmp_path):
+    from csto_kg.graph.paths import replacing
+
+    target = tmp_path / "linked.trig"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), replacing(target) as tmp:
+        tmp.write_text("half of the new")
+        raise RuntimeError("the writer failed")
+    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]  # no temporary left
+    with replacing(target) as tmp:
+        tmp.write_text("new")
+        assert target.read_text() == "old"  # a reader sees the old file until the block ends
+    assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
