@@ -286,6 +286,16 @@ WRITES = [
     EX + "INSERT DATA { ex:a ex:b ex:c } ; DELETE WHERE { ?s ex:b ?o } ; INSERT DATA { ex:d ex:b ex:c }",
     EX + f"CLEAR GRAPH <{USER}> ; INSERT DATA {{ GRAPH <{USER}> {{ ex:a ex:p 1 }} }}",
     EX + f"WITH <{USER}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s csto:consentGivenBy ?o ; ?p ?o }}",
+    # spellings the operations are read from tokens through: no space after PREFIX, braces in
+    # strings and comments, long strings, lower case, BASE, a subquery
+    f"PREFIXf:<https://example.org/> INSERT {{ GRAPH <{USER}> {{ ?s f:seen true }} }} "
+    f"WHERE {{ GRAPH <{USER}> {{ ?s csto:consentGivenBy kg:Belarus }} }}",
+    f'INSERT {{ GRAPH <{USER}> {{ ?s <urn:x:say> "}} {{" }} }} # }} a comment {{\n'
+    f"WHERE {{ GRAPH <{USER}> {{ ?s csto:consentGivenBy ?m }} }}",
+    f"insert {{ graph <{USER}> {{ ?s <urn:x:say> '''one }} two''' }} }} "
+    f"where {{ graph <{USER}> {{ ?s csto:consentGivenBy kg:Belarus }} }}",
+    f"BASE <https://example.org/> INSERT {{ GRAPH <{USER}> {{ ?s <counted> ?n }} }} WHERE {{ "
+    f"{{ SELECT ?s (COUNT(*) AS ?n) WHERE {{ GRAPH <{USER}> {{ ?s csto:consentGivenBy ?m }} }} GROUP BY ?s }} }}",
 ]
 
 
