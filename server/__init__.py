@@ -20,8 +20,10 @@ Routes:
 Modules, by the request's way through them:
     app.py (the app and its blueprints), protocol.py + negotiation.py (reading a request; its
     format by Accept and `format`, or a page; the formats and their writers are
-    graph/sparql/formats.py and results.py), admission.py + workers.py (a fair turn at a
-    killable worker process), jobs.py (the queries and updates run there), serving.py
+    graph/sparql/formats.py and results.py), admission.py + pool.py (a fair turn at a
+    killable worker process; an update's trial, persist and apply, in order), zygote.py (the
+    forked process that holds the graph and forks the workers), jobs.py (the queries and
+    updates run there), serving.py
     (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
     cors.py, compression.py (gzip for clients that accept it), security_headers.py (CSP, no
     sniffing, no framing), service_description.py, listener.py (waitress, bounded per client
@@ -32,8 +34,8 @@ Modules, by the request's way through them:
     linked_data_jobs.py (/id, /ontology, /resource).
 
 Decisions:
-    - Every store read runs in a forked worker process that is killed on timeout (workers.py;
-      docs/decisions/0007).
+    - Every store read runs in a forked worker process that is killed on timeout (pool.py,
+      zygote.py; docs/decisions/0007).
     - Answers are buffered whole: over the time limit is a 503, over the row limit a 422,
       never a 200 with a cut-off body.
     - Read-only by default. SPARQL Update needs --enable-update, a token and

@@ -17,7 +17,7 @@ from flask import Flask
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
 
 from . import admission, compression, cors, errors, jobs, linked_data, pages, security_headers, sparql, views
-from .workers import WorkerPool
+from .pool import WorkerPool
 
 WIKIDATA = WIKIDATA_SPARQL
 
@@ -97,10 +97,6 @@ def create_app(kg, config: dict | None = None) -> Flask:
         context,
         size=int(settings["WORKERS"]),
         wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
-        update_job=jobs.apply_update,
-        take_job=jobs.take_update,
-        counts_job=jobs.graph_counts,
-        persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
         shared_store=getattr(kg, "shared", False),
         spare=int(settings["SPARE_WORKERS"]),
         max_waiting=int(settings["MAX_WAITING"]),

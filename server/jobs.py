@@ -1,9 +1,10 @@
 """The work done in worker processes for the SPARQL protocol: queries, updates, graph counts and
 verdicts. The pages have their own jobs (linked_data_jobs.py, view_jobs.py).
 
-Each job is a module-level function `job(context, **arguments)` so that it pickles by name;
-the context (the graph and the operator's limits) is not sent but inherited when the worker
-is forked. A job returns a picklable value or raises Refused.
+Each job is a module-level function `job(context, **arguments)`, or a method of an Update (an
+update's steps, with its text and options), so that it pickles by name; the context (the
+graph and the operator's limits) is not sent but inherited when the worker is forked. A job
+returns a picklable value or raises Refused.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from csto_kg.graph.errors import CannotWrite, CstoKgError, InconsistencyError, T
 from csto_kg.graph.namespaces import GRAPH_NAMES, GRAPHS, PREFIXES
 from csto_kg.graph.sparql.guards import check_update_is_local
 from csto_kg.graph.sparql.messages import readable_service_failure, readable_syntax_error
+from csto_kg.graph.sparql.operations import DATA_KINDS, operations
 from csto_kg.graph.sparql.results import write_boolean, write_solutions, write_triples
 from csto_kg.graph.sparql.tokens import starts_with_keyword
 
@@ -93,27 +95,55 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
 
 # -- Updates --------------------------------------------------------------------------------
 
-def apply_update(ctx: WorkerContext, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
-                 using_named: tuple[str, ...] = ()):
-    """Run an update and reason over its result; returns the change (quads in and out).
+@dataclass(frozen=True)
+class Update:
+    """A SPARQL Update on its way into the served graph: three steps, in this order, each run
+    where pool.py runs it.
+
+    1. trial, in a worker under the time limit like a query: the update written to the worker's
+       copy and reasoned over; the change it made. INSERT DATA and DELETE DATA evaluate no
+       pattern and cannot run away, so they need none, unless their change is persisted.
+    2. persist, in the web process: the change written through to the on-disk store the graph
+       was loaded from (RocksDB's threads do not survive a fork, so no forked process opens it);
+       if it cannot be saved, it is refused and not applied.
+    3. apply, in the zygote, then in each idle worker: what the trial wrote, with no pattern
+       left to evaluate; without a trial, the update itself.
+
     base_iri resolves its relative IRIs; using, using_named: the request's using-graph-uri and
     using-named-graph-uri graphs."""
 
-    def local_update(text: str):
+    text: str
+    base_iri: str | None = None
+    using: tuple[str, ...] = ()
+    using_named: tuple[str, ...] = ()
+
+    def needs_trial(self, ctx: WorkerContext) -> bool:
+        """Whether step 1 is needed (else the zygote applies the update at once)."""
+        return ctx.kg.persist_to is not None or any(op.kind not in DATA_KINDS for op in operations(self.text))
+
+    def trial(self, ctx: WorkerContext):
+        """The update run and reasoned over here; the change (quads in and out, what it wrote)."""
+        return _counted(ctx, _refusing(functools.partial(self._run, ctx), self.text))
+
+    def persist(self, ctx: WorkerContext, change) -> None:
+        try:
+            ctx.kg.persist_update(change)
+        except (CstoKgError, OSError, SyntaxError, ValueError) as e:
+            raise Refused(503, f"the update could not be saved to the store, so it was not applied: {e}") from None
+
+    def apply(self, ctx: WorkerContext, written=None) -> tuple[dict, bool]:
+        """What the trial wrote, taken here; without it, or for an update that ran whole (CLEAR,
+        DROP ...: graphs made or dropped too), the update run here. Returns the new counts and
+        whether the change cost a rebuild."""
+        if written is None or written.whole:
+            change = self.trial(ctx)
+        else:
+            change = _counted(ctx, _refusing(ctx.kg.take, written))
+        return graph_counts(ctx), change.costly
+
+    def _run(self, ctx: WorkerContext, text: str):
         check_update_is_local(text)
-        return ctx.kg.update(text, base_iri=base_iri, using=using, using_named=using_named)
-
-    return _counted(ctx, _refusing(local_update, text))
-
-
-def take_update(ctx: WorkerContext, text: str, written, base_iri: str | None = None, using: tuple[str, ...] = (),
-                using_named: tuple[str, ...] = ()):
-    """Apply what an update wrote in a worker's trial of it (no pattern evaluated again); an
-    update that ran whole (CLEAR, DROP ...) is run again whole, graphs made or dropped included."""
-    if written.whole:
-        return _counted(ctx, _refusing(functools.partial(ctx.kg.update, base_iri=base_iri, using=using,
-                                                         using_named=using_named), text))
-    return _counted(ctx, _refusing(ctx.kg.take, written))
+        return ctx.kg.update(text, base_iri=self.base_iri, using=self.using, using_named=self.using_named)
 
 
 def _refusing(change, argument):
@@ -135,14 +165,6 @@ def _counted(ctx: WorkerContext, change):
     if ctx.counts is not None:
         ctx.counts = None if change.whole else recounted(ctx.counts, change)
     return change
-
-
-def persist_update(ctx: WorkerContext, change) -> None:
-    """Write an update's change through to the on-disk store an in-memory graph was loaded from."""
-    try:
-        ctx.kg.persist_update(change)
-    except (CstoKgError, OSError, SyntaxError, ValueError) as e:
-        raise Refused(503, f"the update could not be saved to the store, so it was not applied: {e}") from None
 
 
 def store_counts(ctx: WorkerContext) -> dict[str, dict]:

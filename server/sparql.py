@@ -86,8 +86,9 @@ def run_update(sparql: SparqlRequest) -> Response:
     except CstoKgError as e:
         raise refusal(e) from None
     # Relative IRIs resolve against the request's URL, as Oxigraph's server resolves them.
-    st.counts = st.pool.update(sparql.update, st.timeout_for(sparql.timeout), base_iri=request.base_url,
-                               using=tuple(sparql.using_graphs), using_named=tuple(sparql.using_named_graphs))
+    update = jobs.Update(sparql.update, base_iri=request.base_url, using=tuple(sparql.using_graphs),
+                         using_named=tuple(sparql.using_named_graphs))
+    st.counts = st.pool.update(update, st.timeout_for(sparql.timeout))
     return Response(status=204)
 
 

@@ -383,7 +383,7 @@ def test_an_update_that_writes_into_the_inferred_graph_is_set_right():
 
 def test_idle_workers_follow_an_update_without_being_forked_again():
     # a fork copies the page tables of the whole graph; the change costs what it changes
-    from csto_kg.server import create_app
+    from csto_kg.server import create_app, jobs
 
     app = create_app(build([RURITANIA]), {"UPDATE_TOKEN": TOKEN, "WORKERS": 2})
     pool = app.extensions["csto_kg"].pool
@@ -392,7 +392,7 @@ def test_idle_workers_follow_an_update_without_being_forked_again():
         relent = (f"DELETE {{ GRAPH <{USER}> {{ {WITHHELD} }} }} INSERT {{ GRAPH <{USER}> {{ {GIVEN} }} }} "
                   f"WHERE {{ GRAPH <{USER}> {{ {WITHHELD} }} }}")  # a pattern: tried in a worker first
         for update, eligible in ((OBJECT, False), (relent, True)):
-            pool.update(update, 30)
+            pool.update(jobs.Update(update), 30)
             assert {w.pid for w in pool._idle} == before and len(before) == 3
             for worker in list(pool._idle):  # each answers from its own copy, which moved with the update
                 worker.conn.send((explain_job, {}))

@@ -9,7 +9,7 @@ from server_fixtures import toy_graph
 
 from csto_kg.server import jobs
 from csto_kg.server.errors import Refused
-from csto_kg.server.workers import WorkerPool
+from csto_kg.server.pool import WorkerPool
 
 
 def die_by(context, signum):
