@@ -168,21 +168,23 @@ class WorkerPool:
         """hold: the job changes the worker's graph; when it succeeds, return the worker too, for
         the caller to keep or retire (a job that was refused changed nothing)."""
         worker = self._checkout()
-        with self._lock:
-            self._busy.add(worker)
-        try:
-            return self._run_on(worker, func, timeout, kwargs, hold)
-        finally:
-            with self._lock:
-                self._busy.discard(worker)
-
-    def _run_on(self, worker, func, timeout, kwargs, hold=False):
         try:
             worker.conn.send((func, kwargs))
         except (OSError, ValueError):
             worker.close()  # died while idle; one fresh try
             worker = self._spawn()
             worker.conn.send((func, kwargs))
+        with self._lock:
+            self._busy.add(worker)
+        if self.stopping:  # stop_jobs may have looked before this worker was busy
+            worker.stop()
+        try:
+            return self._wait_on(worker, func, timeout, hold)
+        finally:
+            with self._lock:
+                self._busy.discard(worker)
+
+    def _wait_on(self, worker, func, timeout, hold):
         started = time.monotonic()
         try:
             finished = worker.conn.poll(timeout)
