@@ -45,7 +45,6 @@ class Worker:
         self.pid = pid
         self.conn = conn
         self.generation = generation
-        self.jobs = 0
         self.followed = 0  # updates it applied to its own copy of the graph
         try:
             self.pidfd = os.pidfd_open(pid)
@@ -205,7 +204,6 @@ class WorkerPool:
                 f"the query ran longer than the time limit of {timeout:g} s and was stopped",
                 headers={"X-Timeout": f"{timeout:g}"},
             )
-        worker.jobs += 1
         log.debug("job %s took %.3f s", getattr(func, "__name__", func), time.monotonic() - started)
         if hold and reply[0] == "ok":
             return reply[1], worker
