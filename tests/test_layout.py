@@ -12,7 +12,7 @@ import csto_kg.graph
 GRAPH = Path(csto_kg.graph.__file__).parent
 # The map's rows, top to bottom, and the modules (or folders) each holds.
 ROWS = [
-    {"namespaces", "errors", "paths", "bridge"},
+    {"namespaces", "terms", "errors", "paths", "bridge"},
     {"load"},
     {"reasoning"},
     {"store", "stores", "sparql"},
