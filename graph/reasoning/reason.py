@@ -15,13 +15,11 @@ import os
 import pyoxigraph as ox
 
 from ..errors import InconsistencyError, InputError
-from ..namespaces import INFERRED, OUTSIDE, RDF, RDFS
+from ..terms import GRAPH, OWL, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
-_TYPE = ox.NamedNode(str(RDF.type))
-_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
-_LABEL = ox.NamedNode(str(RDFS.label))
-NOT_REASONED = frozenset({ox.NamedNode(INFERRED), ox.NamedNode(OUTSIDE)})
+_TYPE, _AXIOM, _LABEL = RDF.type, OWL.Axiom, RDFS.label
+NOT_REASONED = frozenset({GRAPH.inferred, GRAPH.outside})
 
 
 def reasoned_triples(quads) -> set:
