@@ -51,9 +51,6 @@ class Vocabulary:
     def __iter__(self):
         return iter(sorted(self._terms, key=lambda term: term.value))
 
-    def __contains__(self, term) -> bool:
-        return term in self._terms
-
     def __repr__(self) -> str:
         return f"Vocabulary({self._prefix}: <{self._namespace}>, {len(self._terms)} terms)"
 
