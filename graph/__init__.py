@@ -1,8 +1,9 @@
 """csto-kg's core: the article's facts, reasoned, queryable, explainable.
 
 The pipeline, one way (a module imports only from its own row or the rows above; docs/decisions/0011):
-    shared   namespaces.py (IRIs, prefixes, graph names), errors.py (every error), paths.py
-             (data and cache folders), bridge.py (the one crossing from Oxigraph's terms to rdflib's)
+    shared   namespaces.py (IRIs, prefixes, graph names), terms.py (the terms the code names, as
+             Oxigraph's, in closed vocabularies), errors.py (every error), paths.py (data and cache
+             folders), bridge.py (the one crossing from Oxigraph's terms to rdflib's)
     load     load.py: the ontology, the article's facts (facts/, one named graph per fact), user data
     reason   reasoning/: rules.py (the closure of the OWL 2 RL/RDF rules, run semi-naively;
              Closure.entails(triples) answers entailment, blank nodes existential, implicit

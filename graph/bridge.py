@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .terms import XSD
 
 
 def rdflib_term(term):
@@ -22,7 +22,7 @@ def rdflib_term(term):
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
+    if term.datatype == XSD.string:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
@@ -35,7 +35,7 @@ def oxigraph_term(term):
         return ox.BlankNode(str(term))
     if term.language:
         return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or _XSD_STRING)))
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else XSD.string)
 
 
 def to_rdflib(triples) -> rdflib.Graph:

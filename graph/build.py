@@ -17,16 +17,16 @@ import pyoxigraph as ox
 
 from .errors import InputError
 from .load import MAX_INPUT, Sources, builtin_sources, implied_by_member_list, read, read_input, read_quads
-from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, RDF, USER
+from .namespaces import ASSERTED, CSTO, CURATED, IMPLIED, LINKED, ONTOLOGY, OUTSIDE, USER
 from .paths import cache_dir, linked_file, replacing
 from .reasoning.axioms import generated_axioms
 from .reasoning.reason import chosen_reasoner
 from .store import KnowledgeGraph
+from .terms import RDF
 
-_TYPE = ox.NamedNode(str(RDF.type))
 # The modules whose code shapes a build's result: a change to any of them invalidates the cache.
 # A folder counts whole, so that a module added to it is counted too.
-_BUILD_CODE = ("build.py", "load.py", "reasoning", "namespaces.py")
+_BUILD_CODE = ("build.py", "load.py", "reasoning", "namespaces.py", "terms.py")
 # ... and the libraries: a new version may parse or serialise differently.
 _BUILD_LIBRARIES = ("pyoxigraph", "owlrl", "rdflib")
 
@@ -117,14 +117,14 @@ def declared_terms(ontology: list[ox.Quad]) -> set[str]:
     return {
         q.subject.value
         for q in ontology
-        if q.predicate == _TYPE and isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CSTO))
+        if q.predicate == RDF.type and isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(str(CSTO))
     }
 
 
 def check_terms(quads: list[ox.Quad], declared: set[str], path: Path) -> None:
     """A csto: term the ontology does not declare is a typo; say so, with the closest terms."""
     for q in quads:
-        for term in (q.predicate, q.object if q.predicate == _TYPE else None):
+        for term in (q.predicate, q.object if q.predicate == RDF.type else None):
             if isinstance(term, ox.NamedNode) and term.value.startswith(str(CSTO)) and term.value not in declared:
                 local = term.value[len(str(CSTO)):]
                 names = [d[len(str(CSTO)):] for d in declared]

@@ -17,7 +17,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import CSTO, KG, OWL, RDF, RDFS, SKOS, local_name
+from .namespaces import PREFIXES, local_name
+from .terms import CSTO, KG, OWL, RDF, RDFS, SKOS
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -30,16 +31,6 @@ FORMATS = {
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-
-_AXIOM = ox.NamedNode(str(OWL.Axiom))
-_TYPE = ox.NamedNode(str(RDF.type))
-_SOURCE = ox.NamedNode(str(OWL.annotatedSource))
-_PROPERTY = ox.NamedNode(str(OWL.annotatedProperty))
-_TARGET = ox.NamedNode(str(OWL.annotatedTarget))
-_FACT = ox.NamedNode(str(CSTO.fact))
-_QUOTE = ox.NamedNode(str(CSTO.quote))
-_FACT_CLASS = ox.NamedNode(str(CSTO.Fact))
-
 
 @dataclass
 class Sources:
@@ -200,9 +191,9 @@ def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad
     described as a csto:Fact holds that fact's triples.
     """
     target = ox.NamedNode(graph)
-    facts = {q.subject for q in quads if q.predicate == _TYPE and q.object == _FACT_CLASS
+    facts = {q.subject for q in quads if q.predicate == RDF.type and q.object == CSTO.Fact
              and isinstance(q.graph_name, ox.DefaultGraph)}
-    quotes = {q.subject: q.object for q in quads if q.predicate == _QUOTE and q.subject in facts}
+    quotes = {q.subject: q.object for q in quads if q.predicate == CSTO.quote and q.subject in facts}
     out: list[ox.Quad] = []
     for q in quads:
         out.append(ox.Quad(q.subject, q.predicate, q.object, target))
@@ -212,32 +203,26 @@ def annotate_facts(quads: list[ox.Quad], graph: str, path: Path) -> list[ox.Quad
             raise InputError(f"{path}: named graph <{q.graph_name.value}> is not described as a csto:Fact")
         axiom = ox.BlankNode()
         out += [
-            ox.Quad(axiom, _TYPE, _AXIOM, target),
-            ox.Quad(axiom, _SOURCE, q.subject, target),
-            ox.Quad(axiom, _PROPERTY, q.predicate, target),
-            ox.Quad(axiom, _TARGET, q.object, target),
-            ox.Quad(axiom, _FACT, q.graph_name, target),
+            ox.Quad(axiom, RDF.type, OWL.Axiom, target),
+            ox.Quad(axiom, OWL.annotatedSource, q.subject, target),
+            ox.Quad(axiom, OWL.annotatedProperty, q.predicate, target),
+            ox.Quad(axiom, OWL.annotatedTarget, q.object, target),
+            ox.Quad(axiom, CSTO.fact, q.graph_name, target),
         ]
         if q.graph_name in quotes:
-            out.append(ox.Quad(axiom, _QUOTE, quotes[q.graph_name], target))
+            out.append(ox.Quad(axiom, CSTO.quote, quotes[q.graph_name], target))
     return out
 
 
 def read(path: Path, graph: str, data: bytes | None = None) -> list[ox.Quad]:
     """A file's triples in one named graph; a facts file's (TriG with csto:Fact graphs) annotated."""
     quads = read_quads(path, data)
-    if any(q.predicate == _TYPE and q.object == _FACT_CLASS for q in quads):
+    if any(q.predicate == RDF.type and q.object == CSTO.Fact for q in quads):
         return annotate_facts(quads, graph, path)
     target = ox.NamedNode(graph)
     return [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
 
 
-_STATE = ox.NamedNode(str(CSTO.State))
-_CSTO = ox.NamedNode(str(KG.CSTO))
-_MEMBER_OF, _NOT_MEMBER_OF = ox.NamedNode(str(CSTO.memberOf)), ox.NamedNode(str(CSTO.notMemberOf))
-_ABOUT, _MEMBER_STATUS = ox.NamedNode(str(CSTO.about)), ox.NamedNode(str(CSTO.MemberStatus))
-_EXHAUSTIVE, _SKOS_MEMBER = ox.NamedNode(str(CSTO.exhaustive)), ox.NamedNode(str(SKOS.member))
-_LABEL = ox.NamedNode(str(RDFS.label))
 _LIST_FACT = """{fact} {{ {state} csto:notMemberOf kg:CSTO . }}
 {fact} a csto:Fact ; dcterms:identifier "{id}" ; csto:evidenceKind csto:Implied ;
     csto:quote {quote} ; csto:reason {reason} ; prov:wasDerivedFrom kg:article .
@@ -252,27 +237,28 @@ def implied_by_member_list(quads: list[ox.Quad], stated: str, curated: str, grap
     The list is F25's: a skos:Collection about member status with csto:exhaustive true. A state
     the facts already place in or out of the CSTO (Azerbaijan: I01) keeps its own fact.
     """
-    lists = {q.subject for q in quads if q.predicate == _ABOUT and q.object == _MEMBER_STATUS}
-    exhaustive = {q.subject for q in quads if q.subject in lists and q.predicate == _EXHAUSTIVE
+    lists = {q.subject for q in quads if q.predicate == CSTO.about and q.object == CSTO.MemberStatus}
+    exhaustive = {q.subject for q in quads if q.subject in lists and q.predicate == CSTO.exhaustive
                   and q.object.value in ("true", "1")}
-    listed = {q.object for q in quads if q.subject in exhaustive and q.predicate == _SKOS_MEMBER}
-    placed = {q.subject for q in quads if q.predicate in (_MEMBER_OF, _NOT_MEMBER_OF) and q.object == _CSTO}
+    listed = {q.object for q in quads if q.subject in exhaustive and q.predicate == SKOS.member}
+    placed = {q.subject for q in quads if q.predicate in (CSTO.memberOf, CSTO.notMemberOf) and q.object == KG.CSTO}
     article = {ox.NamedNode(stated), ox.NamedNode(curated)}
-    states = {q.subject for q in quads if q.predicate == _TYPE and q.object == _STATE and q.graph_name in article}
+    states = {q.subject for q in quads
+              if q.predicate == RDF.type and q.object == CSTO.State and q.graph_name in article}
     named = {t for q in quads if q.graph_name == ox.NamedNode(stated) for t in (q.subject, q.object)} & states
-    said = {q.subject for q in quads if q.predicate == _SOURCE and q.object in exhaustive}
-    quotes = [q.object for q in quads if q.subject in said and q.predicate == _QUOTE]
+    said = {q.subject for q in quads if q.predicate == OWL.annotatedSource and q.object in exhaustive}
+    quotes = [q.object for q in quads if q.subject in said and q.predicate == CSTO.quote]
     if not exhaustive or not quotes:
         return []
-    labels = {q.subject: q.object.value for q in quads if q.predicate == _LABEL}
+    labels = {q.subject: q.object.value for q in quads if q.predicate == RDFS.label}
     text = "".join(_LIST_FACT.format(
-        fact=f"<{KG}I23-{local_name(state.value)}>", state=state, id=f"I23-{local_name(state.value)}", quote=quotes[0],
+        fact=f"<{PREFIXES['kg']}I23-{local_name(state.value)}>", state=state, id=f"I23-{local_name(state.value)}",
+        quote=quotes[0],
         reason=ox.Literal(f"The article lists the CSTO's member states exhaustively (F25: six of them); "
                           f"{labels.get(state, local_name(state.value))}, which it names, is not on the list.")
     ) for state in sorted(named - listed - placed, key=lambda s: s.value))
     if not text:
         return []
-    prefixes = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in (
-        ("csto", CSTO), ("kg", KG), ("dcterms", "http://purl.org/dc/terms/"), ("prov", "http://www.w3.org/ns/prov#")))
+    prefixes = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in ("csto", "kg", "dcterms", "prov"))
     generated = list(ox.parse(input=(prefixes + text).encode(), format=ox.RdfFormat.TRIG))
     return annotate_facts(generated, graph, Path("the member list (F25)"))

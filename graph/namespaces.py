@@ -3,9 +3,32 @@
 import re
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
-CSTO = Namespace("https://w3id.org/csto-kg/ontology#")
+# The ontology's vocabulary: every term ontology/csto.ttl declares (tests/test_terms.py keeps the two
+# equal). Closed, so that a mistyped term is an error, not a new IRI; graph/terms.py has the same
+# terms as Oxigraph's.
+CSTO_TERMS = tuple("""
+    Body Candidate CandidateRequirement Conflict Consensus ConsensusRequirement ConsentOfAllMembers
+    CooperationWishRequirement Curated Decision DecisionCondition DecisionRule DefiningCondition
+    DiplomaticRelationsRequirement DiplomaticRelationsWithAllMembers DirectQuote Document EconomicBenefit
+    EligibleForObserverStatus EligibleForPartnerStatus Event EvidenceKind ExpectedOutcome Fact
+    FormerSovietRepublic Implied IneligibleForObserverStatus IneligibleForPartnerStatus InternationalOrganization
+    Linked MemberState MemberStatus NewsArticle NoConflictRequirement NonMembershipRequirement ObserverRequirement
+    ObserverStatus Organization PartnerRequirement PartnerStatus Person Position PracticalCommitmentRequirement
+    Question ReportedSpeech Requirement SharedGoalsRequirement State StateGroup StateOrOrganizationRequirement
+    Stated Statement Status StudyInterestRequirement UNMembershipRequirement UserSupplied VetoHolder
+    about addressedTo adoptedBy affectsConflict answers approvesStatusOf balancedMilitaryTechnicalPolicyWith
+    bodyOf claimsOutcome conflictFreeTerritory consentGivenBy consentStatedNecessaryFrom consentWithheldBy
+    decidesBy describedAsEquivalentOf documentOf eligibleFor entailsPracticalCommitments evidenceKind exhaustive
+    fact fails formerRepublicOf hasConflictOnTerritory hasDiplomaticRelationsWith hasStatus inForce inGroup
+    ineligibleFor inferredBy interestedInStudyingFramework involves isoAlpha2 isoAlpha3 isoNumeric keptIn
+    lacksDiplomaticRelationsWith ledBy listSize madeAfter meets memberOf militaryTechnicalCooperationWith
+    notInterestedInProvoking notMemberOf note outcomeFor outcomeOf quote readFrom reason registersRestrictionsOn
+    requirementOf requiresConsentOf retrievedBy seeksStatus sharesGoalsAndPrinciples startedIn statedIn
+    strategicRelationsWith text underWay undertakesPracticalCommitments vetoHeldByEachOf wantsToHelpEnd
+    welcomesCooperationWith wishesMutuallyBeneficialCooperation""".split())
+CSTO = ClosedNamespace("https://w3id.org/csto-kg/ontology#", list(CSTO_TERMS))
 KG = Namespace("https://w3id.org/csto-kg/id/")
 WD = Namespace("http://www.wikidata.org/entity/")
 DBR = Namespace("http://dbpedia.org/resource/")
@@ -96,7 +119,7 @@ def bind_prefixes(graph):
 
 
 __all__ = [
-    "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
+    "CSTO", "CSTO_TERMS", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
     "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES", "PREFIXES", "BUILTIN",
     "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.namespaces import RDF
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
-
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode(str(RDF.type))
+from csto_kg.graph.terms import DCTERMS, RDF, SD, VOID, XSD
 
 GRAPH_TITLES = {
     "ontology": "The csto-kg ontology (OWL 2 RL)",
@@ -24,52 +19,44 @@ GRAPH_TITLES = {
 }
 
 
-def _sd(term: str) -> ox.NamedNode:
-    return ox.NamedNode(SD + term)
-
-
 def service_description(endpoint: str, counts: dict[str, dict], *, update: bool,
                         federated: bool) -> list[ox.Triple]:
     service = ox.BlankNode()
     triples = [
-        ox.Triple(service, RDF_TYPE, _sd("Service")),
-        ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
-        ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        ox.Triple(service, ox.NamedNode(DCTERMS + "title"), ox.Literal("csto-kg SPARQL endpoint")),
-        ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
+        ox.Triple(service, RDF.type, SD.Service),
+        ox.Triple(service, SD.endpoint, ox.NamedNode(endpoint)),
+        ox.Triple(service, SD.supportedLanguage, SD.SPARQL11Query),
+        ox.Triple(service, DCTERMS.title, ox.Literal("csto-kg SPARQL endpoint")),
+        ox.Triple(service, SD.feature, SD.UnionDefaultGraph),
     ]
     if update:
-        triples.append(ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
+        triples.append(ox.Triple(service, SD.supportedLanguage, SD.SPARQL11Update))
     if federated:
-        triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))
+        triples.append(ox.Triple(service, SD.feature, SD.BasicFederatedQuery))
     for fmt in (*RESULT_FORMATS.values(), *GRAPH_FORMATS.values()):
-        triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(fmt.sd_iri)))
+        triples.append(ox.Triple(service, SD.resultFormat, ox.NamedNode(fmt.sd_iri)))
 
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     total = sum(c["triples"] for c in counts.values())
     triples += [
-        ox.Triple(service, _sd("defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
-        ox.Triple(dataset, _sd("defaultGraph"), default_graph),
-        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default_graph, ox.NamedNode(DCTERMS + "description"),
-                  ox.Literal("The union of all the graphs")),
-        ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(total), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        ox.Triple(service, SD.defaultDataset, dataset),
+        ox.Triple(dataset, RDF.type, SD.Dataset),
+        ox.Triple(dataset, SD.defaultGraph, default_graph),
+        ox.Triple(default_graph, RDF.type, SD.Graph),
+        ox.Triple(default_graph, DCTERMS.description, ox.Literal("The union of all the graphs")),
+        ox.Triple(default_graph, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)),
     ]
     for name, info in counts.items():
         if not info["iri"]:
             continue
         named, graph = ox.BlankNode(), ox.BlankNode()
         triples += [
-            ox.Triple(dataset, _sd("namedGraph"), named),
-            ox.Triple(named, RDF_TYPE, _sd("NamedGraph")),
-            ox.Triple(named, _sd("name"), ox.NamedNode(info["iri"])),
-            ox.Triple(named, ox.NamedNode(DCTERMS + "title"),
-                      ox.Literal(GRAPH_TITLES.get(name, name))),
-            ox.Triple(named, _sd("graph"), graph),
-            ox.Triple(graph, RDF_TYPE, _sd("Graph")),
-            ox.Triple(graph, ox.NamedNode(VOID + "triples"),
-                      ox.Literal(str(info["triples"]),
-                                 datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(dataset, SD.namedGraph, named),
+            ox.Triple(named, RDF.type, SD.NamedGraph),
+            ox.Triple(named, SD.name, ox.NamedNode(info["iri"])),
+            ox.Triple(named, DCTERMS.title, ox.Literal(GRAPH_TITLES.get(name, name))),
+            ox.Triple(named, SD.graph, graph),
+            ox.Triple(graph, RDF.type, SD.Graph),
+            ox.Triple(graph, VOID.triples, ox.Literal(str(info["triples"]), datatype=XSD.integer)),
         ]
     return triples

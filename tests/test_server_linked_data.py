@@ -206,7 +206,8 @@ def test_named_query_runs_with_negotiation(toy_server):
     rows = list(Result.parse(io.BytesIO(r.body), format="csv"))
     assert [str(row[1]) for row in rows] == ["Armenia", "Azerbaijan", "Belarus"]
     g = rdflib.Graph().parse(data=toy_server.get("/queries/members", format="ntriples").body, format="nt")
-    assert set(g.objects(KG.CSTO, CSTO.hasMember)) == {KG.Armenia, KG.Belarus}
+    has_member = rdflib.URIRef(CSTO + "hasMember")  # the toy graph's own term, not the ontology's
+    assert set(g.objects(KG.CSTO, has_member)) == {KG.Armenia, KG.Belarus}
     assert toy_server.get("/queries/states", accept="text/turtle").status == 406
 
 

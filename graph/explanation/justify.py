@@ -32,6 +32,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from .. import terms
 from ..bridge import oxigraph_term, rdflib_term, to_rdflib
 from ..errors import CstoKgError
 from ..load import Sources
@@ -41,7 +42,6 @@ from ..namespaces import (
     BUILTIN,
     CURATED,
     IMPLIED,
-    INFERRED,
     LINKED,
     ONTOLOGY,
     OWL,
@@ -368,20 +368,17 @@ def _graph(source) -> KnowledgeGraph:
 def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:
     """False when a built graph's inputs and inferred graph both lack the triple; a graph
     without an inferred graph (assembled, not reasoned) cannot tell, so True."""
-    inferred = ox.NamedNode(INFERRED)
-    if not kg.triples_in(inferred):
+    if not kg.triples_in(terms.GRAPH.inferred):
         return True
     s, p, o = (oxigraph_term(x) for x in triple)
-    graphs = [inferred] + [ox.NamedNode(g) for g in _GRAPHS.values()]
+    graphs = [terms.GRAPH.inferred] + [ox.NamedNode(g) for g in _GRAPHS.values()]
     return any(any(True for _ in kg.quads(s, p, o, g)) for g in graphs)
 
 
 def _reasoned_quads(kg: KnowledgeGraph, graph: str):
     """A graph's quads as the reasoner sees them: without the owl:Axiom annotation nodes."""
-    axiom = ox.NamedNode(str(OWL.Axiom))
-    rdf_type = ox.NamedNode(str(RDF.type))
     quads = list(kg.quads(graph=ox.NamedNode(graph)))
-    nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object == axiom}
+    nodes = {q.subject for q in quads if q.predicate == terms.RDF.type and q.object == terms.OWL.Axiom}
     return [q for q in quads if q.subject not in nodes]
 
 

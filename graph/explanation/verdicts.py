@@ -15,10 +15,12 @@ import weakref
 
 import pyoxigraph as ox
 
+from ..bridge import oxigraph_term
 from ..errors import CstoKgError, UnknownStateError
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, RDF, STATUSES, WD, local_name
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUSES, WD, local_name
 from ..store import KnowledgeGraph
+from ..terms import GRAPH, RDF
 from .standing import verdict_standing
 
 
@@ -149,7 +151,7 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
         kg = kg.snapshot()
     iri, label = resolve(kg, state)
     agent = ox.NamedNode(iri)
-    status_node = ox.NamedNode(str(STATUSES[status]))
+    status_node = oxigraph_term(STATUSES[status])
     eligible = None
     if kg.query(_sparql("ASK { %(a)s csto:eligibleFor %(s)s }", a=agent, s=status_node)):
         eligible = True
@@ -202,7 +204,7 @@ def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, 
     if isinstance(facts, (str, bytes)):
         facts = parse_quads(facts.encode("utf-8") if isinstance(facts, str) else facts, fmt, where=where,
                             max_triples=MAX_ASSUMED_TRIPLES)
-    graph = ox.NamedNode(ASSUMED)
+    graph = GRAPH.assumed
     assumed = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in facts]
     with kg.assuming(assumed) as assumed_graph:
         after = explain(assumed_graph, state, status, why=why)
@@ -321,6 +323,6 @@ def label_of(kg: KnowledgeGraph, term) -> str:
 
 def _sentence(kg: KnowledgeGraph, s, p, o) -> str:
     kind = label_of(kg, o)
-    if p.value == str(RDF.type):
+    if p == RDF.type:
         return f"{label_of(kg, s)} is {'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
     return f"{label_of(kg, s)} {label_of(kg, p)} {kind}"

@@ -42,51 +42,42 @@ from ..errors import OutputError
 from ..namespaces import (
     ASSERTED,
     BUILTIN,
-    CSTO,
     CURATED,
-    DCTERMS,
     GRAPH_BASE,
     IMPLIED,
     INFERRED,
     LINKED,
     ONTOLOGY,
     ONTOLOGY_IRI,
-    OWL,
     PREFIXES,
-    RDF,
-    RDFS,
     USER,
 )
 from ..reasoning.axioms import generated_axioms
 from ..store import KnowledgeGraph
-
-
-def _n(term) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
-
+from ..terms import CSTO, DCTERMS, OWL, RDF, RDFS
 
 INFERRED_BY = "csto-kg OWL 2 RL/RDF rules (owlrl's closure)"
 CATALOG = "catalog-v001.xml"
 
 TYPE, AXIOM, NAMED_INDIVIDUAL, CLASS, HAS_VALUE = (
-    _n(RDF.type), _n(OWL.Axiom), _n(OWL.NamedIndividual), _n(OWL.Class), _n(OWL.hasValue))
+    RDF.type, OWL.Axiom, OWL.NamedIndividual, OWL.Class, OWL.hasValue)
 SOURCE, PROPERTY, TARGET, INFERRED_BY_PROPERTY = (
-    _n(OWL.annotatedSource), _n(OWL.annotatedProperty), _n(OWL.annotatedTarget), _n(CSTO.inferredBy))
+    OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, CSTO.inferredBy)
 OBJECT_PROPERTY, DATA_PROPERTY, ANNOTATION_PROPERTY, ONTOLOGY_CLASS = (
-    _n(OWL.ObjectProperty), _n(OWL.DatatypeProperty), _n(OWL.AnnotationProperty), _n(OWL.Ontology))
+    OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology)
 _ENTITY_TYPES = {
-    CLASS: "class", _n(RDFS.Datatype): "datatype",
+    CLASS: "class", RDFS.Datatype: "datatype",
     OBJECT_PROPERTY: "object", DATA_PROPERTY: "data", ANNOTATION_PROPERTY: "annotation",
     NAMED_INDIVIDUAL: "individual", ONTOLOGY_CLASS: "ontology",
 }
 # Types that make an IRI a property, so it is never an individual.
-_PROPERTY_TYPES = frozenset(_n(t) for t in (
+_PROPERTY_TYPES = frozenset((
     OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property, OWL.TransitiveProperty,
     OWL.SymmetricProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.AsymmetricProperty,
     OWL.ReflexiveProperty, OWL.IrreflexiveProperty))
-_CLASS_TYPES = frozenset(_n(t) for t in (OWL.Class, RDFS.Class, RDFS.Datatype, OWL.Restriction))
+_CLASS_TYPES = frozenset((OWL.Class, RDFS.Class, RDFS.Datatype, OWL.Restriction))
 # Triples of the RDF/OWL vocabulary whose IRI objects are individuals.
-_INDIVIDUAL_LINKS = (_n(OWL.sameAs), _n(OWL.differentFrom))
+_INDIVIDUAL_LINKS = (OWL.sameAs, OWL.differentFrom)
 
 
 @dataclass(frozen=True)
@@ -221,7 +212,7 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
         version_iri = f"{part.iri}/{version}"
         if part.name == "csto":
             graph = graphs["csto"]
-            vi = value(graph, ox.NamedNode(ONTOLOGY_IRI), _n(OWL.versionIRI))
+            vi = value(graph, ox.NamedNode(ONTOLOGY_IRI), OWL.versionIRI)
             version_iri = vi.value if vi else f"{ONTOLOGY_IRI}/{version}"
             doc = ontology_document(graph, known, kinds(graph))
             closure_declared["csto"] = kinds(doc)
@@ -277,7 +268,7 @@ def value(triples, subject, predicate):
 
 
 def ontology_version(ontology: set) -> str:
-    info = value(ontology, ox.NamedNode(ONTOLOGY_IRI), _n(OWL.versionInfo))
+    info = value(ontology, ox.NamedNode(ONTOLOGY_IRI), OWL.versionInfo)
     return info.value if info else "0"
 
 
@@ -413,13 +404,13 @@ def without_headers(triples: set) -> set:
 def header(part: Part, version_iri: str, version: str, key: str) -> set:
     """A file's owl:Ontology header: its IRI, version, title, the build it comes from, its imports."""
     iri = ox.NamedNode(part.iri)
-    doc = {(iri, TYPE, ONTOLOGY_CLASS), (iri, _n(OWL.versionIRI), ox.NamedNode(version_iri)),
-           (iri, _n(OWL.versionInfo), ox.Literal(version)),
-           (iri, _n(DCTERMS.title), ox.Literal(part.title, language="en"))}
+    doc = {(iri, TYPE, ONTOLOGY_CLASS), (iri, OWL.versionIRI, ox.NamedNode(version_iri)),
+           (iri, OWL.versionInfo, ox.Literal(version)),
+           (iri, DCTERMS.title, ox.Literal(part.title, language="en"))}
     if key:
-        doc.add((iri, _n(RDFS.comment), ox.Literal(f"Exported from csto-kg build {key}.", language="en")))
+        doc.add((iri, RDFS.comment, ox.Literal(f"Exported from csto-kg build {key}.", language="en")))
     for imported in part.imports:
-        doc.add((iri, _n(OWL.imports), ox.NamedNode(imported)))
+        doc.add((iri, OWL.imports, ox.NamedNode(imported)))
     return doc
 
 

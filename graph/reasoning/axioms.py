@@ -18,30 +18,13 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..namespaces import CSTO, INFERRED, KG, ONTOLOGY, OUTSIDE, OWL, RDFS
+from ..namespaces import PREFIXES
+from ..terms import CSTO, GRAPH, KG, OWL, RDFS
 
-_PREFIXES = """
-@prefix csto: <https://w3id.org/csto-kg/ontology#> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-"""
+_PREFIXES = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in ("csto", "owl", "rdfs"))
 
-_MEMBERSHIP = (
-    (ox.NamedNode(str(CSTO.memberOf)), ox.NamedNode(str(KG.CSTO))),
-    (ox.NamedNode(str(CSTO.hasStatus)), ox.NamedNode(str(CSTO.MemberStatus))),
-)
-_REQUIREMENT_OF = ox.NamedNode(str(CSTO.requirementOf))
-_ELIGIBLE_FOR = ox.NamedNode(str(CSTO.eligibleFor))
-_ON_PROPERTY = ox.NamedNode(str(OWL.onProperty))
-_HAS_VALUE = ox.NamedNode(str(OWL.hasValue))
-_SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
-_EQUIVALENT_CLASS = ox.NamedNode(str(OWL.equivalentClass))
-_CANDIDATE = ox.NamedNode(str(CSTO.Candidate))
-_REQUIRES_CONSENT = ox.NamedNode(str(CSTO.requiresConsentOf))
-_DIPLOMATIC_ALL = ox.NamedNode(str(CSTO.DiplomaticRelationsWithAllMembers))
-_CONSENT_ALL = ox.NamedNode(str(CSTO.ConsentOfAllMembers))
-_ONTOLOGY = ox.NamedNode(ONTOLOGY)
-_NOT_FACTS = {ox.NamedNode(g) for g in (ONTOLOGY, INFERRED, OUTSIDE)}
+_MEMBERSHIP = ((CSTO.memberOf, KG.CSTO), (CSTO.hasStatus, CSTO.MemberStatus))
+_NOT_FACTS = {GRAPH.ontology, GRAPH.inferred, GRAPH.outside}
 
 
 class Inputs:
@@ -51,18 +34,18 @@ class Inputs:
         members, requirements = set(), defaultdict(set)
         on_eligible, values, subclasses = set(), {}, []
         for q in quads:
-            if q.graph_name == _ONTOLOGY:
-                if q.predicate == _ON_PROPERTY and q.object == _ELIGIBLE_FOR:
+            if q.graph_name == GRAPH.ontology:
+                if q.predicate == OWL.onProperty and q.object == CSTO.eligibleFor:
                     on_eligible.add(q.subject)
-                elif q.predicate == _HAS_VALUE:
+                elif q.predicate == OWL.hasValue:
                     values[q.subject] = q.object
-                elif q.predicate == _SUBCLASS_OF and isinstance(q.subject, ox.NamedNode):
+                elif q.predicate == RDFS.subClassOf and isinstance(q.subject, ox.NamedNode):
                     subclasses.append((q.subject, q.object))
             elif q.graph_name in _NOT_FACTS or not isinstance(q.subject, ox.NamedNode):
                 continue
             elif (q.predicate, q.object) in _MEMBERSHIP:
                 members.add(q.subject)
-            elif q.predicate == _REQUIREMENT_OF and isinstance(q.object, ox.NamedNode):
+            elif q.predicate == CSTO.requirementOf and isinstance(q.object, ox.NamedNode):
                 requirements[q.object].add(q.subject)
         self.members = sorted(members, key=lambda m: m.value)
         self.eligibility = sorted(
@@ -79,13 +62,13 @@ class Inputs:
 def may_change_inputs(quads) -> bool:
     """Whether a change of these quads may change what the generated axioms are written from:
     the ontology, a membership or a requirementOf fact. Any other change leaves them alone."""
-    return any(q.graph_name == _ONTOLOGY or q.predicate == _REQUIREMENT_OF or (q.predicate, q.object) in _MEMBERSHIP
-               for q in quads)
+    return any(q.graph_name == GRAPH.ontology or q.predicate == CSTO.requirementOf
+               or (q.predicate, q.object) in _MEMBERSHIP for q in quads)
 
 
-def _intersection(cls: str, parts: list[str]) -> str:
+def _intersection(cls: ox.NamedNode, parts: list[str]) -> str:
     joined = "\n        ".join(parts)
-    return f"""<{cls}> owl:equivalentClass [ a owl:Class ; owl:intersectionOf (
+    return f"""{cls} owl:equivalentClass [ a owl:Class ; owl:intersectionOf (
         {joined} ) ] .
 """
 
@@ -99,18 +82,19 @@ def generated_axiom_quads(quads) -> set[ox.Quad]:
     called (a store may rename them): the definitions of the all-members and eligibility
     classes, and Candidate ⊑ ∃requiresConsentOf.{m}."""
     quads = list(quads)
-    ontology = [q for q in quads if q.graph_name == _ONTOLOGY]
+    ontology = [q for q in quads if q.graph_name == GRAPH.ontology]
     by_subject: dict = defaultdict(list)
     for q in ontology:
         by_subject[q.subject].append(q)
-    roots = {_DIPLOMATIC_ALL, _CONSENT_ALL} | {cls for cls, _ in Inputs(quads).eligibility}
+    roots = {CSTO.DiplomaticRelationsWithAllMembers, CSTO.ConsentOfAllMembers} | {
+        cls for cls, _ in Inputs(quads).eligibility}
     found, todo = set(), []
     for q in ontology:
         if not isinstance(q.object, ox.BlankNode):
             continue
-        defines = q.subject in roots and q.predicate == _EQUIVALENT_CLASS
-        requires = q.subject == _CANDIDATE and q.predicate == _SUBCLASS_OF and any(
-            r.predicate == _ON_PROPERTY and r.object == _REQUIRES_CONSENT for r in by_subject[q.object])
+        defines = q.subject in roots and q.predicate == OWL.equivalentClass
+        requires = q.subject == CSTO.Candidate and q.predicate == RDFS.subClassOf and any(
+            r.predicate == OWL.onProperty and r.object == CSTO.requiresConsentOf for r in by_subject[q.object])
         if defines or requires:
             found.add(q)
             todo.append(q.object)
@@ -135,15 +119,15 @@ def axioms_for(inputs: Inputs) -> list[ox.Quad]:
     text = _PREFIXES
     members = [m.value for m in inputs.members]
     if members:
-        text += _intersection(str(CSTO.DiplomaticRelationsWithAllMembers),
+        text += _intersection(CSTO.DiplomaticRelationsWithAllMembers,
                               [_has_value("hasDiplomaticRelationsWith", m) for m in members])
-        text += _intersection(str(CSTO.ConsentOfAllMembers), [_has_value("consentGivenBy", m) for m in members])
+        text += _intersection(CSTO.ConsentOfAllMembers, [_has_value("consentGivenBy", m) for m in members])
         for m in members:
             text += f"csto:Candidate rdfs:subClassOf {_has_value('requiresConsentOf', m)} .\n"
     for cls, status in inputs.eligibility:
         requirements = inputs.requirements.get(status)
         if requirements:
-            text += _intersection(cls.value, ["csto:Candidate"] + [_has_value("meets", r.value) for r in requirements])
+            text += _intersection(cls, ["csto:Candidate"] + [_has_value("meets", r.value) for r in requirements])
     # Blank nodes named by their order, so the same inputs always give the same quads and an
     # update that changes the inputs can take the old axioms out again.
     names: dict = {}
@@ -154,4 +138,4 @@ def axioms_for(inputs: Inputs) -> list[ox.Quad]:
         return term
 
     parsed = ox.parse(input=text.encode(), format=ox.RdfFormat.TURTLE)
-    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), _ONTOLOGY) for t in parsed]
+    return [ox.Quad(stable(t.subject), t.predicate, stable(t.object), GRAPH.ontology) for t in parsed]

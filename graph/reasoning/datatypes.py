@@ -27,31 +27,23 @@ from fractions import Fraction
 
 import pyoxigraph as ox
 
-_X = "http://www.w3.org/2001/XMLSchema#"
-_R = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_O = "http://www.w3.org/2002/07/owl#"
-LITERAL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#Literal")
-PLAIN = ox.NamedNode(_R + "PlainLiteral")
-XML_LITERAL = ox.NamedNode(_R + "XMLLiteral")
-REAL, RATIONAL = ox.NamedNode(_O + "real"), ox.NamedNode(_O + "rational")
+from ..terms import OWL, RDF, RDFS, XSD
 
-
-def _x(name: str) -> ox.NamedNode:
-    return ox.NamedNode(_X + name)
-
-
-STRING = _x("string")
+LITERAL, PLAIN, XML_LITERAL = RDFS.Literal, RDF.PlainLiteral, RDF.XMLLiteral
+REAL, RATIONAL, STRING, DECIMAL = OWL.real, OWL.rational, XSD.string, XSD.decimal
 _BOUNDED = {  # the integer datatypes: (least, greatest), None where unbounded
     "integer": (None, None), "nonNegativeInteger": (0, None), "nonPositiveInteger": (None, 0),
     "positiveInteger": (1, None), "negativeInteger": (None, -1),
     "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1), "short": (-2**15, 2**15 - 1),
     "byte": (-128, 127), "unsignedLong": (0, 2**64 - 1), "unsignedInt": (0, 2**32 - 1),
     "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 255)}
-INTEGERS = {_x(name): bounds for name, bounds in _BOUNDED.items()}
+INTEGERS = {getattr(XSD, name): bounds for name, bounds in _BOUNDED.items()}
 _STRINGS = ("string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN")
 _OTHERS = ("decimal", "double", "float", "boolean", "hexBinary", "base64Binary", "anyURI", "dateTime",
            "dateTimeStamp")
-RL_DATATYPES = frozenset(INTEGERS) | {_x(n) for n in _STRINGS + _OTHERS} | {
+# The string datatypes by their names, which _string checks.
+_STRING_NAMES = {getattr(XSD, name): name for name in _STRINGS}
+RL_DATATYPES = frozenset(INTEGERS) | set(_STRING_NAMES) | {getattr(XSD, n) for n in _OTHERS} | {
     REAL, RATIONAL, PLAIN, XML_LITERAL, LITERAL}
 
 # -- lexical spaces (XSD 1.1 Part 2 §3; XML 1.0 fifth edition for names) -------------------------
@@ -161,7 +153,7 @@ def _number(text: str, dt: ox.NamedNode):
             return None
         n, (low, high) = int(text), INTEGERS[dt]
         return None if (low is not None and n < low) or (high is not None and n > high) else Fraction(n)
-    if dt.value == _X + "decimal":
+    if dt == DECIMAL:
         return Fraction(text) if _DECIMAL.fullmatch(text) else None
     if dt == RATIONAL:
         return Fraction(text) if _RATIONAL.fullmatch(text) else None
@@ -186,12 +178,11 @@ def value(lit: ox.Literal):
     dt, text = lit.datatype, lit.value
     if dt not in RL_DATATYPES or dt == LITERAL:
         return None
-    local = dt.value[len(_X):] if dt.value.startswith(_X) else None
-    if dt in INTEGERS or local == "decimal" or dt in (RATIONAL, REAL):
+    if dt in INTEGERS or dt in (DECIMAL, RATIONAL, REAL):
         found = _number(text, dt)
         return ILL_TYPED if found is None else ("number", found)
-    if local in _STRINGS:
-        return ("string", text) if _string(text, local) else ILL_TYPED
+    if dt in _STRING_NAMES:
+        return ("string", text) if _string(text, _STRING_NAMES[dt]) else ILL_TYPED
     if dt == PLAIN:
         return _plain(text) or ILL_TYPED
     found = _OTHER_VALUES[dt](text)
@@ -214,13 +205,13 @@ def _boolean(text: str):
 
 
 _OTHER_VALUES = {
-    _x("double"): lambda t: _floating(t, "d"), _x("float"): lambda t: _floating(t, "f"),
-    _x("boolean"): _boolean, _x("hexBinary"): _hex, _x("base64Binary"): _base64,
-    _x("anyURI"): lambda t: t if _any_uri(t) else None,
-    _x("dateTime"): lambda t: _date_time(t, False), _x("dateTimeStamp"): lambda t: _date_time(t, True),
+    XSD.double: lambda t: _floating(t, "d"), XSD.float: lambda t: _floating(t, "f"),
+    XSD.boolean: _boolean, XSD.hexBinary: _hex, XSD.base64Binary: _base64,
+    XSD.anyURI: lambda t: t if _any_uri(t) else None,
+    XSD.dateTime: lambda t: _date_time(t, False), XSD.dateTimeStamp: lambda t: _date_time(t, True),
     XML_LITERAL: _xml,
 }
-_SAME_SPACE = {_x("dateTimeStamp"): _X + "dateTime"}
+_SAME_SPACE = {XSD.dateTimeStamp: XSD.dateTime.value}
 
 
 def holds(key, dt: ox.NamedNode) -> bool:
@@ -233,7 +224,7 @@ def holds(key, dt: ox.NamedNode) -> bool:
     if family == "number":
         if dt in (REAL, RATIONAL):
             return True
-        if dt.value == _X + "decimal":
+        if dt == DECIMAL:
             d = v.denominator
             while d % 2 == 0:
                 d //= 2
@@ -245,12 +236,11 @@ def holds(key, dt: ox.NamedNode) -> bool:
         low, high = INTEGERS[dt]
         return v.denominator == 1 and (low is None or v >= low) and (high is None or v <= high)
     if family == "string":
-        return dt == PLAIN or (dt.value.startswith(_X) and dt.value[len(_X):] in _STRINGS
-                               and _string(v, dt.value[len(_X):]))
+        return dt == PLAIN or (dt in _STRING_NAMES and _string(v, _STRING_NAMES[dt]))
     if family == "lang":
         return dt == PLAIN
-    if family == _X + "dateTime":
-        return dt.value == family or (dt == _x("dateTimeStamp") and v[1])
+    if family == XSD.dateTime.value:
+        return dt.value == family or (dt == XSD.dateTimeStamp and v[1])
     return dt.value == family
 
 
@@ -276,12 +266,12 @@ def _subsumed(a: ox.NamedNode, b: ox.NamedNode) -> bool:
     if a in INTEGERS:
         (low_a, high_a), bounds_b = INTEGERS[a], INTEGERS.get(b)
         if bounds_b is None:
-            return b in (_x("decimal"), RATIONAL, REAL)
+            return b in (DECIMAL, RATIONAL, REAL)
         low_b, high_b = bounds_b
         return (low_b is None or (low_a is not None and low_a >= low_b)) and (
             high_b is None or (high_a is not None and high_a <= high_b))
-    chains = [(_x("decimal"), RATIONAL, REAL), (RATIONAL, REAL), (_x("dateTimeStamp"), _x("dateTime")),
-              (STRING, PLAIN)] + [(_x(n), *(_x(m) for m in _STRING_ABOVE[n]), PLAIN) for n in _STRING_ABOVE]
+    chains = [(DECIMAL, RATIONAL, REAL), (RATIONAL, REAL), (XSD.dateTimeStamp, XSD.dateTime), (STRING, PLAIN)] + [
+        (getattr(XSD, n), *(getattr(XSD, m) for m in _STRING_ABOVE[n]), PLAIN) for n in _STRING_ABOVE]
     return any(chain[0] == a and b in chain[1:] for chain in chains)
 
 

@@ -15,19 +15,16 @@ import os
 import pyoxigraph as ox
 
 from ..errors import InconsistencyError, InputError
-from ..namespaces import INFERRED, OUTSIDE, RDF, RDFS
+from ..terms import GRAPH, OWL, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
-_TYPE = ox.NamedNode(str(RDF.type))
-_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
-_LABEL = ox.NamedNode(str(RDFS.label))
-NOT_REASONED = frozenset({ox.NamedNode(INFERRED), ox.NamedNode(OUTSIDE)})
+NOT_REASONED = frozenset({GRAPH.inferred, GRAPH.outside})
 
 
 def reasoned_triples(quads) -> set:
     """The triples the reasoner reads, from a store's quads."""
     quads = [q for q in quads if q.graph_name not in NOT_REASONED]
-    annotations = {q.subject for q in quads if q.predicate == _TYPE and q.object == _AXIOM}
+    annotations = {q.subject for q in quads if q.predicate == RDF.type and q.object == OWL.Axiom}
     return {(q.subject, q.predicate, q.object) for q in quads if q.subject not in annotations}
 
 
@@ -136,7 +133,7 @@ class Reasoner:
             for token in set(message.replace("'", " ").replace('"', " ").replace("(", " ")
                              .replace(")", " ").replace(",", " ").split()):
                 if token.startswith("http"):
-                    labels = self.closure.objects(ox.NamedNode(token), _LABEL)
+                    labels = self.closure.objects(ox.NamedNode(token), RDFS.label)
                     if labels:
                         text = text.replace(token, f"{token} ({sorted(x.value for x in labels)[0]})")
             out.append(text)

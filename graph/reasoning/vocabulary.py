@@ -1,37 +1,31 @@
-"""The RDF, RDFS and OWL terms the OWL 2 RL/RDF rules read, and which triples are schema."""
+"""The RDF, RDFS and OWL terms the OWL 2 RL/RDF rules read, by the short names the rule tables use
+(taken from graph/terms.py), and which triples are schema."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+from ..terms import OWL, RDF, RDFS
 
-_R = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_S = "http://www.w3.org/2000/01/rdf-schema#"
-_O = "http://www.w3.org/2002/07/owl#"
-
-
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-TYPE, FIRST, REST, NIL, PROPERTY = (_n(_R + x) for x in ("type", "first", "rest", "nil", "Property"))
+TYPE, FIRST, REST, NIL, PROPERTY = RDF.type, RDF.first, RDF.rest, RDF.nil, RDF.Property
 SCO, SPO, DOMAIN, RANGE, DATATYPE, RESOURCE = (
-    _n(_S + x) for x in ("subClassOf", "subPropertyOf", "domain", "range", "Datatype", "Resource"))
-(THING, NOTHING, CLASS, SAME, DIFF, EQC, EQP, INV, ONP, HASV, SVF, AVF, INTER, UNION, COMPL, ONEOF,
- DISJ, PDISJ, MAXC, MAXQC, ONCLASS, KEY, CHAIN, MEMBERS, DMEMBERS, SRC, APROP, TIND, TVAL,
- OBJPROP, DATAPROP, FUNC, IFUNC, IRR, SYM, ASYM, TRANS, ADP, ADC, ADIFF, ANNOT) = (_n(_O + x) for x in (
-    "Thing", "Nothing", "Class", "sameAs", "differentFrom", "equivalentClass", "equivalentProperty",
-    "inverseOf", "onProperty", "hasValue", "someValuesFrom", "allValuesFrom", "intersectionOf",
-    "unionOf", "complementOf", "oneOf", "disjointWith", "propertyDisjointWith", "maxCardinality",
-    "maxQualifiedCardinality", "onClass", "hasKey", "propertyChainAxiom", "members",
-    "distinctMembers", "sourceIndividual", "assertionProperty", "targetIndividual", "targetValue",
-    "ObjectProperty", "DatatypeProperty", "FunctionalProperty", "InverseFunctionalProperty",
-    "IrreflexiveProperty", "SymmetricProperty", "AsymmetricProperty", "TransitiveProperty",
-    "AllDisjointProperties", "AllDisjointClasses", "AllDifferent", "AnnotationProperty"))
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDFS.Datatype, RDFS.Resource)
+THING, NOTHING, CLASS, SAME, DIFF = OWL.Thing, OWL.Nothing, OWL.Class, OWL.sameAs, OWL.differentFrom
+EQC, EQP, INV, ONP, HASV = OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf, OWL.onProperty, OWL.hasValue
+SVF, AVF, INTER, UNION, COMPL = (
+    OWL.someValuesFrom, OWL.allValuesFrom, OWL.intersectionOf, OWL.unionOf, OWL.complementOf)
+ONEOF, DISJ, PDISJ, MAXC, MAXQC = (
+    OWL.oneOf, OWL.disjointWith, OWL.propertyDisjointWith, OWL.maxCardinality, OWL.maxQualifiedCardinality)
+ONCLASS, KEY, CHAIN, MEMBERS, DMEMBERS = (
+    OWL.onClass, OWL.hasKey, OWL.propertyChainAxiom, OWL.members, OWL.distinctMembers)
+SRC, APROP, TIND, TVAL = OWL.sourceIndividual, OWL.assertionProperty, OWL.targetIndividual, OWL.targetValue
+OBJPROP, DATAPROP, ANNOT = OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty
+FUNC, IFUNC, IRR, SYM, ASYM, TRANS = (
+    OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.IrreflexiveProperty, OWL.SymmetricProperty,
+    OWL.AsymmetricProperty, OWL.TransitiveProperty)
+ADP, ADC, ADIFF = OWL.AllDisjointProperties, OWL.AllDisjointClasses, OWL.AllDifferent
 
 # prp-ap: these are annotation properties from the start.
-ANNOTATION_PROPERTIES = [_n(_S + x) for x in ("label", "comment", "seeAlso", "isDefinedBy")] + [
-    _n(_O + x) for x in ("deprecated", "versionInfo", "priorVersion", "backwardCompatibleWith",
-                         "incompatibleWith")]
+ANNOTATION_PROPERTIES = [RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.deprecated, OWL.versionInfo,
+                         OWL.priorVersion, OWL.backwardCompatibleWith, OWL.incompatibleWith]
 
 # Triples that shape the rule tables: axioms, restrictions, lists, property characteristics.
 SCHEMA_PREDICATES = frozenset({
