@@ -27,9 +27,9 @@ Modules, by the request's way through them:
     sniffing, no framing), service_description.py, listener.py (waitress, bounded per client
     address and in time to read a request). Blueprints, which borrow nothing from each other:
     sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
-    matrix_page.py, picture.py, plain_words.py and article_text.py (verdicts and the analyst's
-    pages), linked_data.py with
-    linked_data_jobs.py (/id, /ontology, /resource).
+    matrix_page.py, picture.py and plain_words.py (verdicts and the analyst's pages), linked_data.py
+    with linked_data_jobs.py (/id, /ontology, /resource). What the pages show is read by
+    graph/present/; the jobs only run it in a worker.
 
 Decisions:
     - Every store read runs in a forked worker process that is killed on timeout (workers.py;

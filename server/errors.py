@@ -13,10 +13,13 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from csto_kg.graph.errors import (
+    CannotWrite,
     CstoKgError,
     FetchNotAllowedError,
     InconsistencyError,
+    NotFoundError,
     StoreError,
+    TooManyRows,
     UnknownStateError,
 )
 
@@ -42,8 +45,9 @@ class Refused(Exception):
 
 
 # The status each kind of csto-kg error gets, the most specific kind first.
-STATUS_OF = ((UnknownStateError, 404), (FetchNotAllowedError, 403), (InconsistencyError, 409),
-             (StoreError, 502), (CstoKgError, 400))
+STATUS_OF = ((UnknownStateError, 404), (NotFoundError, 404), (FetchNotAllowedError, 403),
+             (InconsistencyError, 409), (TooManyRows, 422), (CannotWrite, 406), (StoreError, 502),
+             (CstoKgError, 400))
 
 
 def refusal(error: CstoKgError, prefix: str = "") -> Refused:
