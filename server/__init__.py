@@ -13,7 +13,8 @@ Routes:
                              POST: what-if, with facts in the body
     GET /matrix, /organization[.svg], /article, /timeline, /search   the analyst's pages
                              (each with ?implied=0 / ?linked=0; /matrix also ?sort=, ?verdict=,
-                             ?requirement=&result=, ?q=, ?page=)
+                             ?requirement=&result=, ?q=, ?page=); to a program, the data a page
+                             shows as JSON (graph/present/, as `csto-kg matrix --format json`)
     GET /health              liveness and triples per graph, as JSON
     GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
 
@@ -22,7 +23,8 @@ Modules, by the request's way through them:
     format by Accept and `format`, or a page; the formats and their writers are
     graph/sparql/formats.py and results.py), admission.py + workers.py (a fair turn at a
     killable worker process), jobs.py (the queries and updates run there), serving.py
-    (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
+    (state, switches and answers, for every blueprint), errors.py (refusals and their statuses,
+    written in what the blueprint declares it speaks: bp.speaks, negotiation.py),
     cors.py, compression.py (gzip for clients that accept it), security_headers.py (CSP, no
     sniffing, no framing), service_description.py, listener.py (waitress, bounded per client
     address and in time to read a request). Blueprints, which borrow nothing from each other:

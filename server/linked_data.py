@@ -15,11 +15,12 @@ from csto_kg.graph.sparql.formats import GRAPH_FORMATS
 
 from . import linked_data_jobs
 from .errors import Refused
-from .negotiation import GRAPH, HTML, NotAcceptable
+from .negotiation import GRAPH, HTML, PAGE, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
 from .serving import answer, state, switches
 
 bp = Blueprint("linked_data", __name__)
+bp.speaks = PAGE  # and RDF, whose clients read a refusal as plain text
 
 
 def wants_html() -> tuple[bool, object]:

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from csto_kg.graph import present
 from csto_kg.graph.present import STATUSES
 
 from . import jobs, matrix_page, picture, plain_words, view_jobs
 from .errors import Refused
-from .negotiation import prefers_html
+from .negotiation import PAGE, PAGE_OR_JSON, prefers_html, speaking
 from .serving import state, switches
 
 bp = Blueprint("views", __name__)
+bp.speaks = PAGE_OR_JSON
 
 # The media types a what-if body may have; N-Triples is read as such, the rest as Turtle.
 FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/plain": "turtle",
@@ -35,6 +36,14 @@ def run(read, **arguments):
 
 def page(template: str, **context) -> Response:
     response = Response(render_template(template, switch=switches(), **context), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+def as_json(data) -> Response:
+    """What a page shows, for a program: the data graph/present/ read, as `csto-kg matrix
+    --format json` prints it."""
+    response = current_app.json.response(data)
     response.vary.add("Accept")
     return response
 
@@ -109,6 +118,8 @@ def matrix():
     data = run(present.matrix)
     cols = matrix_page.columns(data["requirements"])
     view = matrix_page.asked(request.args, [c["slug"] for c in cols])
+    if not prefers_html():
+        return as_json(data)
     tables = [matrix_page.table(data["agents"], status, cols, view) for status in STATUSES]
     return page("matrix.html", columns=cols, tables=tables, view=view, total=len(data["agents"]),
                 verdicts=matrix_page.VERDICTS, results=matrix_page.RESULTS, sorts=matrix_page.SORTS)
@@ -125,10 +136,13 @@ def matrix_url(view: dict, **changes) -> str:
 @bp.get("/organization")
 def organization():
     data = run(present.organization)
+    if not prefers_html():
+        return as_json(data)
     return page("organization.html", o=data, picture=picture.svg(data, standalone=False))
 
 
 @bp.get("/organization.svg")
+@speaking(PAGE)  # a picture: a program that asks for one reads a refusal as plain text
 def organization_svg():
     response = Response(picture.svg(run(present.organization)), mimetype="image/svg+xml")
     # inline: a link opens the picture in the tab; the page's download link asks to save it
@@ -138,12 +152,14 @@ def organization_svg():
 
 @bp.get("/article")
 def article():
-    return page("article.html", a=run(present.article))
+    data = run(present.article)
+    return page("article.html", a=data) if prefers_html() else as_json(data)
 
 
 @bp.get("/timeline")
 def timeline():
-    return page("timeline.html", t=run(present.timeline))
+    data = run(present.timeline)
+    return page("timeline.html", t=data) if prefers_html() else as_json(data)
 
 
 @bp.get("/search")
@@ -151,4 +167,8 @@ def search():
     q = request.args.get("q", "")
     if len(q) > 200:
         raise Refused(400, "the search text is longer than 200 characters")
+    if not prefers_html():
+        if not q.strip():
+            raise Refused(400, "give the words to search for: /search?q=WORDS")
+        return as_json(run(present.search, q=q))
     return page("search.html", s=run(present.search, q=q) if q.strip() else None, q=q)

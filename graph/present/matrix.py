@@ -79,6 +79,8 @@ def matrix(kg) -> dict:
     for row in kg.query(_SEEKS):
         if row["agent"].value in agents and row["status"].value in STATUS_NAMES:
             agents[row["agent"].value]["seeks"].append(STATUS_NAMES[row["status"].value])
+    for entry in agents.values():
+        entry["seeks"].sort(key=STATUSES.index)  # not in the store's order: the same graph reads the same
     _add_standings(kg, agents)
     return {"requirements": requirements,
             "agents": sorted(agents.values(), key=lambda a: a["label"].casefold())}
