@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from csto_kg.graph.namespaces import RDF
+from csto_kg.graph.namespaces import GRAPH_TITLES, RDF
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode(str(RDF.type))
-
-GRAPH_TITLES = {
-    "ontology": "The csto-kg ontology (OWL 2 RL)",
-    "asserted": "Facts the article states, each annotated with its quote",
-    "implied": "Facts the article implies without stating them",
-    "user": "The operator's own data (--data files)",
-    "linked": "Links to Wikidata and DBpedia",
-    "inferred": "Triples the OWL 2 RL reasoner derived from the graphs above",
-    "outside": "Open-data facts served beside the graph, never reasoned over",
-    "default": "Triples written by SPARQL Update without a GRAPH clause",
-}
 
 
 def _sd(term: str) -> ox.NamedNode:
