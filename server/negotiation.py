@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import parse_accept_header
 
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
@@ -37,8 +37,11 @@ def spoken() -> str:
     word, else its blueprint's; TEXT for a path no blueprint answers (unknown, a static file)."""
     endpoint = request.endpoint
     if endpoint is None and isinstance(request.routing_exception, MethodNotAllowed):
-        endpoint, _ = current_app.create_url_adapter(request).match(
-            method=sorted(request.routing_exception.valid_methods)[0])
+        try:
+            endpoint, _ = current_app.create_url_adapter(request).match(
+                method=sorted(request.routing_exception.valid_methods)[0])
+        except HTTPException:  # no view after all: refused as text
+            endpoint = None
     if endpoint is None:
         return TEXT
     blueprint = current_app.blueprints.get(endpoint.rpartition(".")[0])

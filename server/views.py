@@ -2,8 +2,8 @@
 
 Each page is a view of the served graph, read by graph/present/ in a worker (view_jobs.py);
 `?implied=0` and `?linked=0` leave out the implied facts and the linked data, on every page
-alike. A verdict,
-/explain/<state>, is a page for a browser and JSON for a program; POSTed facts ask what if.
+alike. A page is a page for a browser and its data, as JSON, for a program (the verdict's JSON
+is `csto-kg explain --format json`'s); POSTed facts ask a verdict what if.
 """
 
 from __future__ import annotations
