@@ -250,6 +250,10 @@ def test_the_cli_prints_the_data_the_server_gives_a_program(served, page):
     assert {"Azerbaijan", "Serbia"} <= names
     text = run(page).stdout
     assert all(name in text for name in names)
+    without = run(page, "--format", "json", "--no-implied")  # the server's ?implied=0, from a build without them
+    with urllib.request.urlopen(urllib.request.Request(f"{served}/{page}?implied=0",
+                                                       headers={"Accept": "application/json"})) as r:
+        assert json.loads(without.stdout) == json.loads(r.read()) != served_data
     assert "Azerbaijan   observer: ineligible  partner: ineligible" in text if page == "matrix" else (
         "Azerbaijan consent withheld by Armenia" in text)
 

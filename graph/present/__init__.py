@@ -1,5 +1,5 @@
 """What the analyst's pages show, read from a graph as plain data (dicts, lists, strings): the
-server's pages lay it out, the CLI prints it as JSON (`csto-kg matrix --json`).
+server's pages lay it out, the CLI prints it (`csto-kg matrix --format json`).
 
 Each function takes the graph to read (the served graph, or a view of it without some sources)
 and raises a CstoKgError for what it cannot show.
