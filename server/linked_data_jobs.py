@@ -24,7 +24,7 @@ def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
     those sources, as every page reads them."""
     try:
         kg = view(ctx.kg, implied=implied, linked=linked)
-        node = present.resource(kg, iri)
+        node = present.known_resource(kg, iri)
         if html:
             return present.resource_page(kg, node, ctx.max_rows)
         fmt = _choose_graph_format(negotiation)

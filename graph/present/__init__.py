@@ -8,10 +8,10 @@ and raises a CstoKgError for what it cannot show.
 from .article import article
 from .matrix import matrix, verdict_page
 from .organization import organization
-from .resource import description, resource, resource_page
+from .resource import description, known_resource, resource_page
 from .search import search
 from .shared import STATUSES
 from .timeline import timeline
 
-__all__ = ["article", "matrix", "verdict_page", "organization", "description", "resource", "resource_page",
+__all__ = ["article", "matrix", "verdict_page", "organization", "description", "known_resource", "resource_page",
            "search", "STATUSES", "timeline"]

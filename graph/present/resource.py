@@ -18,7 +18,7 @@ COMMENTS = (
 )
 
 
-def resource(kg, iri: str) -> ox.NamedNode:
+def known_resource(kg, iri: str) -> ox.NamedNode:
     """The IRI as a term of kg, which must say something about it."""
     try:
         node = ox.NamedNode(iri)
