@@ -148,10 +148,13 @@ def build_command(out, force, data, max_data_size, no_implied, no_linked, store)
 
 def _register_faces():
     from .link import link
+    from .pages import matrix, organization
     from .serve import serve
 
     cli.add_command(serve)
     cli.add_command(link)
+    cli.add_command(matrix)
+    cli.add_command(organization)
 
 
 _register_faces()

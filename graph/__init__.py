@@ -20,13 +20,18 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              update's operations read from its tokens (operations.py), parser errors in words
              (messages.py), the one HTTP client for remote stores and Wikidata (client.py), the
              formats an answer is written in (formats.py) and the writers, whole and within a
-             row limit (results.py)
+             row limit (results.py); labels.py: what a term is called (the one label lookup)
     build    build.py: load, validate, write the axioms, reason, cache; returns a KnowledgeGraph
     publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
              expressions in Manchester syntax (manchester.py)
     explain  explanation/: verdicts with the article's words and what-if (verdicts.py), minimal
              justifications (justify.py), the graph without implied or linked facts (views.py),
              how a verdict is known: stated, implied, linked or user (standing.py)
+    present  present/: what the analyst's pages show, as plain data the server lays out and the
+             CLI prints: verdicts and the matrix (matrix.py), the organization (organization.py),
+             the article (article.py, cut into sentences by sentences.py), the timeline
+             (timeline.py), search (search.py), a resource's description and page (resource.py),
+             what they share (shared.py)
     link     link/: open data from Wikidata into the linked and outside graphs
 
     >>> from csto_kg.graph import build, explain

@@ -42,6 +42,11 @@ class UnknownStateError(CstoKgError):
         super().__init__(f"unknown state {name!r}.{hint}")
 
 
+class NotFoundError(CstoKgError):
+    """The graph holds nothing to show for what was asked (a resource it says nothing about, no
+    article text): HTTP 404."""
+
+
 class InconsistencyError(CstoKgError):
     """The reasoner found the graph inconsistent; the message names the offending resources."""
 

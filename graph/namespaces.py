@@ -69,6 +69,23 @@ FACT_GRAPHS = (ASSERTED, CURATED, IMPLIED, USER, LINKED)
 # updates, and a what-if question's assumptions).
 PROVENANCE = {ASSERTED: "stated", IMPLIED: "implied", CURATED: "curated", LINKED: "linked", USER: "user",
               ASSUMED: "user"}
+# What each graph (and each file of the Protégé bundle) holds, in words: the titles of the
+# service description (server/service_description.py) and of the bundle's files
+# (graph/publish/export.py, after "CSTO eligibility: ").
+GRAPH_TITLES = {
+    "ontology": "the csto-kg ontology (OWL 2 RL)",
+    "curated": "identifiers and reference data the project curates (not in the article)",
+    "asserted": "the facts the article states, each annotated with its quote",
+    "implied": "the facts the article implies without stating them",
+    "user": "the user's own data (--data files, SPARQL updates)",
+    "linked": "facts linked from open data (Wikidata, DBpedia)",
+    "generated": "the axioms this build wrote from the facts (members, requirement lists)",
+    "inputs": "every input of the build (open this and run HermiT)",
+    "inferred": "what the OWL 2 RL rules infer from the graphs above",
+    "merged": "ontology, facts and inferences in one file",
+    "outside": "open-data facts served beside the graph, never reasoned over",
+    "default": "triples written by SPARQL Update without a GRAPH clause",
+}
 
 # The statuses a candidate may hold besides membership, by the names the CLI and the server take.
 STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
@@ -120,7 +137,8 @@ def bind_prefixes(graph):
 
 __all__ = [
     "CSTO", "CSTO_TERMS", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES", "PREFIXES", "BUILTIN",
+    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "GRAPH_TITLES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES",
+    "PREFIXES", "BUILTIN",
     "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

@@ -13,7 +13,8 @@ Routes:
                              POST: what-if, with facts in the body
     GET /matrix, /organization[.svg], /article, /timeline, /search   the analyst's pages
                              (each with ?implied=0 / ?linked=0; /matrix also ?sort=, ?verdict=,
-                             ?requirement=&result=, ?q=, ?page=)
+                             ?requirement=&result=, ?q=, ?page=); to a program, the data a page
+                             shows as JSON (graph/present/, as `csto-kg matrix --format json`)
     GET /health              liveness and triples per graph, as JSON
     GET /id/<name>, /ontology, /resource?iri=   linked data: RDF or a page
 
@@ -24,14 +25,15 @@ Modules, by the request's way through them:
     killable worker process; an update's trial, persist and apply, in order), zygote.py (the
     forked process that holds the graph and forks the workers), jobs.py (the queries and
     updates run there), serving.py
-    (state, switches and answers, for every blueprint), errors.py (refusals and their statuses),
+    (state, switches and answers, for every blueprint), errors.py (refusals and their statuses,
+    written in what the blueprint declares it speaks: bp.speaks, negotiation.py),
     cors.py, compression.py (gzip for clients that accept it), security_headers.py (CSP, no
     sniffing, no framing), service_description.py, listener.py (waitress, bounded per client
     address and in time to read a request). Blueprints, which borrow nothing from each other:
     sparql.py (/sparql, /queries), pages.py (the query page, /health), views.py with view_jobs.py,
-    matrix_page.py, picture.py, plain_words.py and article_text.py (verdicts and the analyst's
-    pages), linked_data.py with
-    linked_data_jobs.py (/id, /ontology, /resource).
+    matrix_page.py, picture.py and plain_words.py (verdicts and the analyst's pages), linked_data.py
+    with linked_data_jobs.py (/id, /ontology, /resource). What the pages show is read by
+    graph/present/; the jobs only run it in a worker.
 
 Decisions:
     - Every store read runs in a forked worker process that is killed on timeout (pool.py,

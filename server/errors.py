@@ -1,7 +1,9 @@
 """Refusals: what the server says when it will not or cannot answer, and with which status.
 
 A Refused travels from a worker process back to the web process (it pickles), and is written
-as text/plain for SPARQL clients, which show the body as is, or as JSON on the JSON routes.
+in what the blueprint answering speaks (server/negotiation.py): a page for a browser on the
+pages, JSON for a program on the JSON routes, text/plain for SPARQL clients, which show the
+body as is.
 """
 
 from __future__ import annotations
@@ -13,19 +15,19 @@ from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from csto_kg.graph.errors import (
+    CannotWrite,
     CstoKgError,
     FetchNotAllowedError,
     InconsistencyError,
+    NotFoundError,
     StoreError,
+    TooManyRows,
     UnknownStateError,
 )
 
-from .negotiation import wants_html_page
+from .negotiation import JSON, PAGE_OR_JSON, spoken, wants_html_page
 
 log = logging.getLogger("csto_kg.server")
-
-# Routes whose clients expect JSON bodies, errors included.
-JSON_ROUTES = ("/health", "/explain/", "/queries")
 
 
 class Refused(Exception):
@@ -42,8 +44,9 @@ class Refused(Exception):
 
 
 # The status each kind of csto-kg error gets, the most specific kind first.
-STATUS_OF = ((UnknownStateError, 404), (FetchNotAllowedError, 403), (InconsistencyError, 409),
-             (StoreError, 502), (CstoKgError, 400))
+STATUS_OF = ((UnknownStateError, 404), (NotFoundError, 404), (FetchNotAllowedError, 403),
+             (InconsistencyError, 409), (TooManyRows, 422), (CannotWrite, 406), (StoreError, 502),
+             (CstoKgError, 400))
 
 
 def refusal(error: CstoKgError, prefix: str = "") -> Refused:
@@ -54,15 +57,6 @@ def refusal(error: CstoKgError, prefix: str = "") -> Refused:
     return Refused(status, f"{prefix}{error}", extra)
 
 
-def _wants_json() -> bool:
-    path = request.path
-    if path == "/queries":
-        return True
-    if path.startswith("/queries/"):
-        return False  # a named query answers like /sparql
-    return path.startswith(JSON_ROUTES)
-
-
 def error_response(status: int, message: str, extra: dict | None = None,
                    headers: dict | None = None) -> Response:
     if wants_html_page():
@@ -70,7 +64,7 @@ def error_response(status: int, message: str, extra: dict | None = None,
                                             suggestions=(extra or {}).get("suggestions", [])),
                             status, mimetype="text/html")
         response.vary.add("Accept")
-    elif _wants_json():
+    elif spoken() in (JSON, PAGE_OR_JSON):
         body = json.dumps({"status": status, "message": message, **(extra or {})},
                           ensure_ascii=False)
         response = Response(body, status, mimetype="application/json")

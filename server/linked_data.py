@@ -15,11 +15,12 @@ from csto_kg.graph.sparql.formats import GRAPH_FORMATS
 
 from . import linked_data_jobs
 from .errors import Refused
-from .negotiation import GRAPH, HTML, NotAcceptable
+from .negotiation import GRAPH, HTML, PAGE, NotAcceptable
 from .protocol import ABSOLUTE_IRI, decode_params, negotiation_from
-from .serving import answer, state, switches
+from .serving import answer, resource_url, state, switches
 
 bp = Blueprint("linked_data", __name__)
+bp.speaks = PAGE  # and RDF, whose clients read a refusal as plain text
 
 
 def wants_html() -> tuple[bool, object]:
@@ -79,9 +80,4 @@ def curie_or_iri(iri: str) -> str:
     return curie(iri) or iri
 
 
-@bp.app_template_filter("resource_url")
-def resource_url(iri: str) -> str:
-    """Where this server shows an IRI: /id/<name> for entities, /resource?iri= otherwise."""
-    if iri.startswith(str(KG)) and "#" not in iri and "?" not in iri:
-        return "/id/" + quote(iri[len(str(KG)):], safe="/")
-    return "/resource?iri=" + quote(iri, safe="")
+bp.add_app_template_filter(resource_url, "resource_url")

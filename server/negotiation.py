@@ -9,14 +9,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request
+from flask import current_app, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import parse_accept_header
 
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS, Format
 
-# The paths that answer a browser with a page and a program with JSON (or an image).
-HTML_PAGES = ("/explain/", "/matrix", "/organization", "/article", "/timeline", "/search")
+# What a blueprint speaks (its `speaks` attribute; a view may say otherwise with `speaking`), and
+# so how its refusals are written.
+TEXT = "text"                  # plain text to every client: SPARQL clients show it as is
+PAGE = "page"                  # pages to a browser; plain text to any other client
+PAGE_OR_JSON = "page or JSON"  # a page to a browser, JSON to a program
+JSON = "JSON"                  # JSON to every client
+
+
+def speaking(kind: str):
+    """Declare what one view speaks, where it differs from its blueprint."""
+    def declared(view):
+        view.speaks = kind
+        return view
+    return declared
+
+
+def spoken() -> str:
+    """What the view of this request's path speaks (a method it does not take included): its own
+    word, else its blueprint's; TEXT for a path no blueprint answers (unknown, a static file)."""
+    endpoint = request.endpoint
+    if endpoint is None and isinstance(request.routing_exception, MethodNotAllowed):
+        try:
+            endpoint, _ = current_app.create_url_adapter(request).match(
+                method=sorted(request.routing_exception.valid_methods)[0])
+        except HTTPException:  # no view after all: refused as text
+            endpoint = None
+    if endpoint is None:
+        return TEXT
+    blueprint = current_app.blueprints.get(endpoint.rpartition(".")[0])
+    return getattr(current_app.view_functions[endpoint], "speaks", None) or getattr(blueprint, "speaks", TEXT)
 
 
 def accepted(header: str) -> MIMEAccept:
@@ -35,7 +64,7 @@ def prefers_html() -> bool:
 
 def wants_html_page() -> bool:
     """Whether this request, and so its error, is answered with a page."""
-    return request.method == "GET" and request.path.startswith(HTML_PAGES) and prefers_html()
+    return request.method == "GET" and spoken() in (PAGE, PAGE_OR_JSON) and prefers_html()
 
 
 HTML = Format("html", "text/html", "html", "HTML", "")

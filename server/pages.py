@@ -9,9 +9,11 @@ from flask import Blueprint, render_template, request
 from csto_kg.graph.namespaces import PREFIXES
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 
+from .negotiation import JSON, PAGE, speaking
 from .serving import state, switches
 
 bp = Blueprint("pages", __name__)
+bp.speaks = PAGE
 
 FIRST_QUERY = """SELECT ?state ?label WHERE {
   ?state a csto:State ;
@@ -47,6 +49,7 @@ def index():
 
 
 @bp.get("/health")
+@speaking(JSON)
 def health():
     st = state()
     counts = st.current_counts()

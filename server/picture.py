@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
 from .matrix_page import natural_key
+from .serving import resource_url
 
-KG = "https://w3id.org/csto-kg/id/"
 MARGIN = 24
 GAP = 18            # between rows: where a line leaves its box
 HEADING = 30        # a group's heading, above its rows
@@ -125,12 +124,6 @@ def layout(data: dict) -> dict:
             "placeholders": placeholders, "conflicts": conflicts, "height": y + GAP}
 
 
-def _href(iri: str) -> str:
-    if iri.startswith(KG):
-        return "/id/" + quote(iri[len(KG):], safe="/")
-    return "/resource?iri=" + quote(iri, safe="")
-
-
 def route(lay: dict, edge: dict) -> str | None:
     """The line from the box in the grid up to the member state, through free space only."""
     places, size = lay["places"], lay["size"]
@@ -176,7 +169,7 @@ def _box(node: dict, x: float, y: float, size: Size, mark: str = "") -> str:
     verdicts = _verdict_words(node)
     implied = " standing-implied" if any(v["standing"] == "implied" for v in node.get("standings", [])) else ""
     said = f' data-verdicts="{escape(verdicts)}"' if verdicts else ""
-    return (f'<a href="{escape(_href(node["iri"]))}"><g class="node role-{role}{implied}" '
+    return (f'<a href="{escape(resource_url(node["iri"]))}"><g class="node role-{role}{implied}" '
             f'data-label="{escape(label)}" data-role="{role}"{said}><title>{escape(label)}: {ROLE_TITLES[role]}'
             f'{escape(also)}{escape(": " + verdicts) if verdicts else ""}</title>'
             f'<rect x="{x - width / 2:.0f}" y="{y - size.height / 2:.0f}" width="{width}" height="{size.height}" '
@@ -244,7 +237,7 @@ def svg(data: dict, standalone: bool = True) -> str:
 
 def _conflict(c: dict, size: Size) -> str:
     label = escape(c["label"])
-    return (f'<a href="{escape(_href(c["iri"]))}"><g class="node role-conflict" data-label="{label}" '
+    return (f'<a href="{escape(resource_url(c["iri"]))}"><g class="node role-conflict" data-label="{label}" '
             f'data-role="conflict"><title>{label}: conflict</title>'
             f'<ellipse cx="{c["x"]:.0f}" cy="{c["y"]:.0f}" rx="{size.box / 2 - 8:.0f}" ry="11"/>'
             f'<text x="{c["x"]:.0f}" y="{c["y"]:.0f}">{escape(_fit(c["label"], size))}</text></g></a>')

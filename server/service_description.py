@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from csto_kg.graph.namespaces import GRAPH_TITLES
 from csto_kg.graph.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS
 from csto_kg.graph.terms import DCTERMS, RDF, SD, VOID, XSD
-
-GRAPH_TITLES = {
-    "ontology": "The csto-kg ontology (OWL 2 RL)",
-    "asserted": "Facts the article states, each annotated with its quote",
-    "implied": "Facts the article implies without stating them",
-    "user": "The operator's own data (--data files)",
-    "linked": "Links to Wikidata and DBpedia",
-    "inferred": "Triples the OWL 2 RL reasoner derived from the graphs above",
-    "outside": "Open-data facts served beside the graph, never reasoned over",
-    "default": "Triples written by SPARQL Update without a GRAPH clause",
-}
 
 
 def service_description(endpoint: str, counts: dict[str, dict], *, update: bool,

@@ -1,9 +1,13 @@
-"""What every blueprint uses: the server's state, the page's source switches, and a worker's
-answer as an HTTP response."""
+"""What every blueprint uses: the server's state, the page's source switches, a worker's
+answer as an HTTP response, and where this server shows an IRI."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, current_app, request
+
+from csto_kg.graph.namespaces import KG
 
 from .errors import Refused
 from .jobs import Answer
@@ -34,3 +38,10 @@ def answer(result: Answer) -> Response:
     response.headers.update(result.headers)
     response.vary.add("Accept")
     return response
+
+
+def resource_url(iri: str) -> str:
+    """Where this server shows an IRI: /id/<name> for entities, /resource?iri= otherwise."""
+    if iri.startswith(str(KG)) and "#" not in iri and "?" not in iri:
+        return "/id/" + quote(iri[len(str(KG)):], safe="/")
+    return "/resource?iri=" + quote(iri, safe="")

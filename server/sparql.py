@@ -13,12 +13,13 @@ from csto_kg.graph.sparql.results import serialize_triples
 
 from . import jobs
 from .errors import Refused, refusal
-from .negotiation import GRAPH, HTML, RESULTS, NotAcceptable
+from .negotiation import GRAPH, HTML, JSON, RESULTS, TEXT, NotAcceptable, speaking
 from .protocol import SparqlRequest, decode_params, negotiation_from, read_sparql_request, read_switch, read_timeout
 from .service_description import service_description
 from .serving import answer, state, switches
 
 bp = Blueprint("sparql", __name__)
+bp.speaks = TEXT  # a named query answers like /sparql
 log = logging.getLogger("csto_kg.server")
 
 
@@ -119,6 +120,7 @@ def sparql_endpoint():
 
 
 @bp.get("/queries")
+@speaking(JSON)
 def list_queries():
     return [
         {

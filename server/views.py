@@ -1,35 +1,49 @@
 """The analyst's pages: verdicts, the verdict matrix, the organization, the article, the timeline.
 
-Each page is a view of the served graph, read by a worker job (view_jobs.py); `?implied=0` and
-`?linked=0` leave out the implied facts and the linked data, on every page alike. A verdict,
-/explain/<state>, is a page for a browser and JSON for a program; POSTed facts ask what if.
+Each page is a view of the served graph, read by graph/present/ in a worker (view_jobs.py);
+`?implied=0` and `?linked=0` leave out the implied facts and the linked data, on every page
+alike. A page is a page for a browser and its data, as JSON, for a program (the verdict's JSON
+is `csto-kg explain --format json`'s); POSTed facts ask a verdict what if.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+
+from csto_kg.graph import present
+from csto_kg.graph.present import STATUSES
 
 from . import jobs, matrix_page, picture, plain_words, view_jobs
 from .errors import Refused
-from .negotiation import prefers_html
+from .negotiation import PAGE, PAGE_OR_JSON, prefers_html, speaking
 from .serving import state, switches
 
 bp = Blueprint("views", __name__)
+bp.speaks = PAGE_OR_JSON
 
 # The media types a what-if body may have; N-Triples is read as such, the rest as Turtle.
 FACT_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "text/plain": "turtle",
               "application/n-triples": "n-triples"}
 
 
-def run(job, **arguments):
+def run(read, **arguments):
+    """What read (a function of graph/present/) finds in the graph the page's switches ask for."""
     st = state()
-    return st.pool.run(job, timeout=st.timeout, **arguments, **switches(check=True))
+    return st.pool.run(view_jobs.page_data, timeout=st.timeout, read=read, **arguments, **switches(check=True))
 
 
 def page(template: str, **context) -> Response:
     response = Response(render_template(template, switch=switches(), **context), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+def as_json(data) -> Response:
+    """What a page shows, for a program: the data graph/present/ read, as `csto-kg matrix
+    --format json` prints it."""
+    response = current_app.json.response(data)
     response.vary.add("Accept")
     return response
 
@@ -62,8 +76,8 @@ def verdict_url(name: str, status: str | None = None, anchor: str | None = None)
 
 def requested_status(default: str | None) -> str | None:
     status = request.args.get("status", default)
-    if status is not None and status not in view_jobs.STATUSES:
-        raise Refused(400, f"status must be one of {', '.join(view_jobs.STATUSES)}, not {status!r}")
+    if status is not None and status not in STATUSES:
+        raise Refused(400, f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     return status
 
 
@@ -73,8 +87,8 @@ def explain(name: str):
     why = request.args.get("why", "0").lower() in ("1", "true", "yes")
     if prefers_html():
         status = requested_status(None)
-        data = run(view_jobs.verdict_page, state=name, why=why,
-                   statuses=(status,) if status else view_jobs.STATUSES)
+        data = run(present.verdict_page, state=name, why=why,
+                   statuses=(status,) if status else STATUSES)
         return page("verdict.html", v=data, why=why)
     st = state()
     body = st.pool.run(jobs.explain_state, timeout=st.timeout, state=name, status=requested_status("observer"),
@@ -101,10 +115,12 @@ def what_if(name: str):
 
 @bp.get("/matrix")
 def matrix():
-    data = run(view_jobs.matrix)
+    data = run(present.matrix)
     cols = matrix_page.columns(data["requirements"])
     view = matrix_page.asked(request.args, [c["slug"] for c in cols])
-    tables = [matrix_page.table(data["agents"], status, cols, view) for status in view_jobs.STATUSES]
+    if not prefers_html():
+        return as_json(data)
+    tables = [matrix_page.table(data["agents"], status, cols, view) for status in STATUSES]
     return page("matrix.html", columns=cols, tables=tables, view=view, total=len(data["agents"]),
                 verdicts=matrix_page.VERDICTS, results=matrix_page.RESULTS, sorts=matrix_page.SORTS)
 
@@ -119,13 +135,16 @@ def matrix_url(view: dict, **changes) -> str:
 
 @bp.get("/organization")
 def organization():
-    data = run(view_jobs.organization)
+    data = run(present.organization)
+    if not prefers_html():
+        return as_json(data)
     return page("organization.html", o=data, picture=picture.svg(data, standalone=False))
 
 
 @bp.get("/organization.svg")
+@speaking(PAGE)  # a picture: a program that asks for one reads a refusal as plain text
 def organization_svg():
-    response = Response(picture.svg(run(view_jobs.organization)), mimetype="image/svg+xml")
+    response = Response(picture.svg(run(present.organization)), mimetype="image/svg+xml")
     # inline: a link opens the picture in the tab; the page's download link asks to save it
     response.headers["Content-Disposition"] = 'inline; filename="csto-organization.svg"'
     return response
@@ -133,12 +152,14 @@ def organization_svg():
 
 @bp.get("/article")
 def article():
-    return page("article.html", a=run(view_jobs.article))
+    data = run(present.article)
+    return page("article.html", a=data) if prefers_html() else as_json(data)
 
 
 @bp.get("/timeline")
 def timeline():
-    return page("timeline.html", t=run(view_jobs.timeline))
+    data = run(present.timeline)
+    return page("timeline.html", t=data) if prefers_html() else as_json(data)
 
 
 @bp.get("/search")
@@ -146,4 +167,8 @@ def search():
     q = request.args.get("q", "")
     if len(q) > 200:
         raise Refused(400, "the search text is longer than 200 characters")
-    return page("search.html", s=run(view_jobs.search, q=q) if q.strip() else None, q=q)
+    if not prefers_html():
+        if not q.strip():
+            raise Refused(400, "give the words to search for: /search?q=WORDS")
+        return as_json(run(present.search, q=q))
+    return page("search.html", s=run(present.search, q=q) if q.strip() else None, q=q)

@@ -228,3 +228,39 @@ def test_the_cli_writes_results_as_the_server_does(served, query, fmt, media):
     url = served + "/sparql?" + urllib.parse.urlencode({"query": prefixed + query})
     with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": media})) as r:
         assert cli.stdout.rstrip(b"\n") == r.read().rstrip(b"\n")  # the CLI ends a line for the terminal
+
+
+@pytest.mark.parametrize("page", ["matrix", "organization"])
+def test_the_cli_prints_the_data_the_server_gives_a_program(served, page):
+    """`csto-kg matrix --format json` and the server's /matrix to a JSON client: one reading of the
+    graph (graph/present/), the same data; and the text names what the page shows."""
+    import urllib.request
+
+    cli = run(page, "--format", "json")
+    assert cli.returncode == 0, cli.stderr
+    with urllib.request.urlopen(urllib.request.Request(f"{served}/{page}",
+                                                       headers={"Accept": "application/json"})) as r:
+        assert r.headers["Content-Type"] == "application/json"
+        served_data = json.loads(r.read())
+    assert json.loads(cli.stdout) == served_data
+    if page == "matrix":  # lists in a fixed order, not the store's, which differs between processes
+        assert next(a for a in served_data["agents"] if a["label"] == "Azerbaijan")["seeks"] == ["observer", "partner"]
+    names = {a["label"] for a in served_data["agents"]} if page == "matrix" else {
+        n["label"] for n in served_data["nodes"]}
+    assert {"Azerbaijan", "Serbia"} <= names
+    text = run(page).stdout
+    assert all(name in text for name in names)
+    without = run(page, "--format", "json", "--no-implied")  # the server's ?implied=0, from a build without them
+    with urllib.request.urlopen(urllib.request.Request(f"{served}/{page}?implied=0",
+                                                       headers={"Accept": "application/json"})) as r:
+        assert json.loads(without.stdout) == json.loads(r.read()) != served_data
+    assert "Azerbaijan   observer: ineligible  partner: ineligible" in text if page == "matrix" else (
+        "Azerbaijan consent withheld by Armenia" in text)
+
+
+def test_the_pages_commands_refuse_a_bad_input_with_a_sentence(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle")
+    for page in ("matrix", "organization"):
+        r = run(page, "--data", str(bad))
+        assert r.returncode == 2 and "bad.ttl" in r.stderr and "Traceback" not in r.stderr

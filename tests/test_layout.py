@@ -15,10 +15,11 @@ ROWS = [
     {"namespaces", "terms", "errors", "paths", "bridge"},
     {"load"},
     {"reasoning"},
-    {"store", "stores", "sparql"},
+    {"store", "stores", "sparql", "labels"},
     {"build"},
     {"publish"},
     {"explanation"},
+    {"present"},
     {"link"},
 ]
 

@@ -9,6 +9,7 @@ import pytest
 import rdflib
 from hermit import CATALOG_NS, ImportError_, import_closure, read_catalog
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from csto_kg.graph.build import build
 from csto_kg.graph.errors import OutputError
@@ -355,3 +356,21 @@ def test_each_inferred_assertion_is_in_the_inferred_graph_with_one_annotation(gr
     axioms = set(graphs["inferred"].subjects(RDF.type, OWL.Axiom))
     assert len(axioms) == len(marks)
     assert all(len(set(graphs["inferred"].predicate_objects(a))) == 5 for a in axioms)
+
+
+def test_a_graph_has_one_title_in_the_bundle_and_in_the_service_description(bundle, graphs):
+    """One table of what each graph holds (namespaces.GRAPH_TITLES): the file of a graph in the
+    bundle is titled as the endpoint's service description titles the graph."""
+    import pyoxigraph as ox
+
+    from csto_kg.server.service_description import service_description
+
+    counts = {name: {"iri": iri, "triples": 1} for name, iri in GRAPHS.items()}
+    described = service_description("http://127.0.0.1/sparql", counts, update=False, federated=False)
+    named = {t.object.value: t.subject for t in described if t.predicate.value.endswith("#name")}
+    title = {t.subject: t.object.value for t in described if t.predicate == ox.NamedNode(str(DCTERMS.title))}
+    shared = [name for name in ("curated", "asserted", "implied", "linked", "inferred") if name in graphs]
+    assert len(shared) >= 4
+    for name in shared:
+        bundled = graphs[name].value(URIRef(bundle.iris[name]), DCTERMS.title)
+        assert str(bundled) == "CSTO eligibility: " + title[named[GRAPHS[name]]], name

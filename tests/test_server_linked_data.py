@@ -238,3 +238,23 @@ def test_ontology_page_shows_the_served_graphs_generated_axioms(tmp_path):
 def test_an_entity_path_that_is_no_iri_is_a_bad_request(server, path):
     r = server.get(path, accept="text/turtle")
     assert r.status == 400 and "not an IRI" in r.text
+
+
+@pytest.mark.parametrize("path, read, arguments", [
+    ("/matrix", "matrix", {}), ("/organization", "organization", {}), ("/article", "article", {}),
+    ("/timeline", "timeline", {}), ("/search?q=arm", "search", {"q": "arm"})])
+def test_a_page_gives_a_program_the_data_it_shows_as_json(server, kg, path, read, arguments):
+    """What graph/present/ reads from the graph, as the CLI prints it (csto-kg matrix --format json)."""
+    import json
+
+    from csto_kg.graph import present
+
+    r = server.get(path, accept="application/json")
+    assert r.status == 200 and r.content_type == "application/json"
+    assert r.json() == json.loads(json.dumps(getattr(present, read)(kg, **arguments)))
+    assert server.get(path, accept="text/html").content_type == "text/html"
+
+
+def test_a_search_without_words_is_refused_to_a_program_with_a_sentence(server):
+    r = server.get("/search", accept="application/json")
+    assert r.status == 400 and "/search?q=" in r.json()["message"]

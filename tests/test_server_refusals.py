@@ -55,3 +55,33 @@ def test_a_switch_that_is_neither_on_nor_off_is_refused_by_the_pages(server, pat
     refused = server.get(path, accept=HTML, implied="2")
     assert refused.status == 400 and "implied=" in refused.text
     assert server.get(path, accept=HTML, linked="yes").status == 200
+
+
+JSON = "application/json"
+
+
+@pytest.mark.parametrize("method, path, accept, answered_as", [
+    # views: a page to a browser, JSON to a program (the data of the page, its refusals too)
+    ("GET", "/matrix?sort=height", HTML, "text/html"), ("GET", "/matrix?sort=height", JSON, JSON),
+    ("GET", "/matrix?sort=height", None, JSON), ("GET", "/article?implied=2", JSON, JSON),
+    ("GET", "/explain/Nowhere", HTML, "text/html"), ("GET", "/explain/Nowhere", None, JSON),
+    ("POST", "/explain/Azerbaijan", HTML, JSON),
+    ("GET", "/organization.svg?implied=2", HTML, "text/html"),   # a picture: plain text to a program
+    ("GET", "/organization.svg?implied=2", "image/svg+xml", "text/plain"),
+    # pages: the query page to a browser; /health JSON to all
+    ("GET", "/?implied=2", HTML, "text/html"), ("GET", "/?implied=2", None, "text/plain"),
+    # sparql: plain text, which SPARQL clients show as is; the list of named queries JSON
+    ("GET", "/sparql?query=SELEC", "application/sparql-results+json", "text/plain"),
+    ("GET", "/queries/nope", None, "text/plain"),
+    ("POST", "/queries", None, JSON), ("POST", "/health", HTML, JSON),
+    # linked data: a page to a browser, plain text to an RDF client
+    ("GET", "/id/Nowhere", HTML, "text/html"), ("GET", "/id/Nowhere", "text/turtle", "text/plain"),
+    # a method the path does not take: as its view speaks (not a page: a page is for GET)
+    ("POST", "/matrix", HTML, JSON), ("PUT", "/id/Armenia", HTML, "text/plain"),
+    # no blueprint answers: plain text
+    ("GET", "/nowhere", HTML, "text/plain"), ("GET", "/static/nowhere.js", HTML, "text/plain"),
+])
+def test_a_refusal_is_written_in_what_its_blueprint_speaks(server, method, path, accept, answered_as):
+    """Each blueprint declares what it speaks (server/negotiation.py); its refusals follow."""
+    r = server.request(method, path, headers={"Accept": accept} if accept else {})
+    assert 400 <= r.status < 500 and r.content_type == answered_as, (r.status, r.text[:200])

@@ -217,11 +217,9 @@ def test_the_article_page_writes_facts_in_words_with_their_kind(server):
 
 
 def test_every_fact_of_the_article_reads_as_words(kg):
-    from types import SimpleNamespace
+    from csto_kg.graph.present import article
 
-    from csto_kg.server.view_jobs import article
-
-    says = {f["id"]: f["says"] for f in article(SimpleNamespace(kg=kg))["facts"]}
+    says = {f["id"]: f["says"] for f in article(kg)["facts"]}
     assert "the debate on Azerbaijan's potential partner status started in August 2018" in says["F35"]
     assert "the article's list of CSTO member states — exhaustive: yes" in says["F25"]
     assert ("CSTO Collective Security Council is described as “The CSTO body where the heads of state meet in "

@@ -30,11 +30,11 @@ from functools import cached_property
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import SKOS
 
 from .. import terms
 from ..bridge import oxigraph_term, rdflib_term, to_rdflib
 from ..errors import CstoKgError
+from ..labels import label_in
 from ..load import Sources
 from ..namespaces import (
     ASSERTED,
@@ -448,11 +448,7 @@ def _describe(unit: Unit, graph: rdflib.Graph, index: dict) -> Axiom:
 def _name(graph: rdflib.Graph, term) -> str:
     if isinstance(term, Literal):
         return str(term).lower() if term.datatype == XSD.boolean else f'"{term}"'
-    label = graph.value(term, RDFS.label) or graph.value(term, SKOS.prefLabel)
-    if label:
-        text = str(label)
-    else:
-        text = local_name(term)
+    text = label_in(graph, term) or local_name(term)
     return f"'{text}'" if " " in text else text
 
 

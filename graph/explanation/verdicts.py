@@ -17,8 +17,9 @@ import pyoxigraph as ox
 
 from ..bridge import oxigraph_term
 from ..errors import CstoKgError, UnknownStateError
+from ..labels import label_of
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUSES, WD, local_name
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUSES, WD
 from ..store import KnowledgeGraph
 from ..terms import GRAPH, RDF
 from .standing import verdict_standing
@@ -310,15 +311,6 @@ def _stated_by(kg: KnowledgeGraph, requirement: ox.NamedNode, status: ox.NamedNo
 
 def _value(term) -> str | None:
     return None if term is None else term.value
-
-
-def label_of(kg: KnowledgeGraph, term) -> str:
-    if isinstance(term, ox.Literal):
-        return term.value
-    rows = list(kg.query(_sparql("SELECT ?l WHERE { %(t)s rdfs:label ?l } LIMIT 1", t=term)))
-    if rows:
-        return rows[0]["l"].value
-    return local_name(term.value)
 
 
 def _sentence(kg: KnowledgeGraph, s, p, o) -> str:

@@ -17,6 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from ..bridge import to_rdflib
+from ..labels import label_in
 from ..namespaces import CSTO, ONTOLOGY, ONTOLOGY_IRI, OWL, RDF, RDFS, XSD, curie, local_name
 from ..reasoning.axioms import generated_axioms
 from ..store import KnowledgeGraph
@@ -81,8 +82,7 @@ class _Renderer:
         return curie(str(term)) or str(term)
 
     def label(self, term) -> str:
-        value = self.g.value(term, RDFS.label)
-        return str(value) if value is not None else self.qname(term)
+        return label_in(self.g, term) or self.qname(term)
 
     def link(self, term) -> list:
         """A term as pieces: a literal as code, a class expression, a link to its entry here or

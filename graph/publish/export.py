@@ -44,6 +44,7 @@ from ..namespaces import (
     BUILTIN,
     CURATED,
     GRAPH_BASE,
+    GRAPH_TITLES,
     IMPLIED,
     INFERRED,
     LINKED,
@@ -109,17 +110,12 @@ def part_iri(name: str) -> str:
     return ONTOLOGY_IRI if name == "csto" else GRAPH_BASE + name
 
 
-_TITLES = {
-    "curated": "CSTO eligibility: identifiers and reference data the project curates (not in the article)",
-    "asserted": "CSTO eligibility: the facts the article states",
-    "implied": "CSTO eligibility: the facts the article implies",
-    "user": "CSTO eligibility: the user's data",
-    "linked": "CSTO eligibility: facts linked from open data",
-    "generated": "CSTO eligibility: the axioms this build wrote from the facts (members, requirement lists)",
-    "inputs": "CSTO eligibility: every input of the build (open this and run HermiT)",
-    "inferred": "CSTO eligibility: what the OWL 2 RL rules infer",
-    "merged": "CSTO eligibility: ontology, facts and inferences in one file",
-}
+# The bundle's files besides csto.ttl, each titled "CSTO eligibility: " and its GRAPH_TITLES words.
+_PARTS = ("curated", "asserted", "implied", "user", "linked", "generated", "inputs", "inferred", "merged")
+
+
+def _title(name: str) -> str:
+    return f"CSTO eligibility: {GRAPH_TITLES[name]}"
 
 
 def export_bundle(kg: KnowledgeGraph, out_dir, *, force: bool = False) -> Bundle:
@@ -141,7 +137,7 @@ def export_bundle(kg: KnowledgeGraph, out_dir, *, force: bool = False) -> Bundle
     try:
         with collector_paused():
             written = _write_bundle(kg, staging)
-        for name in set(_TITLES) - set(written.files):
+        for name in set(_PARTS) - set(written.files):
             (out / f"{name}.ttl").unlink(missing_ok=True)
         bundle = Bundle(out, triples=written.triples, iris=written.iris, version_iris=written.version_iris)
         for name, path in written.files.items():
@@ -248,13 +244,13 @@ def _write_bundle(kg: KnowledgeGraph, out: Path) -> Bundle:
 def bundle_parts(inputs: list[str]) -> list[Part]:
     """The files in the order written, each after those it imports; inputs: the input parts present."""
     parts = [Part("csto", ONTOLOGY_IRI, (), "")]
-    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _TITLES["curated"]))
-    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _TITLES["asserted"]))
+    parts.append(Part("curated", part_iri("curated"), (ONTOLOGY_IRI,), _title("curated")))
+    parts.append(Part("asserted", part_iri("asserted"), (part_iri("curated"),), _title("asserted")))
     for name in inputs[2:]:
-        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _TITLES[name]))
-    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _TITLES["inputs"]))
-    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _TITLES["inferred"]))
-    parts.append(Part("merged", part_iri("merged"), (), _TITLES["merged"]))
+        parts.append(Part(name, part_iri(name), (part_iri("asserted"),), _title(name)))
+    parts.append(Part("inputs", part_iri("inputs"), tuple(part_iri(n) for n in inputs), _title("inputs")))
+    parts.append(Part("inferred", part_iri("inferred"), (part_iri("inputs"),), _title("inferred")))
+    parts.append(Part("merged", part_iri("merged"), (), _title("merged")))
     return parts
 
 
@@ -423,7 +419,7 @@ def header_comment(name: str) -> str:
         "inferred": "Inferred assertions, each annotated csto:inferredBy with the reasoner that entailed it.",
         "merged": "Ontology, inputs and inferred assertions (annotated csto:inferredBy) in one file.",
     }
-    text = lines.get(name, _TITLES.get(name, ""))
+    text = lines.get(name) or (_title(name) if name in _PARTS else "")
     return f"# {text}\n# Written by csto-kg (graph/publish/export.py); imports resolve through {CATALOG}.\n\n"
 
 
