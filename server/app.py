@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
+from csto_kg.graph.store import KnowledgeGraph
 
 from . import admission, compression, cors, errors, jobs, linked_data, pages, security_headers, sparql, views
 from .workers import WorkerPool
@@ -65,8 +66,8 @@ def _default_named_queries():
     return all_queries()
 
 
-def create_app(kg, config: dict | None = None) -> Flask:
-    """The Flask app serving kg (a csto_kg.graph.store.KnowledgeGraph).
+def create_app(kg: KnowledgeGraph, config: dict | None = None) -> Flask:
+    """The Flask app serving kg.
 
     Starts the worker processes at once, before any web-server thread exists; call
     app.extensions["csto_kg"].pool.close() (or let the process exit) to stop them.
@@ -91,8 +92,8 @@ def create_app(kg, config: dict | None = None) -> Flask:
         allowed_services=tuple(settings["ALLOWED_SERVICES"] or ()),
     )
     counts = jobs.graph_counts(context)
-    if token is not None and not getattr(kg, "shared", False):
-        kg.reasoner.prepare_for_changes()  # held by the zygote: each update reasons incrementally
+    if token is not None:
+        kg.prepare_for_updates()  # held by the zygote: each update reasons incrementally
     pool = WorkerPool(
         context,
         size=int(settings["WORKERS"]),
@@ -100,8 +101,8 @@ def create_app(kg, config: dict | None = None) -> Flask:
         update_job=jobs.apply_update,
         take_job=jobs.take_update,
         counts_job=jobs.graph_counts,
-        persist_job=jobs.persist_update if getattr(kg, "persist_to", None) else None,
-        shared_store=getattr(kg, "shared", False),
+        persist_job=jobs.persist_update if kg.persist_to else None,
+        shared_store=kg.shared,
         spare=int(settings["SPARE_WORKERS"]),
         max_waiting=int(settings["MAX_WAITING"]),
         memory_limit=settings["MAX_QUERY_MEMORY"],
@@ -116,7 +117,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         allowed_services=context.allowed_services,
         cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
         named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
-        shared=getattr(kg, "shared", False),
+        shared=kg.shared,
     )
     admission.register(app)
     errors.register(app)

@@ -84,10 +84,8 @@ def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
                       html: bool = False, implied: bool = True, linked: bool = True) -> Answer | dict:
     """The resource as RDF or as its page's data; implied/linked False: from a view without
     those sources, as every page reads them."""
-    from csto_kg.graph.explanation.views import view
-
     try:
-        kg = view(ctx.kg, implied=implied, linked=linked)
+        kg = ctx.kg.view(implied=implied, linked=linked)
     except CstoKgError as e:
         raise refusal(e) from None
     try:

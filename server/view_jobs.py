@@ -1,7 +1,7 @@
 """The worker jobs behind the analyst's pages: what each page shows, read from the served graph.
 
 Every job takes `implied` and `linked`; with either False it reads a view of the graph without
-those sources, reasoned afresh (graph/explanation/views.py), as `--no-implied` / `--no-linked` would build it.
+those sources, reasoned afresh (KnowledgeGraph.view), as `--no-implied` / `--no-linked` would build it.
 Jobs return plain dicts for the templates, or raise Refused.
 """
 
@@ -12,7 +12,6 @@ import pyoxigraph as ox
 from csto_kg.graph.errors import CstoKgError
 from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, standings
 from csto_kg.graph.explanation.verdicts import is_true
-from csto_kg.graph.explanation.views import view
 from csto_kg.graph.namespaces import CSTO, DCTERMS, FACT_GRAPHS, PROVENANCE, RDF, RDFS, SKOS, XSD, local_name
 from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
 
@@ -59,7 +58,7 @@ STATUS_NAMES = {str(iri): name for name, iri in STATUS_IRIS.items()}
 
 def _graph(ctx, implied: bool, linked: bool):
     try:
-        return view(ctx.kg, implied=implied, linked=linked)
+        return ctx.kg.view(implied=implied, linked=linked)
     except CstoKgError as e:
         raise refusal(e) from None
 

@@ -54,6 +54,7 @@ from ..namespaces import (
     local_name,
 )
 from ..publish.manchester import class_expression
+from ..reasoning.reason import is_axiom_annotation
 from ..reasoning.rules import Closure
 from ..store import KnowledgeGraph
 
@@ -378,10 +379,8 @@ def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:
 
 def _reasoned_quads(kg: KnowledgeGraph, graph: str):
     """A graph's quads as the reasoner sees them: without the owl:Axiom annotation nodes."""
-    axiom = ox.NamedNode(str(OWL.Axiom))
-    rdf_type = ox.NamedNode(str(RDF.type))
     quads = list(kg.quads(graph=ox.NamedNode(graph)))
-    nodes = {q.subject for q in quads if q.predicate == rdf_type and q.object == axiom}
+    nodes = {q.subject for q in quads if is_axiom_annotation(q)}
     return [q for q in quads if q.subject not in nodes]
 
 

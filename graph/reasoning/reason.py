@@ -15,19 +15,26 @@ import os
 import pyoxigraph as ox
 
 from ..errors import InconsistencyError, InputError
-from ..namespaces import INFERRED, OUTSIDE, RDF, RDFS
+from ..namespaces import INFERRED, OUTSIDE, OWL, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
-_TYPE = ox.NamedNode(str(RDF.type))
-_AXIOM = ox.NamedNode("http://www.w3.org/2002/07/owl#Axiom")
+# An owl:Axiom node annotates a triple (its quote, its source): it is about the triple, not the
+# world, so none of its own triples is reasoned over.
+ANNOTATION = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Axiom)))
 _LABEL = ox.NamedNode(str(RDFS.label))
 NOT_REASONED = frozenset({ox.NamedNode(INFERRED), ox.NamedNode(OUTSIDE)})
 
 
+def is_axiom_annotation(q: ox.Quad) -> bool:
+    """Whether q makes its subject an annotation (types it owl:Axiom)."""
+    return (q.predicate, q.object) == ANNOTATION
+
+
 def reasoned_triples(quads) -> set:
-    """The triples the reasoner reads, from a store's quads."""
+    """The triples the reasoner reads, from a store's quads: none from the graphs not reasoned,
+    none about an annotation."""
     quads = [q for q in quads if q.graph_name not in NOT_REASONED]
-    annotations = {q.subject for q in quads if q.predicate == _TYPE and q.object == _AXIOM}
+    annotations = {q.subject for q in quads if is_axiom_annotation(q)}
     return {(q.subject, q.predicate, q.object) for q in quads if q.subject not in annotations}
 
 
@@ -71,7 +78,7 @@ class Reasoner:
 
     def prepare_for_changes(self) -> Reasoner:
         """Build now the indexes a retraction needs, so that the first one is as quick as the rest."""
-        self.closure._term_index()
+        self.closure.term_index()
         return self
 
     def copy(self) -> Reasoner:
