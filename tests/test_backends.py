@@ -94,3 +94,14 @@ def test_a_remote_store_refuses_to_look_for_a_blank_node_it_cannot_name(oxigraph
         remote.backend.contains(blank)
     named = next(q for q in kg.quads(graph=ox.NamedNode(INFERRED)) if not isinstance(q.subject, ox.BlankNode))
     assert remote.backend.contains(named)
+
+
+def test_each_backend_answers_the_whole_interface():
+    """LocalStore and RemoteStore each have every method and attribute Backend names."""
+    from csto_kg.graph.store import Backend, LocalStore
+    from csto_kg.graph.stores import Endpoints, RemoteStore
+
+    names = {n for n in vars(Backend) if not n.startswith("_")} | set(Backend.__annotations__)
+    assert {"query", "quads", "contains", "update", "apply", "replace_build", "shared", "location"} <= names
+    for backend in (LocalStore(ox.Store()), RemoteStore(Endpoints("http://127.0.0.1:9/query"))):
+        assert names <= set(dir(backend)), (type(backend).__name__, names - set(dir(backend)))
