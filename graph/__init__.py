@@ -13,8 +13,10 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              datatypes: XSD 1.1 lexical spaces, values), reason.py (the closure, kept true by
              changes; reasoner_for picks the reasoner), plain_owlrl.py (plain owlrl instead,
              --reasoner owlrl), axioms.py (the axioms written from the facts)
-    store    store.py: KnowledgeGraph, the named graphs in Oxigraph (query, quads, update, snapshot);
-             stores.py: the same on disk or in a remote SPARQL 1.1 store (--store); sparql/: a
+    store    store.py: KnowledgeGraph, one class over an engine backend (query, quads, update with
+             the reasoning kept true, views without some graphs, what is kept until the graph
+             changes) and LocalStore, Oxigraph in memory or on disk; stores.py: RemoteStore, a
+             SPARQL 1.1 store, and open_store for --store; sparql/: a
              query's tokens (tokens.py), the checks before parsing built on them (guards.py:
              nesting, SERVICE targets, update is local), the dataset it names (dataset.py), an
              update's operations read from its tokens (operations.py), parser errors in words
@@ -25,7 +27,7 @@ The pipeline, one way (a module imports only from its own row or the rows above;
     publish  publish/: the Protégé bundle (export.py), the ontology page's data (docs.py), class
              expressions in Manchester syntax (manchester.py)
     explain  explanation/: verdicts with the article's words and what-if (verdicts.py), minimal
-             justifications (justify.py), the graph without implied or linked facts (views.py),
+             justifications (justify.py),
              how a verdict is known: stated, implied, linked or user (standing.py)
     present  present/: what the analyst's pages show, as plain data the server lays out and the
              CLI prints: verdicts and the matrix (matrix.py), the organization (organization.py),

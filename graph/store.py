@@ -1,4 +1,9 @@
-"""The reasoned graph as a queryable store: Oxigraph's SPARQL engine over the build's named graphs.
+"""The reasoned graph as a queryable store: one KnowledgeGraph over an engine backend.
+
+The backend holds the quads and answers queries: LocalStore here (Oxigraph in this process, in
+memory or on disk), or RemoteStore (stores.py, a SPARQL 1.1 store). The KnowledgeGraph keeps
+the reasoning true through updates, makes views without some graphs, and keeps what it
+computed from the graph until the graph changes (docs/decisions/0023).
 
 Oxigraph passes the W3C SPARQL test suites and answers in milliseconds, which rdflib's engine
 does not (docs/decisions/0007: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
@@ -7,18 +12,19 @@ does not (docs/decisions/0007: `ASK { FILTER(false) }`, `CONSTRUCT ... LIMIT`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from .bridge import to_rdflib
 from .errors import InconsistencyError, QueryError, StoreError, first_line
-from .namespaces import GRAPHS, INFERRED, OWL, PREFIXES, RDF
-from .reasoning.axioms import Inputs, axioms_for, generated_axiom_quads, may_change_inputs
-from .reasoning.reason import NOT_REASONED, Reasoner, reasoned_triples, reasoner_for
+from .namespaces import GRAPHS, IMPLIED, INFERRED, LINKED, OUTSIDE, PREFIXES
+from .reasoning.axioms import axiom_refresh, may_change_inputs
+from .reasoning.reason import ANNOTATION, Reasoner, is_axiom_annotation, reasoned_triples, reasoner_for
 from .sparql.dataset import names_its_dataset
 from .sparql.guards import check_nesting, check_services
 from .sparql.messages import readable_service_failure, readable_syntax_error
@@ -26,8 +32,8 @@ from .sparql.operations import DATA_KINDS, Operation, operations
 from .sparql.tokens import keyword_present, starts_with_keyword
 
 _VERSIONS = itertools.count(1)
-_TYPE = ox.NamedNode(str(RDF.type))
-_AXIOM = ox.NamedNode(str(OWL.Axiom))
+# The default graph, among the graphs a view leaves out: where SPARQL Update may write.
+DEFAULT = ""
 
 
 @dataclass(frozen=True)
@@ -41,44 +47,80 @@ class Change:
     costly: bool = False  # it was followed over the whole graph, at a rebuild's cost
 
 
-class KnowledgeGraph:
-    """A built graph: its named graphs in one Oxigraph store, the default graph their union.
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query reads (sparql/dataset.py): the union of every graph as its default
+    graph unless it names its own (`own`: FROM, FROM NAMED, an update's USING) or the request
+    names them (the protocol's default and named graphs, whole: what it leaves out is empty)."""
 
-    The store is in memory (`build()`), or on disk when `location` is set (`--store PATH`,
-    graph/stores.py); RemoteKnowledgeGraph there puts a SPARQL 1.1 server behind the same
-    methods. The interface: query, quads, update, counts (triples_in, graph_names), snapshot,
-    replace_build; where rdflib's ecosystem is needed (the Protégé bundle, the ontology page,
-    justifications) `rdflib_graph` gives one named graph as an rdflib graph, converted once
-    while the graph does not change. Nothing outside reads the engine itself.
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+    own: bool = False
+
+    @property
+    def union(self) -> bool:
+        return not (self.own or self.default or self.named)
+
+
+class Backend(Protocol):
+    """What a KnowledgeGraph asks of the engine holding its quads; nothing else reads the engine.
+    Engine errors pass through as they are (SyntaxError, OSError, or a CstoKgError)."""
+
+    shared: bool  # the data lives outside this process, where others may change it
+    location: Path | None  # the folder of a store on disk
+
+    def query(self, text: str, dataset: Dataset, *, base_iri: str | None = None,
+              substitutions: dict | None = None): ...
+
+    def quads(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]: ...
+
+    def contains(self, quad: ox.Quad) -> bool: ...
+
+    def update(self, text: str, *, base_iri: str | None, using: tuple[str, ...],
+               using_named: tuple[str, ...]) -> None:
+        """Run a SPARQL Update whole; its WHERE reads what a query reads (Dataset)."""
+
+    def apply(self, *, add: set, remove: set, current: set | None = None) -> None:
+        """Remove, then add, whole quads. current: every quad the store held before, when the
+        caller has read them (a remote store rewrites a graph whose removals hold a blank node
+        from it, and reads the graph itself when current is None)."""
+
+    def triples_in(self, graph: ox.NamedNode | ox.DefaultGraph) -> int: ...
+
+    def graph_names(self) -> list[str]: ...
+
+    def held_build(self) -> str | None:
+        """The key of the build the store holds ("" when it is not known); None if none."""
+
+    def replace_build(self, built: KnowledgeGraph) -> None:
+        """Hold built's graphs in place of the build held, leaving other graphs alone; all or nothing."""
+
+
+class KnowledgeGraph:
+    """A built graph: its named graphs in one backend, the default graph their union.
+
+    The interface: query, quads, update, counts (triples_in, graph_names), snapshot, view and
+    without, replace_build; where rdflib's ecosystem is needed (the Protégé bundle, the ontology
+    page, justifications) `rdflib_graph` gives one named graph as an rdflib graph, converted
+    once while the graph does not change.
     """
 
-    shared = False  # whether the data lives outside this process, where others may change it
-
-    def __init__(self, store: ox.Store, key: str = "", location: Path | None = None,
-                 persist_to: Path | None = None, reasoner=None):
-        self._store = store  # the engine: read only through the methods below
+    def __init__(self, backend: Backend, key: str = "", *, persist_to: Path | None = None,
+                 reasoner: Reasoner | None = None):
+        self.backend = backend
         self.key = key
-        self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
-        self.location = location  # the on-disk store this reads, if any
+        self.shared = backend.shared  # others may change the data: nothing computed from it is kept
         self.persist_to = persist_to  # the on-disk store updates are also written to, if any
+        self._reasoner = reasoner  # the closure behind the inferred graph, once it is needed
         # The graph's version: what was computed from the graph is stale once it moves. Each change
         # takes a number never used before, so a graph put back as it was may take its old one.
         self.changes = 0
+        self._kept: dict = {}  # what kept() computed: key → (version, value)
 
     @classmethod
-    def of(cls, quads, key: str = "") -> KnowledgeGraph:
+    def of(cls, quads, key: str = "", *, reasoner: Reasoner | None = None) -> KnowledgeGraph:
         """A graph of the quads in memory, as they are: nothing reasoned."""
-        store = ox.Store()
-        store.bulk_extend(quads)
-        return cls(store, key)
-
-    def infer(self) -> KnowledgeGraph:
-        """Write the closure of the inputs (every graph but the inferred and the outside one) to
-        the inferred graph of a graph just made, and keep it for the updates to come."""
-        self._reasoner = reasoner_for(reasoned_triples(self.quads()))
-        inferred = ox.NamedNode(INFERRED)
-        self._store.extend(ox.Quad(s, p, o, inferred) for s, p, o in self._reasoner.inferred)
-        return self
+        return cls(LocalStore.holding(quads), key, reasoner=reasoner)
 
     @classmethod
     def from_nquads(cls, path: Path, key: str = "") -> KnowledgeGraph:
@@ -86,16 +128,36 @@ class KnowledgeGraph:
         # stable names are how an update that changes the members finds the old ones.
         return cls.of(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False), key)
 
+    def infer(self) -> KnowledgeGraph:
+        """Write the closure of the inputs (every graph but the inferred and the outside one) to
+        the inferred graph of a graph just made, and keep it for the updates to come."""
+        self._reasoner = reasoner_for(reasoned_triples(self.quads()))
+        inferred = ox.NamedNode(INFERRED)
+        self.backend.apply(add={ox.Quad(s, p, o, inferred) for s, p, o in self._reasoner.inferred}, remove=set())
+        return self
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the graph is in this process's memory alone (not on disk, not shared)."""
+        return self.backend.location is None and not self.shared
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def kept(self, key, make: Callable):
+        """make(), computed once and shared by every caller until the graph changes; never kept
+        for a store others may change. Each key keeps one value: a graph put back as it was
+        (assuming) finds what was computed from it before."""
+        if self.shared:
+            return make()
+        version, value = self._kept.get(key, (None, None))
+        if version != self.changes:
+            value = make()
+            self._kept[key] = (self.changes, value)
+        return value
+
     def rdflib_graph(self, iri: str):
-        """The named graph iri as an rdflib graph, for reading only: it is shared by every caller
-        until the graph changes (never kept for a store others may change)."""
-        cache = self.__dict__.setdefault("_rdflib", {})  # graph IRI → (changes, rdflib graph)
-        cached = cache.get(iri)
-        if cached is not None and cached[0] == self.changes and not self.shared:
-            return cached[1]
-        graph = to_rdflib(self.quads(None, None, None, ox.NamedNode(iri)))
-        cache[iri] = (self.changes, graph)
-        return graph
+        """The named graph iri as an rdflib graph, for reading only (kept: shared by every caller)."""
+        return self.kept(("rdflib", iri), lambda: to_rdflib(self.quads(None, None, None, ox.NamedNode(iri))))
 
     def counts(self) -> dict[str, int]:
         """Triples per named graph of the build, by short name."""
@@ -103,14 +165,70 @@ class KnowledgeGraph:
 
     def triples_in(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
         """How many triples one graph holds."""
-        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
+        return self.backend.triples_in(graph)
 
     def graph_names(self) -> list[str]:
-        return [g.value for g in self._store.named_graphs()]
+        return self.backend.graph_names()
 
     def quads(self, subject=None, predicate=None, object=None, graph=None):
         """The quads matching a pattern (None matches anything; graph None: every graph)."""
-        return self._store.quads_for_pattern(subject, predicate, object, graph)
+        return self.backend.quads(subject, predicate, object, graph)
+
+    def query(
+        self,
+        text: str,
+        *,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+        allowed_services: tuple[str, ...] | list[str] = (),
+        substitutions: dict | None = None,
+    ):
+        """Run a SPARQL 1.1 query; the default graph is the union of the named graphs.
+
+        default_graph_uris / named_graph_uris are the SPARQL Protocol's dataset parameters.
+        A SERVICE clause may only name an endpoint in allowed_services.
+        Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
+        """
+        check_nesting(text)
+        check_services(text, allowed_services)  # before anything is sent
+        if default_graph_uris or named_graph_uris:
+            dataset = Dataset(tuple(default_graph_uris or ()), tuple(named_graph_uris or ()))
+        else:
+            dataset = Dataset(own=query_names_its_dataset(text))
+        try:
+            return self.backend.query(text, dataset, substitutions=substitutions)
+        except SyntaxError as e:
+            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
+        except OSError as e:
+            raise QueryError(f"query failed: {readable_service_failure(e)}") from None
+
+    # -- views ------------------------------------------------------------------------------
+
+    def view(self, *, implied: bool = True, linked: bool = True) -> KnowledgeGraph:
+        """The graph as a build without the implied facts and/or the linked data would be (the
+        server's `?implied=0`, `?linked=0`): itself when nothing is left out."""
+        dropped = set()
+        if not implied:
+            dropped.add(IMPLIED)
+        if not linked:
+            dropped |= {LINKED, OUTSIDE}
+        return self.without(frozenset(dropped))
+
+    def without(self, graphs: frozenset[str]) -> KnowledgeGraph:
+        """A copy in memory without the named graphs in graphs (DEFAULT: the default graph), its
+        generated axioms written for the facts that remain and reasoned afresh, kept until the
+        graph changes; the graph itself when graphs is empty. The graph is not touched."""
+        graphs = frozenset(graphs)
+        if not graphs:
+            return self
+        return self.kept(("without", graphs), lambda: self._without(graphs))
+
+    def _without(self, graphs: frozenset[str]) -> KnowledgeGraph:
+        everything = set(self.quads())
+        left_out = graphs | {INFERRED}
+        quads = {q for q in everything if _name(q.graph_name) not in left_out}
+        add, remove = axiom_refresh(everything, quads)
+        return KnowledgeGraph.of((quads - remove) | add).infer()
 
     # -- changing, with the reasoning kept true --------------------------------------------
 
@@ -121,6 +239,12 @@ class KnowledgeGraph:
         if self._reasoner is None or self.shared:
             self._reasoner = reasoner_for(reasoned_triples(self.quads()))
         return self._reasoner
+
+    def prepare_for_updates(self) -> None:
+        """Have the reasoner ready, its indexes built, so that the first update is as quick as the
+        rest (the server's zygote does this once). A shared store's is read afresh each time."""
+        if not self.shared:
+            self.reasoner.prepare_for_changes()
 
     def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = (),
                using_named: tuple[str, ...] = ()) -> Change:
@@ -161,14 +285,14 @@ class KnowledgeGraph:
         """Run a SPARQL 1.1 Update on the store alone, nothing reasoned; returns what it did.
 
         INSERT DATA, DELETE DATA, DELETE WHERE and DELETE/INSERT ... WHERE are applied quad by
-        quad, so that they cost what they change: the WHERE pattern is evaluated by Oxigraph, and
-        its solutions fill the templates in a scratch store. An update with any other operation
-        (CLEAR, DROP, WITH ...) or a SERVICE clause runs whole, and what it did is read by
-        comparing every quad before and after."""
+        quad, so that they cost what they change: the WHERE pattern is evaluated by the engine,
+        and its solutions fill the templates in a scratch store. An update with any other
+        operation (CLEAR, DROP, WITH ...) or a SERVICE clause, or one of a shared store, runs
+        whole, and what it did is read by comparing every quad before and after."""
         ops = operations(text)
         if self.shared or any(op.kind == "other" for op in ops) or keyword_present(text, "SERVICE"):
             before = set(self.quads())
-            self._run_update(text, base_iri, using, using_named)
+            self.backend.update(text, base_iri=base_iri, using=using, using_named=using_named)
             after = set(self.quads())
             return Change(added=after - before, removed=before - after, whole=True)
         ox.Store().update(text, prefixes=PREFIXES, base_iri=base_iri)  # Oxigraph's own syntax check, over no data
@@ -190,15 +314,9 @@ class KnowledgeGraph:
         if op.kind in DATA_KINDS:
             quads = _instantiate(op.prologue, op.insert or op.delete, base_iri=base_iri)
             return {"added": quads} if op.kind == "insert data" else {"removed": quads}
-        if op.using:
-            dataset = {}
-        elif using or using_named:
-            dataset = {"default_graph": [ox.NamedNode(u) for u in using],
-                       "named_graphs": [ox.NamedNode(u) for u in using_named]}
-        else:
-            dataset = {"use_default_graph_as_union": True}
-        solutions = self._store.query(f"{op.prologue}SELECT * {op.using} WHERE {op.where}", prefixes=PREFIXES,
-                                      base_iri=base_iri, **dataset)
+        dataset = Dataset(own=True) if op.using else Dataset(tuple(using), tuple(using_named))
+        solutions = self.backend.query(f"{op.prologue}SELECT * {op.using} WHERE {op.where}", dataset,
+                                       base_iri=base_iri)
         names = solutions.variables
         rows = [tuple(row[v] for v in names) for row in solutions]
         return {"removed": _instantiate(op.prologue, op.delete, names, rows, base_iri),
@@ -206,14 +324,13 @@ class KnowledgeGraph:
 
     def _put(self, change: Change, *, added=(), removed=()) -> None:
         """Remove, then add, quads in the store, noting in change what that did to it."""
-        for q in removed:
-            if q in self._store:
-                self._store.remove(q)
-                change.added.discard(q) if q in change.added else change.removed.add(q)
-        for q in added:
-            if q not in self._store:
-                self._store.add(q)
-                change.removed.discard(q) if q in change.removed else change.added.add(q)
+        gone = {q for q in removed if self.backend.contains(q)}
+        new = {q for q in added if q in gone or not self.backend.contains(q)}
+        self.backend.apply(add=new - gone, remove=gone - new)
+        for q in gone:
+            change.added.discard(q) if q in change.added else change.removed.add(q)
+        for q in new:
+            change.removed.discard(q) if q in change.removed else change.added.add(q)
 
     @contextmanager
     def assuming(self, quads) -> Iterator[KnowledgeGraph]:
@@ -223,9 +340,8 @@ class KnowledgeGraph:
         In memory the quads are added, then taken out again, which costs what they change (and
         the graph is not for other threads meanwhile); a store on disk or shared by others is
         copied into memory instead, and left alone."""
-        if self.location is not None or self.shared:
-            other = KnowledgeGraph.of(self.quads())
-            other._reasoner = self.reasoner.copy()
+        if not self.in_memory:
+            other = KnowledgeGraph.of(self.quads(), reasoner=self.reasoner.copy())
             other.take(Change(added=set(quads)))
             yield other
             return
@@ -247,15 +363,14 @@ class KnowledgeGraph:
         other costs what it changes."""
         try:
             touched = change.added | change.removed
-            if not self.shared and not may_change_inputs(touched) and not _annotations_among(touched):
+            if not self.shared and not may_change_inputs(touched) and not any(map(is_axiom_annotation, touched)):
                 return self._follow_change(reasoner, change)
             quads = set(self.quads())
             before = (quads - change.added) | change.removed
             after = self._follow(reasoner, before, quads)
             return Change(added=after - before, removed=before - after, costly=True)
         except InconsistencyError:
-            current = set(self.quads()) if self.shared else set()
-            self._apply(add=set(change.removed), remove=set(change.added), current=current)
+            self.backend.apply(add=set(change.removed), remove=set(change.added))
             raise
 
     def _follow_change(self, reasoner: Reasoner, change: Change) -> Change:
@@ -268,38 +383,108 @@ class KnowledgeGraph:
             q for q in change.removed if q.graph_name == inferred and _triple(q) in reasoner.inferred}
         remove = {ox.Quad(*t, inferred) for t in lost} | {
             q for q in change.added if q.graph_name == inferred and _triple(q) not in reasoner.inferred}
-        self._apply(add=add, remove=remove, current=set())
+        self.backend.apply(add=add, remove=remove)
         return Change(added=(change.added - remove) | (add - change.removed),
                       removed=(change.removed - add) | (remove - change.added), costly=reasoner.afresh)
 
     def _reasoned(self, q: ox.Quad) -> bool:
-        """Whether the reasoner reads this quad's triple (reason.reasoned_triples, for one quad)."""
-        return q.graph_name not in NOT_REASONED and not any(
-            a.graph_name not in NOT_REASONED for a in self._store.quads_for_pattern(q.subject, _TYPE, _AXIOM))
+        """Whether the reasoner reads this quad's triple: reasoned_triples, over q and what
+        makes its subject an annotation."""
+        return bool(reasoned_triples([q, *self.quads(q.subject, *ANNOTATION)]))
 
     def _still_reasoned(self, q: ox.Quad) -> bool:
         """Whether the store still holds q's triple where the reasoner reads it."""
-        return any(self._reasoned(other) for other in self._store.quads_for_pattern(q.subject, q.predicate, q.object))
+        return any(self._reasoned(other) for other in self.quads(q.subject, q.predicate, q.object))
 
     def _follow(self, reasoner: Reasoner, before: set, quads: set) -> set:
         """The generated axioms and inferences for the data in quads; returns the quads after."""
-        add, remove = set(), set()
-        old, new = Inputs(before), Inputs(quads)
-        if old.key() != new.key():
-            now = set(axioms_for(new))
-            remove |= generated_axiom_quads(quads) - now
-            add |= now - quads
+        add, remove = axiom_refresh(before, quads)
         inputs = reasoned_triples((quads - remove) | add)
         reasoner.change(inputs - reasoner.inputs, reasoner.inputs - inputs)
         inferred = ox.NamedNode(INFERRED)
         served = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name == inferred}
         remove |= {ox.Quad(*t, inferred) for t in served - reasoner.inferred}
         add |= {ox.Quad(*t, inferred) for t in reasoner.inferred - served}
-        self._apply(add=add, remove=remove, current=quads)
+        self.backend.apply(add=add, remove=remove, current=quads)
         return (quads - remove) | add
 
-    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
-                    using_named: tuple[str, ...] = ()) -> None:
+    # -- where the build lives --------------------------------------------------------------
+
+    def holds_build(self) -> bool:
+        """Whether the store holds a build (and then the graph takes its key, where known)."""
+        key = self.backend.held_build()
+        if key:
+            self.key = key
+        return key is not None
+
+    def snapshot(self) -> KnowledgeGraph:
+        """A copy in memory of the graphs as they are now, which later changes here do not touch."""
+        return KnowledgeGraph.of(self.quads(), self.key)
+
+    def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
+        """Make this store hold built's graphs in place of the build it holds, leaving any other
+        graph alone; returns the graph that now holds the build (built itself, in memory). A
+        failure leaves the old graphs, never half of the new ones."""
+        if self.in_memory:
+            return built
+        self.backend.replace_build(built)
+        self.key = built.key
+        return self
+
+    def for_serving(self) -> KnowledgeGraph:
+        """What the server's forked workers may share: an on-disk store is copied into memory
+        (a RocksDB handle must not cross a fork), and updates are also written to the disk."""
+        if self.backend.location is None:
+            return self
+        return KnowledgeGraph(LocalStore.holding(self.quads()), self.key, persist_to=self.backend.location)
+
+    def persist_update(self, change: Change) -> None:
+        """Write an update's change to the on-disk store this in-memory copy came from, if any.
+        The server's web process does this, never its zygote or a worker (RocksDB's threads do
+        not survive a fork), and closes the store again at once."""
+        if self.persist_to is None:
+            return
+        disk = LocalStore(open_disk_for_writing(self.persist_to), self.persist_to)
+        try:
+            disk.apply(add=change.added, remove=change.removed)
+        finally:
+            del disk
+
+
+class LocalStore:
+    """The backend in this process: an Oxigraph store in memory, or on disk at location."""
+
+    shared = False
+
+    def __init__(self, store: ox.Store, location: Path | None = None):
+        self._store = store
+        self.location = location
+
+    @classmethod
+    def holding(cls, quads) -> LocalStore:
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store)
+
+    def query(self, text: str, dataset: Dataset, *, base_iri: str | None = None, substitutions: dict | None = None):
+        options: dict = {"prefixes": PREFIXES, "base_iri": base_iri}
+        if dataset.union:
+            options["use_default_graph_as_union"] = True
+        elif not dataset.own:
+            options["default_graph"] = [ox.NamedNode(u) for u in dataset.default]
+            options["named_graphs"] = [ox.NamedNode(u) for u in dataset.named]
+        if substitutions:
+            options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+        return self._store.query(text, **options)
+
+    def quads(self, subject=None, predicate=None, object=None, graph=None):
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
+
+    def contains(self, quad: ox.Quad) -> bool:
+        return quad in self._store
+
+    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = (),
+               using_named: tuple[str, ...] = ()) -> None:
         """Oxigraph's update has no union option: an update that may read a pattern or the
         default graph (a name starting with WHERE or DEFAULT) runs on a copy whose default
         graph is what its WHERE reads, and what it changed there is changed here."""
@@ -309,6 +494,7 @@ class KnowledgeGraph:
                              "not be read with certainty: send it without using-named-graph-uri")
         if not (using or starts_with_keyword(text, "WHERE") or starts_with_keyword(text, "DEFAULT")):
             self._store.update(text, prefixes=PREFIXES, base_iri=base_iri)  # INSERT DATA and the like
+            self._flush()
             return
         default, read = ox.DefaultGraph(), {ox.NamedNode(u) for u in using}
         quads = [q for q in self.quads() if not (using and q.graph_name == default)]
@@ -318,30 +504,31 @@ class KnowledgeGraph:
         copy.extend(before)  # bulk_extend is 25 times slower on a store in memory
         copy.update(text, prefixes=PREFIXES, base_iri=base_iri)
         after = set(copy)
-        self._apply(add=after - before, remove=before - after, current=set())
+        self.apply(add=after - before, remove=before - after)
 
-    def _apply(self, *, add: set, remove: set, current: set) -> None:
-        """Change the store by whole quads (current: what it holds now, if a store needs it)."""
+    def apply(self, *, add: set, remove: set, current: set | None = None) -> None:
         for q in remove:
             self._store.remove(q)
         self._store.extend(add)
+        self._flush()
+
+    def _flush(self) -> None:
         if self.location is not None:
             self._store.flush()
 
-    def holds_build(self) -> bool:
-        """Whether the store holds a build: its ontology graph is never empty."""
-        return bool(self.query(f"ASK {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}"))
+    def triples_in(self, graph: ox.NamedNode | ox.DefaultGraph) -> int:
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
-    def snapshot(self) -> KnowledgeGraph:
-        """A copy in memory of the graphs as they are now, which later changes here do not touch."""
-        return KnowledgeGraph.of(self.quads(), self.key)
+    def graph_names(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs()]
 
-    def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
-        """Make this store hold built's graphs in place of the build it holds, leaving any other
-        graph alone; returns the graph that now holds the build. On disk one update is one
-        transaction: a failure leaves the old graphs, never half of the new ones."""
-        if self.location is None:
-            return built
+    def held_build(self) -> str | None:
+        """"" when the store holds a build (its ontology graph is never empty): its key is not kept."""
+        ontology = self._store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPHS["ontology"]))
+        return "" if next(ontology, None) is not None else None
+
+    def replace_build(self, built: KnowledgeGraph) -> None:
+        """One update, one transaction."""
         drops = " ".join(f"DROP SILENT GRAPH <{iri}> ;" for iri in GRAPHS.values())
         blocks = []
         for iri in GRAPHS.values():
@@ -350,70 +537,10 @@ class KnowledgeGraph:
                 blocks.append(f"GRAPH <{iri}> {{\n{body}\n}}")
         try:
             self._store.update(drops + (" INSERT DATA {\n" + "\n".join(blocks) + "\n}" if blocks else ""))
-            self._store.flush()
+            self._flush()
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"{self.location}: writing the build failed, nothing was changed: "
                              f"{first_line(e)}") from None
-        self.key = built.key
-        return self
-
-    def for_serving(self) -> KnowledgeGraph:
-        """What the server's forked workers may share: an on-disk store is copied into memory
-        (a RocksDB handle must not cross a fork), and updates are also written to the disk."""
-        if self.location is None:
-            return self
-        memory = self.snapshot()
-        memory.persist_to = self.location
-        return memory
-
-    def persist_update(self, change: Change) -> None:
-        """Write an update's change to the on-disk store this in-memory copy came from, if any.
-        The server's web process does this, never its zygote or a worker (RocksDB's threads do
-        not survive a fork), and closes the store again at once."""
-        if self.persist_to is None:
-            return
-        disk = open_disk_for_writing(self.persist_to)
-        try:
-            for q in change.removed:
-                disk.remove(q)
-            disk.extend(change.added)
-            disk.flush()
-        finally:
-            del disk
-
-    def query(
-        self,
-        text: str,
-        *,
-        default_graph_uris: list[str] | None = None,
-        named_graph_uris: list[str] | None = None,
-        allowed_services: tuple[str, ...] | list[str] = (),
-        substitutions: dict | None = None,
-    ):
-        """Run a SPARQL 1.1 query; the default graph is the union of the named graphs.
-
-        default_graph_uris / named_graph_uris are the SPARQL Protocol's dataset parameters.
-        A SERVICE clause may only name an endpoint in allowed_services.
-        Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples.
-        """
-        check_nesting(text)
-        check_services(text, allowed_services)
-        options: dict = {"prefixes": PREFIXES}
-        if default_graph_uris or named_graph_uris:
-            # The protocol's dataset, whole: what it does not name is empty, FROM is overridden.
-            options["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris or ()]
-            options["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris or ()]
-        elif not query_names_its_dataset(text):
-            # Oxigraph's union option would override a query's own FROM clauses.
-            options["use_default_graph_as_union"] = True
-        if substitutions:
-            options["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
-        try:
-            return self._store.query(text, **options)
-        except SyntaxError as e:
-            raise QueryError(f"malformed query: {readable_syntax_error(text, str(e), PREFIXES)}") from None
-        except OSError as e:
-            raise QueryError(f"query failed: {readable_service_failure(e)}") from None
 
 
 def query_names_its_dataset(text: str) -> bool:
@@ -466,8 +593,8 @@ def _triple(q: ox.Quad) -> tuple:
     return q.subject, q.predicate, q.object
 
 
-def _annotations_among(quads) -> bool:
-    return any(q.predicate == _TYPE and q.object == _AXIOM for q in quads)
+def _name(graph) -> str:
+    return DEFAULT if isinstance(graph, ox.DefaultGraph) else graph.value
 
 
 def open_disk_for_writing(path: Path) -> ox.Store:

@@ -8,8 +8,8 @@ name their dataset (the build's named graphs, the default graph their union), so
 store answers them as memory does.
 
 Writing a build (`replace_build`) replaces the build's named graphs and leaves any other graph
-alone: on disk in one transaction (KnowledgeGraph.replace_build); remotely by staging graphs and
-one update operation that switches to them (RemoteKnowledgeGraph.replace_build).
+alone: on disk in one transaction (LocalStore.replace_build); remotely by staging graphs and
+one update operation that switches to them (RemoteStore.replace_build).
 """
 
 from __future__ import annotations
@@ -26,27 +26,26 @@ from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
 from .sparql.dataset import update_names_its_dataset
-from .sparql.guards import check_nesting, check_services
-from .store import KnowledgeGraph, open_disk_for_writing, query_names_its_dataset
+from .store import Dataset, KnowledgeGraph, LocalStore, open_disk_for_writing
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
-    """The store named by `--store` (or its endpoints): a RemoteKnowledgeGraph for a remote
-    store, else an on-disk store.
+    """The graph in the store named by `--store` (or its endpoints): over a RemoteStore for a
+    remote store, else over an on-disk LocalStore.
 
     An on-disk store is opened read-only unless write is set or it does not exist yet, so that
     several commands may read it at once.
     """
     endpoints = spec if isinstance(spec, Endpoints) else remote_endpoints(str(spec))
     if endpoints is not None:
-        return RemoteKnowledgeGraph(endpoints)
+        return KnowledgeGraph(RemoteStore(endpoints))
     path = Path(spec)
     if not write and (path / "CURRENT").is_file():
         try:
-            return KnowledgeGraph(ox.Store.read_only(str(path)), location=path)
+            return KnowledgeGraph(LocalStore(ox.Store.read_only(str(path)), path))
         except OSError as e:
             raise StoreError(f"{path}: cannot open the store: {first_line(e)}") from None
-    return KnowledgeGraph(open_disk_for_writing(path), location=path)
+    return KnowledgeGraph(LocalStore(open_disk_for_writing(path), path))
 
 
 # -- A remote SPARQL 1.1 store -----------------------------------------------------------------
@@ -219,49 +218,41 @@ def _chunks(triples, size):
         yield chunk
 
 
-class RemoteKnowledgeGraph(KnowledgeGraph):
-    """A build in a SPARQL 1.1 store: the SPARQL Protocol for queries and updates, the Graph
-    Store Protocol (where the store has one) for writing whole graphs. Results come back as
-    pyoxigraph's own types.
+class RemoteStore:
+    """The backend for a build in a SPARQL 1.1 store: the SPARQL Protocol for queries and
+    updates, the Graph Store Protocol (where the store has one) for writing whole graphs.
+    Results come back as pyoxigraph's own types.
 
-    Every query names its dataset: the build's named graphs, and their union as the default
-    graph (as in memory), unless the query names its own with FROM / FROM NAMED. The store's
-    own default graph and its other graphs are not part of the build.
+    A query's default graph is the union of the build's named graphs (as in memory), unless it
+    names its own dataset; the store's own default graph and its other graphs are not part of
+    the build. Others may change the store: it is shared.
     """
 
     shared = True
+    location = None
 
-    def __init__(self, endpoints: Endpoints | str, key: str = "", timeout: float = 60.0):
-        if isinstance(endpoints, str):
-            endpoints = remote_endpoints(endpoints)
+    def __init__(self, endpoints: Endpoints, timeout: float = 60.0):
         self.endpoints = endpoints
         self.client = StoreClient(endpoints, timeout)
-        self.url = str(endpoints)
-        self.key = key
-        self.location = None
-        self.persist_to = None
-        self.changes = 0
-        self._reasoner = None
 
     # reading
 
-    def query(self, text, *, default_graph_uris=None, named_graph_uris=None,
-              allowed_services=(), substitutions=None):
-        check_nesting(text)
-        check_services(text, allowed_services)  # before anything is sent
+    def query(self, text: str, dataset: Dataset, *, base_iri: str | None = None, substitutions: dict | None = None):
         if substitutions:
             raise QueryError("substitutions need a local store")
-        if default_graph_uris or named_graph_uris:  # the protocol's dataset, whole
+        if base_iri:
+            raise QueryError("a base IRI for a query needs a local store")
+        if dataset.union:
+            params = ([("default-graph-uri", u) for u in GRAPHS.values()]
+                      + [("named-graph-uri", u) for u in GRAPHS.values()])
+        elif dataset.own:
+            params = []
+        else:  # the protocol's dataset, whole
             # Virtuoso reads a missing named-graph-uri as every graph: a half left empty is
             # named by a graph nothing writes.
-            dataset = ([("default-graph-uri", u) for u in default_graph_uris or (NO_GRAPH,)]
-                       + [("named-graph-uri", u) for u in named_graph_uris or (NO_GRAPH,)])
-        elif query_names_its_dataset(text):
-            dataset = []  # the query's own
-        else:
-            dataset = ([("default-graph-uri", u) for u in GRAPHS.values()]
-                       + [("named-graph-uri", u) for u in GRAPHS.values()])
-        return self.client.query(text, dataset)
+            params = ([("default-graph-uri", u) for u in dataset.default or (NO_GRAPH,)]
+                      + [("named-graph-uri", u) for u in dataset.named or (NO_GRAPH,)])
+        return self.client.query(text, params)
 
     def _select(self, text: str):
         """A query over the build's named graphs (GRAPH patterns; no default graph)."""
@@ -289,27 +280,29 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
 
         return (quad(row) for row in rows)
 
+    def contains(self, quad: ox.Quad) -> bool:
+        if any(isinstance(t, ox.BlankNode) for t in (quad.subject, quad.object)):
+            raise StoreError(f"{self.endpoints}: a remote store's blank nodes cannot be named in a query")
+        return next(self.quads(quad.subject, quad.predicate, quad.object, quad.graph_name), None) is not None
+
     def build_key(self) -> str | None:
         """The key of the build the store holds, from its marker graph; None if it holds none."""
         rows = list(self.client.query(f"SELECT ?key WHERE {{ GRAPH <{MARKER}> {{ <{MARKER}> <{MARKER_KEY}> ?key }} }}",
                                       [("named-graph-uri", MARKER)]))
         return rows[0]["key"].value if rows else None
 
-    def holds_build(self) -> bool:
+    def held_build(self) -> str | None:
         key = self.build_key()
-        if key is None:
-            return False
-        if not self.triples_in(ox.NamedNode(GRAPHS["ontology"])):
-            raise StoreError(f"{self.url}: the store's build is damaged: its marker graph <{MARKER}> names "
+        if key is not None and not self.triples_in(ox.NamedNode(GRAPHS["ontology"])):
+            raise StoreError(f"{self.endpoints}: the store's build is damaged: its marker graph <{MARKER}> names "
                              "a build whose ontology graph is empty (changed by another program?); "
                              "`csto-kg build --store …` writes it again")
-        self.key = key
-        return True
+        return key
 
     # writing
 
-    def _run_update(self, text: str, base_iri: str | None = None, using: tuple[str, ...] = (),
-                    using_named: tuple[str, ...] = ()) -> None:
+    def update(self, text: str, *, base_iri: str | None = None, using: tuple[str, ...] = (),
+               using_named: tuple[str, ...] = ()) -> None:
         """The update's WHERE reads what a query reads: the build's graphs, their union the
         default graph (sent as using-graph-uri), unless it or the request names its own."""
         if using or using_named:
@@ -321,17 +314,17 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
                       + [("using-named-graph-uri", u) for u in GRAPHS.values()])
         self.client.update(text, params=params, base_iri=base_iri)
 
-    def _apply(self, *, add: set, remove: set, current: set) -> None:
+    def apply(self, *, add: set, remove: set, current: set | None = None) -> None:
         """DELETE DATA where the quads can be named, in one update request so that it applies
         whole; a graph whose removals hold a blank node (which no update can name) is written
-        anew, with a Graph Store PUT where the store has one (atomic per graph), else in the
-        same request."""
+        anew from current (read here when not given), with a Graph Store PUT where the store
+        has one (atomic per graph), else in the same request."""
         whole = {q.graph_name for q in remove if isinstance(q.subject, ox.BlankNode)
                  or isinstance(q.object, ox.BlankNode)}
         operations = []
         for graph in whole:
-            content = {q for q in add if q.graph_name == graph} | {
-                q for q in current - remove if q.graph_name == graph}
+            held = set(self.quads(graph=graph)) if current is None else {q for q in current if q.graph_name == graph}
+            content = {q for q in add if q.graph_name == graph} | (held - remove)
             add = {q for q in add if q.graph_name != graph}
             if self.endpoints.gsp:  # one request, however big the graph
                 self.client.replace_graph(graph.value, [q.triple for q in content])
@@ -349,11 +342,11 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         if operations:
             self.client.update(" ;\n".join(operations))
 
-    def replace_build(self, built: KnowledgeGraph) -> KnowledgeGraph:
-        """Write a build as one replace: each graph to a fresh staging graph, then one update
-        operation that moves them over the build's graphs and rewrites the marker. One
-        operation, because Virtuoso commits each operation of a request on its own: a failure
-        before or during the switch leaves the old build as it was."""
+    def replace_build(self, built: KnowledgeGraph) -> None:
+        """Each graph to a fresh staging graph, then one update operation that moves them over
+        the build's graphs and rewrites the marker. One operation, because Virtuoso commits
+        each operation of a request on its own: a failure before or during the switch leaves
+        the old build as it was."""
         self.build_key()  # down, refusing or not SPARQL: fail before writing anything
         staging = f"{STAGING}{secrets.token_hex(8)}/"
         staged: dict[str, str] = {}
@@ -368,8 +361,6 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
             self._drop_quietly(staged.values())
             raise StoreError(f"writing the build failed, the store keeps its previous build: {e}") from None
         self._drop_quietly(staged.values())
-        self.key = built.key
-        return self
 
     def _drop_quietly(self, graphs) -> None:
         """Drop staging graphs, if the store lets us: left behind, no reader sees them."""

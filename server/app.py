@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 
 from csto_kg.graph.namespaces import WIKIDATA_SPARQL
+from csto_kg.graph.store import KnowledgeGraph
 
 from . import admission, compression, cors, errors, jobs, linked_data, pages, security_headers, sparql, views
 from .pool import WorkerPool
@@ -65,8 +66,8 @@ def _default_named_queries():
     return all_queries()
 
 
-def create_app(kg, config: dict | None = None) -> Flask:
-    """The Flask app serving kg (a csto_kg.graph.store.KnowledgeGraph).
+def create_app(kg: KnowledgeGraph, config: dict | None = None) -> Flask:
+    """The Flask app serving kg.
 
     Starts the worker processes at once, before any web-server thread exists; call
     app.extensions["csto_kg"].pool.close() (or let the process exit) to stop them.
@@ -91,13 +92,13 @@ def create_app(kg, config: dict | None = None) -> Flask:
         allowed_services=tuple(settings["ALLOWED_SERVICES"] or ()),
     )
     counts = jobs.graph_counts(context)
-    if token is not None and not getattr(kg, "shared", False):
-        kg.reasoner.prepare_for_changes()  # held by the zygote: each update reasons incrementally
+    if token is not None:
+        kg.prepare_for_updates()  # held by the zygote: each update reasons incrementally
     pool = WorkerPool(
         context,
         size=int(settings["WORKERS"]),
         wait_timeout=float(settings["QUEUE_TIMEOUT"] or timeout),
-        shared_store=getattr(kg, "shared", False),
+        shared_store=kg.shared,
         spare=int(settings["SPARE_WORKERS"]),
         max_waiting=int(settings["MAX_WAITING"]),
         memory_limit=settings["MAX_QUERY_MEMORY"],
@@ -112,7 +113,7 @@ def create_app(kg, config: dict | None = None) -> Flask:
         allowed_services=context.allowed_services,
         cors_origins=tuple(settings["CORS_ORIGINS"] or ()),
         named_queries=settings["NAMED_QUERIES"] or _default_named_queries,
-        shared=getattr(kg, "shared", False),
+        shared=kg.shared,
     )
     admission.register(app)
     errors.register(app)

@@ -22,6 +22,7 @@ from csto_kg.graph.sparql.messages import readable_service_failure, readable_syn
 from csto_kg.graph.sparql.operations import DATA_KINDS, operations
 from csto_kg.graph.sparql.results import write_boolean, write_solutions, write_triples
 from csto_kg.graph.sparql.tokens import starts_with_keyword
+from csto_kg.graph.store import KnowledgeGraph
 
 from .errors import Refused, refusal
 from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
@@ -31,7 +32,7 @@ from .negotiation import GRAPH, RESULTS, Negotiation, NotAcceptable
 class WorkerContext:
     """What every worker inherits: the graph and the limits the operator set."""
 
-    kg: object  # csto_kg.graph.store.KnowledgeGraph, or graph.stores.RemoteKnowledgeGraph
+    kg: KnowledgeGraph
     max_rows: int = 100_000
     allowed_services: tuple[str, ...] = ()
     counts: dict | None = None  # graph_counts, kept in line by each update
@@ -58,10 +59,8 @@ def run_query(ctx: WorkerContext, text: str, negotiation: Negotiation,
               implied: bool = True, linked: bool = True) -> Answer:
     """The query's answer, from the served graph or (implied/linked False) a view without those
     sources, reasoned afresh."""
-    from csto_kg.graph.explanation.views import view
-
     try:
-        result = view(ctx.kg, implied=implied, linked=linked).query(
+        result = ctx.kg.view(implied=implied, linked=linked).query(
             text,
             default_graph_uris=default_graphs or None,
             named_graph_uris=named_graphs or None,
@@ -218,10 +217,8 @@ def explain_state(ctx: WorkerContext, state: str, status: str, facts: bytes | No
     """The verdict as JSON; with facts, the what-if verdict over the graph plus those facts;
     implied/linked False: over a view without those sources, as the page's verdict is."""
     from csto_kg.graph.explanation.verdicts import explain, what_if
-    from csto_kg.graph.explanation.views import view
-
     try:
-        kg = view(ctx.kg, implied=implied, linked=linked)
+        kg = ctx.kg.view(implied=implied, linked=linked)
         if facts is None:
             verdict = explain(kg, state, status=status, why=why)
         else:

@@ -8,7 +8,6 @@ import pyoxigraph as ox
 
 from csto_kg.graph import present
 from csto_kg.graph.errors import CstoKgError
-from csto_kg.graph.explanation.views import view
 from csto_kg.graph.namespaces import ONTOLOGY
 from csto_kg.graph.publish.docs import ontology_document
 from csto_kg.graph.sparql.results import serialize_triples
@@ -23,7 +22,7 @@ def describe_resource(ctx: WorkerContext, iri: str, negotiation: Negotiation,
     """The resource as RDF or as its page's data; implied/linked False: from a view without
     those sources, as every page reads them."""
     try:
-        kg = view(ctx.kg, implied=implied, linked=linked)
+        kg = ctx.kg.view(implied=implied, linked=linked)
         node = present.known_resource(kg, iri)
         if html:
             return present.resource_page(kg, node, ctx.max_rows)

@@ -2,7 +2,7 @@
 the served graph.
 
 With `implied` or `linked` False the page reads a view of the graph without those sources,
-reasoned afresh (graph/explanation/views.py), as `--no-implied` / `--no-linked` would build it.
+reasoned afresh (KnowledgeGraph.view), as `--no-implied` / `--no-linked` would build it.
 The job returns the plain data the templates lay out, or raises Refused.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from csto_kg.graph.errors import CstoKgError
-from csto_kg.graph.explanation.views import view
 
 from .errors import refusal
 
@@ -19,6 +18,6 @@ from .errors import refusal
 def page_data(ctx, read: Callable, implied: bool = True, linked: bool = True, **arguments) -> dict:
     """read(graph, **arguments): a function of graph/present/ over the graph the switches ask for."""
     try:
-        return read(view(ctx.kg, implied=implied, linked=linked), **arguments)
+        return read(ctx.kg.view(implied=implied, linked=linked), **arguments)
     except CstoKgError as e:
         raise refusal(e) from None

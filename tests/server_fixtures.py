@@ -57,7 +57,7 @@ def toy_graph() -> KnowledgeGraph:
     store = ox.Store()
     for text, graph in ((ONTOLOGY_TTL, ONTOLOGY), (ASSERTED_TTL, ASSERTED), (INFERRED_TTL, INFERRED)):
         store.load(input=text.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
-    return KnowledgeGraph(store)
+    return KnowledgeGraph.of(store)
 
 
 @dataclass

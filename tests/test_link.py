@@ -402,7 +402,7 @@ def test_federated_query_joins_the_graph_with_the_endpoint(endpoint, fixture_gra
     for path in sources.curated + sources.asserted:
         store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(ASSERTED))
                      for q in read_quads(path))
-    kg = KnowledgeGraph(store)
+    kg = KnowledgeGraph.of(store)
     rows = list(kg.query(FEDERATED % endpoint, allowed_services=[endpoint]))
     got = {(r["state"].value, r["wikidataLabel"].value) for r in rows}
     article = load_article()
@@ -418,7 +418,7 @@ def test_federated_query_joins_the_graph_with_the_endpoint(endpoint, fixture_gra
 
 
 def test_federated_query_to_an_endpoint_not_allowed_is_refused(endpoint):
-    kg = KnowledgeGraph(ox.Store())
+    kg = KnowledgeGraph.of(())
     with pytest.raises(ServiceNotAllowedError, match="not on the allow-list"):
         kg.query(FEDERATED % endpoint, allowed_services=["https://query.wikidata.org/sparql"])
 

@@ -73,7 +73,7 @@ def remote(spec):
 def graphs_in_store(spec):
     """Triples per graph of ours the store holds, read with a plain query of the store's own."""
     kg = remote(spec)
-    rows = kg.client.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", [])
+    rows = kg.backend.client.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", [])
     return {r["g"].value: int(r["n"].value) for r in rows if r["g"].value.startswith(GRAPH_BASE)}
 
 
@@ -238,7 +238,7 @@ def test_a_build_replaces_the_graphs_whole_and_names_itself_in_the_marker(stores
     found = graphs_in_store(stores[store])
     assert found.pop(MARKER) == 1
     assert found == build_counts(kg)  # no user graph left, no staging graph
-    assert remote(stores[store]).build_key() == kg.key
+    assert remote(stores[store]).backend.build_key() == kg.key
 
 
 def test_explicit_endpoints_without_a_graph_store_write_by_update(virtuoso, kg):
@@ -344,7 +344,7 @@ def test_a_build_that_fails_half_way_leaves_the_previous_build_readable(stores, 
 
 def test_a_build_damaged_by_another_program_is_a_clear_error(stores):
     build_into(stores["virtuoso"])
-    remote(stores["virtuoso"]).client.update(f"DELETE WHERE {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}")
+    remote(stores["virtuoso"]).backend.client.update(f"DELETE WHERE {{ GRAPH <{GRAPHS['ontology']}> {{ ?s ?p ?o }} }}")
     r = csto_kg("query", "ASK {}", "--store", stores["virtuoso"], env=CREDENTIALS)
     assert r.returncode == 2 and "damaged" in r.stderr and "csto-kg build --store" in r.stderr
     build_into(stores["virtuoso"])  # and a build repairs it

@@ -153,7 +153,7 @@ def test_an_update_finds_the_generated_axioms_whatever_their_blank_nodes_are_cal
     built = build([RURITANIA], cache=False)
     copy = ox.Store()
     copy.load(input=ox.serialize(built.quads(), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-    kg = KnowledgeGraph(copy)
+    kg = KnowledgeGraph.of(copy)
     member = "<https://example.org/Freedonia> a csto:State ; csto:memberOf kg:CSTO"
     kg.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")
     built.update(f"INSERT DATA {{ GRAPH <{USER}> {{ {member} }} }}")

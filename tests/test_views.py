@@ -1,4 +1,4 @@
-"""graph/explanation/views.py: the served graph without the implied facts or the linked data, reasoned
+"""KnowledgeGraph.view: the served graph without the implied facts or the linked data, reasoned
 afresh, is what a --no-implied (or --no-linked) build gives."""
 
 from pathlib import Path
@@ -6,7 +6,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from csto_kg.graph import KnowledgeGraph, explain
-from csto_kg.graph.explanation.views import view
 
 RURITANIA = Path(__file__).parent.parent / "examples" / "ruritania.ttl"
 
@@ -18,7 +17,7 @@ def named_quads(kg):
 
 
 def test_without_the_implied_facts_the_view_is_the_no_implied_build(kg, kg_stated_only):
-    stated = view(kg, implied=False)
+    stated = kg.view(implied=False)
     assert stated.counts() == kg_stated_only.counts()
     assert named_quads(stated) == named_quads(kg_stated_only)
     assert explain(kg, "Azerbaijan")["eligible"] is False
@@ -26,12 +25,12 @@ def test_without_the_implied_facts_the_view_is_the_no_implied_build(kg, kg_state
 
 
 def test_nothing_left_out_is_the_served_graph_itself(kg):
-    assert view(kg) is kg
+    assert kg.view() is kg
 
 
 def test_a_view_leaves_the_served_graph_as_it_was(kg):
     before = kg.counts()
-    view(kg, implied=False, linked=False)
+    kg.view(implied=False, linked=False)
     assert kg.counts() == before and before["implied"] > 0
 
 
@@ -39,10 +38,10 @@ def test_a_view_follows_its_graphs_updates(tmp_path):
     from csto_kg.graph import build
 
     kg = build()
-    assert explain(view(kg, implied=False), "Azerbaijan")["eligible"] is None
+    assert explain(kg.view(implied=False), "Azerbaijan")["eligible"] is None
     kg.update("INSERT DATA { GRAPH <https://w3id.org/csto-kg/graph/user> { "
               "kg:Azerbaijan csto:consentWithheldBy kg:Belarus } }")
-    assert explain(view(kg, implied=False), "Azerbaijan")["eligible"] is False
+    assert explain(kg.view(implied=False), "Azerbaijan")["eligible"] is False
 
 
 def test_a_view_without_a_member_rewrites_the_member_axioms(tmp_path):
@@ -57,7 +56,7 @@ def test_a_view_without_a_member_rewrites_the_member_axioms(tmp_path):
     assert explain(kg, "Ruritania", "partner")["eligible"] is None  # Freedonia's consent unknown
     copy = ox.Store()  # as a remote store holds it: every blank node renamed
     copy.load(input=ox.serialize(kg.quads(), format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-    stated = view(KnowledgeGraph(copy), implied=False)
+    stated = KnowledgeGraph.of(copy).view(implied=False)
     assert "Freedonia" not in str(Inputs(stated.quads()).members)
     ontology = ox.NamedNode("https://w3id.org/csto-kg/graph/ontology")
     axioms = set(generated_axioms(stated.quads()))

@@ -54,6 +54,7 @@ from ..namespaces import (
     local_name,
 )
 from ..publish.manchester import class_expression
+from ..reasoning.reason import is_axiom_annotation
 from ..reasoning.rules import Closure
 from ..store import KnowledgeGraph
 
@@ -378,7 +379,7 @@ def _possibly_entailed(kg: KnowledgeGraph, triple) -> bool:
 def _reasoned_quads(kg: KnowledgeGraph, graph: str):
     """A graph's quads as the reasoner sees them: without the owl:Axiom annotation nodes."""
     quads = list(kg.quads(graph=ox.NamedNode(graph)))
-    nodes = {q.subject for q in quads if q.predicate == terms.RDF.type and q.object == terms.OWL.Axiom}
+    nodes = {q.subject for q in quads if is_axiom_annotation(q)}
     return [q for q in quads if q.subject not in nodes]
 
 

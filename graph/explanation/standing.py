@@ -5,8 +5,8 @@ the project's curated identifiers), then what the article *implies*, then *linke
 then the *user*'s own facts (--data, updates, what-if assumptions). A conclusion's standing is
 the first layer whose facts alone entail it: a verdict the stated facts give is stated; one
 that needs the implied facts is implied, and names them. Each layer is the graph without the
-later layers' graphs, reasoned afresh as `--no-implied` would build it (views.py, cached like
-the pages' views); a layer that adds nothing to the graph costs nothing.
+later layers' graphs, reasoned afresh as `--no-implied` would build it (KnowledgeGraph.without,
+kept like the pages' views); a layer that adds nothing to the graph costs nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from ..namespaces import ASSUMED, CSTO, IMPLIED, LINKED, OUTSIDE, USER
-from ..store import KnowledgeGraph
-from .views import DEFAULT, without
+from ..store import DEFAULT, KnowledgeGraph
 
 KINDS = ("stated", "implied", "linked", "user")
 _LATER = {
@@ -45,7 +44,7 @@ def layers(kg: KnowledgeGraph) -> Iterator[tuple[str, KnowledgeGraph]]:
         if gone == previous:
             continue  # kg holds nothing of this kind: the narrower layer is the same graph
         previous = gone
-        yield kind, without(kg, frozenset(gone))
+        yield kind, kg.without(frozenset(gone))
         if not gone:
             return
 

@@ -11,7 +11,6 @@ each with the fact, quote, speaker and date it comes from.
 from __future__ import annotations
 
 import difflib
-import weakref
 
 import pyoxigraph as ox
 
@@ -226,17 +225,11 @@ def what_if(kg: KnowledgeGraph, state: str, facts, status: str = "observer", *, 
     return after
 
 
-_justifiers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def _justifier(kg: KnowledgeGraph):
     """One Justifier per graph while it does not change: its units and closures are reused."""
     from .justify import Justifier
 
-    cached = _justifiers.get(kg)
-    if cached is None or cached[0] != kg.changes or kg.shared:
-        cached = _justifiers[kg] = (kg.changes, Justifier(kg))
-    return cached[1]
+    return kg.kept("justifier", lambda: Justifier(kg))
 
 
 def _add_justifications(kg: KnowledgeGraph, verdict: dict, status: ox.NamedNode) -> None:

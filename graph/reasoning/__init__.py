@@ -5,5 +5,5 @@ answers whether a graph follows, blank nodes existential); datatypes.py reads li
 value; reason.py keeps a closure true through changes (delete and rederive); axioms.py writes
 the axioms that depend on the facts (members, requirements); plain_owlrl.py reasons with plain
 owlrl instead (--reasoner owlrl). A view of the graph without some inputs is
-graph/explanation/views.py, which reasons it with these.
+KnowledgeGraph.without (graph/store.py), which reasons it with these.
 """

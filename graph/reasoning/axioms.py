@@ -66,6 +66,17 @@ def may_change_inputs(quads) -> bool:
                or (q.predicate, q.object) in _MEMBERSHIP for q in quads)
 
 
+def axiom_refresh(before, quads: set) -> tuple[set, set]:
+    """The generated axioms to add to and to remove from quads so that they are written from its
+    facts; none when its facts give the axioms those of before (the quads it came from) gave.
+    An update follows its change with it, a view (KnowledgeGraph.without) its left-out graphs."""
+    now = Inputs(quads)
+    if Inputs(before).key() == now.key():
+        return set(), set()
+    axioms = set(axioms_for(now))
+    return axioms - quads, generated_axiom_quads(quads) - axioms
+
+
 def _intersection(cls: ox.NamedNode, parts: list[str]) -> str:
     joined = "\n        ".join(parts)
     return f"""{cls} owl:equivalentClass [ a owl:Class ; owl:intersectionOf (

@@ -40,7 +40,7 @@ def on_triple(c, T, s, p, o, out: list) -> None:
 def same(c, T, x, y, out: list) -> None:
     if x == y:
         return
-    by_s, by_o = c._term_index()
+    by_s, by_o = c.term_index()
     c.equality = True
     out.append((y, SAME, x))  # RULE eq-sym
     out += [(x, SAME, z) for z in c.objects(y, SAME)]  # RULE eq-trans

@@ -18,13 +18,22 @@ from ..errors import InconsistencyError, InputError
 from ..terms import GRAPH, OWL, RDF, RDFS
 from .rules import Closure, is_schema, readable
 
+# An owl:Axiom node annotates a triple (its quote, its source): it is about the triple, not the
+# world, so none of its own triples is reasoned over.
+ANNOTATION = (RDF.type, OWL.Axiom)
 NOT_REASONED = frozenset({GRAPH.inferred, GRAPH.outside})
 
 
+def is_axiom_annotation(q: ox.Quad) -> bool:
+    """Whether q makes its subject an annotation (types it owl:Axiom)."""
+    return (q.predicate, q.object) == ANNOTATION
+
+
 def reasoned_triples(quads) -> set:
-    """The triples the reasoner reads, from a store's quads."""
+    """The triples the reasoner reads, from a store's quads: none from the graphs not reasoned,
+    none about an annotation."""
     quads = [q for q in quads if q.graph_name not in NOT_REASONED]
-    annotations = {q.subject for q in quads if q.predicate == RDF.type and q.object == OWL.Axiom}
+    annotations = {q.subject for q in quads if is_axiom_annotation(q)}
     return {(q.subject, q.predicate, q.object) for q in quads if q.subject not in annotations}
 
 
@@ -68,7 +77,7 @@ class Reasoner:
 
     def prepare_for_changes(self) -> Reasoner:
         """Build now the indexes a retraction needs, so that the first one is as quick as the rest."""
-        self.closure._term_index()
+        self.closure.term_index()
         return self
 
     def copy(self) -> Reasoner:

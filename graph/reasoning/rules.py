@@ -212,7 +212,7 @@ class Closure:
         if any(is_schema(t) for t in over) or self._equal_literals(gone):
             return None
         self.base -= gone
-        self._term_index()
+        self.term_index()
         for t in over:
             self._remove(t)
         lost = defaultdict(set)  # subject -> its triples taken out, not yet back
@@ -311,7 +311,7 @@ class Closure:
             self._by_s[s].discard((p, o))
             self._by_o[o].discard((s, p))
 
-    def _term_index(self) -> tuple:
+    def term_index(self) -> tuple:
         """The indexes by subject and by object (for eq-rep-s/o and retraction), built when first needed."""
         if self._by_s is None:
             self._by_s, self._by_o = defaultdict(set), defaultdict(set)
