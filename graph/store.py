@@ -30,6 +30,7 @@ from .sparql.guards import check_nesting, check_services
 from .sparql.messages import readable_service_failure, readable_syntax_error
 from .sparql.operations import DATA_KINDS, Operation, operations
 from .sparql.tokens import keyword_present, starts_with_keyword
+from .terms import GRAPH
 
 _VERSIONS = itertools.count(1)
 # The default graph, among the graphs a view leaves out: where SPARQL Update may write.
@@ -132,7 +133,7 @@ class KnowledgeGraph:
         """Write the closure of the inputs (every graph but the inferred and the outside one) to
         the inferred graph of a graph just made, and keep it for the updates to come."""
         self._reasoner = reasoner_for(reasoned_triples(self.quads()))
-        inferred = ox.NamedNode(INFERRED)
+        inferred = GRAPH.inferred
         self.backend.apply(add={ox.Quad(s, p, o, inferred) for s, p, o in self._reasoner.inferred}, remove=set())
         return self
 
@@ -377,7 +378,7 @@ class KnowledgeGraph:
         """The inferences for a change that leaves the generated axioms alone, from the change."""
         gained, lost = reasoner.change({_triple(q) for q in change.added if self._reasoned(q)},
                                        {_triple(q) for q in change.removed if not self._still_reasoned(q)})
-        inferred = ox.NamedNode(INFERRED)
+        inferred = GRAPH.inferred
         # The inferred graph is the reasoner's alone: what an update wrote there itself is undone.
         add = {ox.Quad(*t, inferred) for t in gained} | {
             q for q in change.removed if q.graph_name == inferred and _triple(q) in reasoner.inferred}
@@ -401,7 +402,7 @@ class KnowledgeGraph:
         add, remove = axiom_refresh(before, quads)
         inputs = reasoned_triples((quads - remove) | add)
         reasoner.change(inputs - reasoner.inputs, reasoner.inputs - inputs)
-        inferred = ox.NamedNode(INFERRED)
+        inferred = GRAPH.inferred
         served = {(q.subject, q.predicate, q.object) for q in quads if q.graph_name == inferred}
         remove |= {ox.Quad(*t, inferred) for t in served - reasoner.inferred}
         add |= {ox.Quad(*t, inferred) for t in reasoner.inferred - served}
@@ -524,7 +525,7 @@ class LocalStore:
 
     def held_build(self) -> str | None:
         """"" when the store holds a build (its ontology graph is never empty): its key is not kept."""
-        ontology = self._store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPHS["ontology"]))
+        ontology = self._store.quads_for_pattern(None, None, None, GRAPH.ontology)
         return "" if next(ontology, None) is not None else None
 
     def replace_build(self, built: KnowledgeGraph) -> None:

@@ -27,6 +27,7 @@ from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
 from .sparql.dataset import update_names_its_dataset
 from .store import Dataset, KnowledgeGraph, LocalStore, open_disk_for_writing
+from .terms import GRAPH
 
 
 def open_store(spec: str | Path | Endpoints, *, write: bool = False) -> KnowledgeGraph:
@@ -293,7 +294,7 @@ class RemoteStore:
 
     def held_build(self) -> str | None:
         key = self.build_key()
-        if key is not None and not self.triples_in(ox.NamedNode(GRAPHS["ontology"])):
+        if key is not None and not self.triples_in(GRAPH.ontology):
             raise StoreError(f"{self.endpoints}: the store's build is damaged: its marker graph <{MARKER}> names "
                              "a build whose ontology graph is empty (changed by another program?); "
                              "`csto-kg build --store …` writes it again")

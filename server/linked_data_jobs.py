@@ -4,11 +4,8 @@ graph/present/resource.py and graph/publish/docs.py)."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
-from csto_kg.graph import present
+from csto_kg.graph import present, terms
 from csto_kg.graph.errors import CstoKgError
-from csto_kg.graph.namespaces import ONTOLOGY
 from csto_kg.graph.publish.docs import ontology_document
 from csto_kg.graph.sparql.results import serialize_triples
 
@@ -45,7 +42,7 @@ def ontology(ctx: WorkerContext, negotiation: Negotiation, html: bool = False) -
     if html:
         return ontology_document(kg)
     fmt = _choose_graph_format(negotiation)
-    triples = [q.triple for q in kg.quads(None, None, None, ox.NamedNode(ONTOLOGY))]
+    triples = [q.triple for q in kg.quads(None, None, None, terms.GRAPH.ontology)]
     try:
         return Answer(200, content_type(fmt.media_type), serialize_triples(triples, fmt))
     except CstoKgError as e:

@@ -5,6 +5,7 @@ and every W3C term listed is one of rdflib's closed namespaces for that vocabula
 from __future__ import annotations
 
 from importlib.resources import files
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -65,3 +66,18 @@ def test_every_w3c_term_listed_is_in_rdflibs_closed_namespace(name):
 def test_the_graph_vocabulary_names_the_builds_graphs():
     assert {terms.GRAPH.inferred, terms.GRAPH.assumed} <= set(terms.GRAPH)
     assert {term.value for term in terms.GRAPH} == {*namespaces.GRAPHS.values(), namespaces.ASSUMED}
+
+
+def test_the_code_names_vocabulary_terms_only_through_terms_py():
+    """No module turns an rdflib term into an Oxigraph one by hand (ox.NamedNode(str(...))), which
+    would mint whatever IRI a typo spells; bridge.py converts data, which is its job."""
+    root = Path(__file__).resolve().parents[1]
+    offenders = [
+        f"{path.relative_to(root)}:{n}"
+        for package in ("graph", "server", "cli")
+        for path in sorted((root / package).rglob("*.py"))
+        if path.name not in ("terms.py", "bridge.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "ox.NamedNode(str(" in line
+    ]
+    assert offenders == []

@@ -123,7 +123,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
         return wanted, agents[wanted]
     if wanted.upper().startswith("Q") and wanted[1:].isdigit():
         rows = kg.query(_sparql("SELECT ?agent WHERE { ?agent skos:exactMatch %(wd)s }",
-                                wd=ox.NamedNode(str(WD) + wanted.upper())))
+                                wd=ox.NamedNode(f"{WD}{wanted.upper()}")))
         for row in rows:
             if row["agent"].value in agents:
                 return row["agent"].value, agents[row["agent"].value]
