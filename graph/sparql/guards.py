@@ -27,23 +27,26 @@ def nesting(text: str) -> int:
     count. Past a quote the tokens cannot place, every bracket and operator left counts."""
     toks = tokens(text)
     path = [0]  # the cost so far of each open group, outermost first
-    deepest, data_depth = 0, None
+    depth = deepest = 0  # depth: sum(path), kept as it changes (a sum per token is quadratic)
+    data_depth = None
     for i, tok in enumerate(toks):
         if tok.kind == "other" and tok.text in UNSURE:
             rest = text[tok.start:]
-            return max(deepest, sum(path) + sum(rest.count(c) for c in _OPEN + "".join(_OPERATORS)))
+            return max(deepest, depth + sum(rest.count(c) for c in _OPEN + "".join(_OPERATORS)))
         if tok.text in _OPEN:
             if tok.text == "{" and i and toks[i - 1].text.upper() == "DATA" and data_depth is None:
                 data_depth = len(path)
             path.append(1)
+            depth += 1
         elif tok.text in _CLOSE:
             if len(path) > 1:
-                path.pop()
+                depth -= path.pop()
             if data_depth is not None and len(path) <= data_depth:
                 data_depth = None
         elif data_depth is None and _is_operator(toks, i):
             path[-1] += 1
-        deepest = max(deepest, sum(path))
+            depth += 1
+        deepest = max(deepest, depth)
     return deepest
 
 
