@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 
+from csto_kg import queries as named_queries
 from csto_kg.graph import present
 from csto_kg.graph.present import STATUSES
 
@@ -158,7 +159,7 @@ def article():
 
 @bp.get("/timeline")
 def timeline():
-    data = run(present.timeline)
+    data = run(present.timeline, order=named_queries.get("timeline").text)
     return page("timeline.html", t=data) if prefers_html() else as_json(data)
 
 

@@ -27,11 +27,10 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
-def timeline(kg) -> dict:
-    """The dated events and statements in the order of the named query `timeline`, each with
-    its date's precision and whether the date is stated or implied."""
-    from csto_kg.queries import get
-
+def timeline(kg, order: str) -> dict:
+    """The dated events and statements in the order a query gives them (the named query
+    `timeline`, which its callers pass: queries/ sits above graph/), each with its date's
+    precision and whether the date is stated or implied."""
     dates: dict[str, dict] = {}
     for row in kg.query(_DATES):
         entry = dates.setdefault(row["item"].value, {"graphs": set(), "facts": set()})
@@ -39,7 +38,7 @@ def timeline(kg) -> dict:
         if row["id"] is not None:
             entry["facts"].add(row["id"].value)
     items = []
-    for row in kg.query(get("timeline").text):
+    for row in kg.query(order):
         iri = row["item"].value
         date = row["date"]
         known = dates.get(iri, {"graphs": set(), "facts": set()})
