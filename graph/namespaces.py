@@ -47,8 +47,9 @@ FACT_GRAPHS = (ASSERTED, CURATED, IMPLIED, USER, LINKED)
 PROVENANCE = {ASSERTED: "stated", IMPLIED: "implied", CURATED: "curated", LINKED: "linked", USER: "user",
               ASSUMED: "user"}
 
-# The statuses a candidate may hold besides membership, by the names the CLI and the server take.
-STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
+# The statuses a candidate may hold besides membership: the names the CLI and the server take,
+# and the class of each.
+STATUS_CLASSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
 
 PREFIXES = {
     "csto": str(CSTO),
@@ -97,7 +98,8 @@ def bind_prefixes(graph):
 
 __all__ = [
     "CSTO", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES", "PREFIXES", "BUILTIN",
+    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUS_CLASSES", "PREFIXES",
+    "BUILTIN",
     "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",
 ]

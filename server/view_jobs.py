@@ -14,7 +14,7 @@ from csto_kg.graph.explanation.standing import ELIGIBLE_FOR, INELIGIBLE_FOR, sta
 from csto_kg.graph.explanation.verdicts import is_true
 from csto_kg.graph.explanation.views import view
 from csto_kg.graph.namespaces import CSTO, DCTERMS, FACT_GRAPHS, PROVENANCE, RDF, RDFS, SKOS, XSD, local_name
-from csto_kg.graph.namespaces import STATUSES as STATUS_IRIS
+from csto_kg.graph.namespaces import STATUS_CLASSES as STATUS_IRIS
 
 from . import article_text
 from .errors import Refused, refusal
