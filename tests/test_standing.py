@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from server_fixtures import running_server
 from test_analyst_pages import HTML
-from test_cli import run
 
 from csto_kg.graph import build, explain
 
@@ -56,18 +55,18 @@ def test_the_standing_follows_the_data_not_a_table():
     assert explain(build([str(RURITANIA)]), "Ruritania", "partner")["standing"]["kind"] == "user"
 
 
-def test_the_cli_says_it_in_text_and_json():
-    r = run("explain", "Azerbaijan", "--status", "observer")
-    assert r.returncode == 0, r.stderr
+def test_the_cli_says_it_in_text_and_json(runner):
+    r = runner("explain", "Azerbaijan", "--status", "observer")
+    assert r.exit_code == 0, r.stderr
     assert f"Azerbaijan — observer status: INELIGIBLE — {OBSERVER_WORDS}" in r.stdout
     assert "failed  adopted by consensus  (implied)" in r.stdout
-    r = run("explain", "Azerbaijan", "--status", "partner", "--format", "json")
+    r = runner("explain", "Azerbaijan", "--status", "partner", "--format", "json")
     assert json.loads(r.stdout)["standing"]["kind"] == "implied"
 
 
-def test_the_cli_flips_it_with_data():
-    r = run("explain", "Azerbaijan", "--status", "partner", "--no-implied", "--data", str(CONFLICT))
-    assert r.returncode == 0, r.stderr
+def test_the_cli_flips_it_with_data(runner):
+    r = runner("explain", "Azerbaijan", "--status", "partner", "--no-implied", "--data", str(CONFLICT))
+    assert r.exit_code == 0, r.stderr
     assert ("partner status: INELIGIBLE — by the user's data; the article's stated facts alone give no verdict"
             in r.stdout)
 
