@@ -2,6 +2,7 @@
 with its test client and the command line in this process (as flaskr's tests have them), and
 Debian's chromium driven by Playwright for the browser tests."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -56,17 +57,17 @@ def client(app):
 @pytest.fixture
 def runner(monkeypatch):
     """`csto-kg ARGS` in this process: runner("explain", "Serbia") gives click's Result
-    (exit_code, stdout, stderr), run from / as an installed command is (real processes stay
-    for signals, start-up and serve)."""
+    (exit_code, stdout, stderr); it runs in / (or cwd), as an installed command does. Real
+    processes stay where the process is the point: signals, serve, input that could hang it."""
     from click.testing import CliRunner
 
     from csto_kg.cli.main import cli
 
-    monkeypatch.chdir("/")
     monkeypatch.setenv("CSTO_KG_REASONER", "csto-kg")  # --reasoner sets it; undone after the test
 
-    def run(*args):
-        return CliRunner().invoke(cli, list(args), prog_name="csto-kg", catch_exceptions=False)
+    def run(*args, cwd="/"):
+        with contextlib.chdir(cwd):
+            return CliRunner().invoke(cli, list(args), prog_name="csto-kg", catch_exceptions=False)
 
     return run
 
