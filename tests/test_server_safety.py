@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from helpers import wait_for  # noqa: E402
 from server_fixtures import (  # noqa: E402
     SLOW_QUERY,
     RecordingListener,
@@ -34,6 +35,11 @@ def read_only():
 def writable():
     with running_server(toy_graph(), {"UPDATE_TOKEN": TOKEN, "WORKERS": 2}) as s:
         yield s
+
+
+def running(server) -> int:
+    """How many queries the server's workers are running now."""
+    return server.get("/health").json()["workers"]["running"]
 
 
 def post_update(server, text, token=None, content_type="application/sparql-update"):
@@ -212,7 +218,7 @@ def test_slow_queries_in_parallel_do_not_block_other_requests():
         results = []
         slow = threading.Thread(target=lambda: results.append(s.query(SLOW_QUERY).status))
         slow.start()
-        time.sleep(0.3)
+        wait_for(lambda: running(s) == 1, what="the slow query in a worker")
         assert s.query("ASK {}").json()["boolean"] is True  # another worker answers
         assert s.get("/health").status == 200
         slow.join()
@@ -322,7 +328,7 @@ def test_when_every_worker_is_busy_a_request_waits_then_gets_503():
     with running_server(toy_graph(), {"TIMEOUT": 3, "WORKERS": 1, "QUEUE_TIMEOUT": 0.5}) as s:
         slow = threading.Thread(target=s.query, args=(SLOW_QUERY,))
         slow.start()
-        time.sleep(0.3)
+        wait_for(lambda: running(s) == 1, what="the slow query holding the only worker")
         r = s.query("ASK {}")
         assert r.status == 503 and "busy" in r.text and r.headers["Retry-After"]
         assert s.get("/health").status == 200  # health needs no worker
