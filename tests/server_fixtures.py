@@ -100,6 +100,13 @@ def served_app(kg, config=None):
         app.extensions["csto_kg"].pool.close()
 
 
+@contextmanager
+def served_client(kg, config=None):
+    """The test client of served_app(kg, config), for a test with settings of its own."""
+    with served_app(kg, config) as app:
+        yield app.test_client()
+
+
 class Server:
     """A real waitress server running app on 127.0.0.1, any free port."""
 

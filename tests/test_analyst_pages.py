@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from server_fixtures import served_app
+from server_fixtures import served_app, served_client
 
 from csto_kg.graph import build
 
@@ -160,8 +160,8 @@ def linked_client(linked_home):
             del os.environ["CSTO_KG_HOME"]
         else:
             os.environ["CSTO_KG_HOME"] = old
-    with served_app(kg) as app:
-        yield app.test_client()
+    with served_client(kg) as client:
+        yield client
 
 
 def test_the_linked_switch_leaves_out_the_linked_data(linked_client):

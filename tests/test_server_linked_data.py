@@ -11,7 +11,7 @@ import rdflib
 from rdflib.query import Result
 
 sys.path.insert(0, os.path.dirname(__file__))
-from server_fixtures import served_app, toy_graph  # noqa: E402
+from server_fixtures import served_client, toy_graph  # noqa: E402
 
 from csto_kg import queries  # noqa: E402
 from csto_kg.graph import build  # noqa: E402
@@ -187,8 +187,8 @@ TOY_QUERIES = [
 
 @pytest.fixture(scope="module")
 def toy_client():
-    with served_app(toy_graph(), {"NAMED_QUERIES": lambda: TOY_QUERIES}) as app:
-        yield app.test_client()
+    with served_client(toy_graph(), {"NAMED_QUERIES": lambda: TOY_QUERIES}) as client:
+        yield client
 
 
 def test_named_query_runs_with_negotiation(toy_client):
@@ -217,8 +217,8 @@ def test_ontology_page_shows_the_served_graphs_generated_axioms(tmp_path):
     data.write_text("@prefix csto: <https://w3id.org/csto-kg/ontology#> .\n"
                     "<https://example.org/Freedonia> a csto:State ; csto:memberOf <https://w3id.org/csto-kg/id/CSTO> ;"
                     ' <http://www.w3.org/2000/01/rdf-schema#label> "Freedonia"@en .\n')
-    with served_app(build([str(data)])) as app:
-        page = app.test_client().get("/ontology", headers={"Accept": "text/html"}).text
+    with served_client(build([str(data)])) as client:
+        page = client.get("/ontology", headers={"Accept": "text/html"}).text
     entry = page[page.index('id="ConsentOfAllMembers"'):]
     entry = entry[:entry.index('class="term"', 10)]
     assert "Freedonia" in entry and "written at build time" in entry

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from hostile import DEEP
-from server_fixtures import RecordingListener, served_app, sparql_json_reply, toy_graph
+from server_fixtures import RecordingListener, served_app, served_client, sparql_json_reply, toy_graph
 
 TOKEN = "a-token-for-the-tests"
 
@@ -134,8 +134,8 @@ def test_a_redirect_from_an_allowed_endpoint_is_refused_not_followed(forbidden):
     redirect = RecordingListener(reply=(f"HTTP/1.1 302 Found\r\nLocation: {forbidden.url}\r\n"
                                         "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
     try:
-        with served_app(toy_graph(), {"ALLOWED_SERVICES": [redirect.url]}) as app:
-            r = app.test_client().query(f"SELECT ?x WHERE {{ SERVICE <{redirect.url}> {{ ?x ?p ?o }} }}")
+        with served_client(toy_graph(), {"ALLOWED_SERVICES": [redirect.url]}) as client:
+            r = client.query(f"SELECT ?x WHERE {{ SERVICE <{redirect.url}> {{ ?x ?p ?o }} }}")
             assert r.status_code == 502
             assert f"redirect to {forbidden.url}, which is not followed" in r.text
         assert len(redirect.connections) == 1
