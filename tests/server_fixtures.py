@@ -89,10 +89,10 @@ class Client(FlaskClient):
 
 
 @contextmanager
-def served_app(kg, config=None):
-    """create_app(kg, config) for a test, as flaskr's `app` fixture makes it; its worker
-    processes are stopped on leaving."""
-    app = create_app(kg, {"TESTING": True, **(config or {})})
+def served_app(kg, config=None, testing=True):
+    """create_app(kg, config) for a test, as flaskr's `app` fixture makes it (TESTING on, unless
+    it serves a real server as `csto-kg serve` does); its worker processes are stopped on leaving."""
+    app = create_app(kg, {"TESTING": testing, **(config or {})})
     app.test_client_class = Client
     try:
         yield app
@@ -163,7 +163,7 @@ class Server:
 def running_server(kg, config=None):
     """create_app(kg, config) behind waitress on loopback, for the tests where the web server
     is the point; the others ask the `client` fixture (tests/conftest.py)."""
-    with served_app(kg, config) as app:
+    with served_app(kg, config, testing=False) as app:
         server = Server(app)
         try:
             yield server
