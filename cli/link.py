@@ -18,8 +18,8 @@ from csto_kg.graph.link import (
     NAMED_SETS,
     format_report,
     normalize_qid,
+    write_linked,
     write_report,
-    write_trig,
 )
 from csto_kg.graph.link import (
     link as fetch_and_link,
@@ -124,7 +124,7 @@ def link(endpoint, out, states, more_states, sets, timeout, retries, batch_size,
                                     on_retry=progress.retry)
         finally:
             progress.close()
-        write_trig(result, target)
+        write_linked(result, target)
         if report_path:
             write_report(result, report_path)
     except CstoKgError as e:

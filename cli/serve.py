@@ -91,12 +91,14 @@ def serve(host, port, data, max_data_size, no_implied, no_linked, store, timeout
         raise click.UsageError("--enable-update needs --update-token (or CSTO_KG_UPDATE_TOKEN)")
     if update_token and not enable_update:
         update_token = None  # a token alone does not switch writes on
-    if update_token and len(update_token) < 8:
-        raise click.UsageError("the update token must be at least 8 characters long")
-    check_host(host, port)
-
     from csto_kg.server import create_app
-    from csto_kg.server.app import DEFAULTS
+    from csto_kg.server.app import DEFAULTS, check_update_token
+
+    try:
+        check_update_token(update_token)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    check_host(host, port)
 
     # Warnings (refused updates, failed jobs) go to stderr with a time, for the operator.
     logging.basicConfig(format="%(asctime)s csto-kg %(levelname)s: %(message)s", level=logging.WARNING)

@@ -87,8 +87,9 @@ GRAPH_TITLES = {
     "default": "triples written by SPARQL Update without a GRAPH clause",
 }
 
-# The statuses a candidate may hold besides membership, by the names the CLI and the server take.
-STATUSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
+# The statuses a candidate may hold besides membership: the names the CLI and the server take,
+# and the class of each.
+STATUS_CLASSES = {"observer": CSTO.ObserverStatus, "partner": CSTO.PartnerStatus}
 
 PREFIXES = {
     "csto": str(CSTO),
@@ -137,7 +138,7 @@ def bind_prefixes(graph):
 
 __all__ = [
     "CSTO", "CSTO_TERMS", "KG", "WD", "DBR", "DCTERMS", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "GRAPH_TITLES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUSES",
+    "ONTOLOGY_IRI", "GRAPHS", "GRAPH_NAMES", "GRAPH_TITLES", "FACT_GRAPHS", "PROVENANCE", "CURATED", "STATUS_CLASSES",
     "PREFIXES", "BUILTIN",
     "WIKIDATA_SPARQL", "curie", "local_name", "bind_prefixes",
     "ONTOLOGY", "ASSERTED", "IMPLIED", "USER", "LINKED", "INFERRED", "OUTSIDE", "ASSUMED",

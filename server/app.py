@@ -60,6 +60,17 @@ class ServerState:
         return min(requested, self.timeout) if requested else self.timeout
 
 
+MIN_TOKEN_LENGTH = 8
+
+
+def check_update_token(token: str | None) -> str | None:
+    """The update token as the server takes it (None or empty: updates off); a guessable one
+    is refused with ValueError. `csto-kg serve` asks the same before it builds."""
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ValueError(f"the update token must be at least {MIN_TOKEN_LENGTH} characters long")
+    return token or None
+
+
 def _default_named_queries():
     from csto_kg.queries import all_queries
 
@@ -79,9 +90,7 @@ def create_app(kg: KnowledgeGraph, config: dict | None = None) -> Flask:
     app.config.from_mapping(settings)
     app.json.sort_keys = False
 
-    token = settings["UPDATE_TOKEN"] or None
-    if token is not None and len(token) < 8:
-        raise ValueError("the update token must be at least 8 characters long")
+    token = check_update_token(settings["UPDATE_TOKEN"])
     timeout = float(settings["TIMEOUT"])
     if not timeout > 0:
         raise ValueError("TIMEOUT must be more than 0 seconds")

@@ -1,6 +1,8 @@
-"""Shared fixtures: an isolated cache and data folder, the built article graph, and Debian's
-chromium driven by Playwright for the browser tests."""
+"""Shared fixtures: an isolated cache and data folder, the built article graph, the web app
+with its test client and the command line in this process (as flaskr's tests have them), and
+Debian's chromium driven by Playwright for the browser tests."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -30,6 +32,44 @@ def kg_stated_only():
     from csto_kg.graph import build
 
     return build(implied=False)
+
+
+# -- the app, its client and the command line, without a real server or process ----------------
+
+
+@pytest.fixture(scope="module")
+def app(kg):
+    """create_app over the article graph, its workers stopped after the module. A module that
+    serves another graph or settings defines its own `app` with server_fixtures.served_app."""
+    from server_fixtures import served_app
+
+    with served_app(kg) as app:
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client: requests go to the app in this process, no socket (a real
+    waitress server stays for the tests where the server is the point: running_server)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """`csto-kg ARGS` in this process: runner("explain", "Serbia") gives click's Result
+    (exit_code, stdout, stderr); it runs in / (or cwd), as an installed command does. Real
+    processes stay where the process is the point: signals, serve, input that could hang it."""
+    from click.testing import CliRunner
+
+    from csto_kg.cli.main import cli
+
+    monkeypatch.setenv("CSTO_KG_REASONER", "csto-kg")  # --reasoner sets it; undone after the test
+
+    def run(*args, cwd="/"):
+        with contextlib.chdir(cwd):
+            return CliRunner().invoke(cli, list(args), prog_name="csto-kg", catch_exceptions=False)
+
+    return run
 
 
 # -- a local SPARQL server standing in for Wikidata ------------------------------------------
@@ -67,10 +107,10 @@ def wikidata_endpoint(oxigraph) -> str:
 @pytest.fixture(scope="session")
 def linked_home(tmp_path_factory, wikidata_endpoint) -> Path:
     """A CSTO_KG_HOME holding linked.trig as `csto-kg link` writes it from the stand-in."""
-    from csto_kg.graph.link import link, write_trig
+    from csto_kg.graph.link import link, write_linked
 
     home = tmp_path_factory.mktemp("linked-home")
-    write_trig(link(wikidata_endpoint, timeout=10), home / "linked.trig")
+    write_linked(link(wikidata_endpoint, timeout=10), home / "linked.trig")
     return home
 
 

@@ -71,6 +71,17 @@ def wait_until_answering(proc: subprocess.Popen, url: str, *, seconds: float, wh
             time.sleep(0.1)
 
 
+def wait_for(condition, seconds: float = 20, what: str = "the expected state") -> None:
+    """Return once condition() is true, asking again every 50 ms: a test waits on what it needs,
+    never a fixed time; fails if that never comes."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never reached {what} in {seconds} s"
+        time.sleep(0.05)
+
+
 def start_oxigraph(command: str, location, port: int) -> tuple[subprocess.Popen, str]:
     """`oxigraph COMMAND` (serve or serve-read-only) on loopback; returns it and its base URL
     once it answers a query."""

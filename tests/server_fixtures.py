@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from flask.testing import FlaskClient
 
 from csto_kg.cli.serve import make_server, stop_server
 from csto_kg.graph.namespaces import ASSERTED, INFERRED, ONTOLOGY, USER
@@ -78,11 +79,39 @@ class Response:
         return self.body.decode("utf-8")
 
 
-class Server:
-    """A real waitress server running create_app(kg, config) on 127.0.0.1, any free port."""
+class Client(FlaskClient):
+    """Flask's test client with the endpoint's shortcut: query(text, accept, **params) is a GET
+    of /sparql (a parameter's list value is repeated)."""
 
-    def __init__(self, kg, config=None):
-        self.app = create_app(kg, config or {})
+    def query(self, text, accept=None, **params):
+        return self.get("/sparql", query_string={"query": text, **params},
+                        headers={"Accept": accept} if accept else {})
+
+
+@contextmanager
+def served_app(kg, config=None, testing=True):
+    """create_app(kg, config) for a test, as flaskr's `app` fixture makes it (TESTING on, unless
+    it serves a real server as `csto-kg serve` does); its worker processes are stopped on leaving."""
+    app = create_app(kg, {"TESTING": testing, **(config or {})})
+    app.test_client_class = Client
+    try:
+        yield app
+    finally:
+        app.extensions["csto_kg"].pool.close()
+
+
+@contextmanager
+def served_client(kg, config=None):
+    """The test client of served_app(kg, config), for a test with settings of its own."""
+    with served_app(kg, config) as app:
+        yield app.test_client()
+
+
+class Server:
+    """A real waitress server running app on 127.0.0.1, any free port."""
+
+    def __init__(self, app):
+        self.app = app
         self.state = self.app.extensions["csto_kg"]
         self.waitress = make_server(self.app, "127.0.0.1", 0, threads=8,
                                     max_body=self.app.config["MAX_CONTENT_LENGTH"])
@@ -104,7 +133,6 @@ class Server:
         self._closing = True
         stop_server(self.waitress)
         self.thread.join(timeout=5)
-        self.state.pool.close()
 
     def request(self, method, path, body=None, headers=None, timeout=60) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
@@ -133,11 +161,14 @@ class Server:
 
 @contextmanager
 def running_server(kg, config=None):
-    server = Server(kg, config)
-    try:
-        yield server
-    finally:
-        server.close()
+    """create_app(kg, config) behind waitress on loopback, for the tests where the web server
+    is the point; the others ask the `client` fixture (tests/conftest.py)."""
+    with served_app(kg, config, testing=False) as app:
+        server = Server(app)
+        try:
+            yield server
+        finally:
+            server.close()
 
 
 class RecordingListener:

@@ -1,4 +1,5 @@
-"""Every failure of a command is a message and a documented exit code, never a traceback."""
+"""Every failure of a command is a message and a documented exit code, never a traceback: in
+this process (runner), or a real one where the process is the point (serve, Ctrl+C)."""
 
 import signal
 import socket
@@ -25,17 +26,17 @@ def test_serving_on_a_port_in_use_says_so():
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
 
 
-def test_a_graph_result_in_a_table_format_names_the_formats_that_fit():
-    done = run("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "--format", "csv")
-    assert done.returncode == 2 and "Traceback" not in done.stderr and "turtle" in done.stderr
+def test_a_graph_result_in_a_table_format_names_the_formats_that_fit(runner):
+    done = runner("query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", "--format", "csv")
+    assert done.exit_code == 2 and "Traceback" not in done.stderr and "turtle" in done.stderr
 
 
-def test_an_unreachable_service_is_an_error_not_a_crash():
+def test_an_unreachable_service_is_an_error_not_a_crash(runner):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         endpoint = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"  # nothing listens
-    done = run("query", f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}", "--allow-service", endpoint)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    done = runner("query", f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}", "--allow-service", endpoint)
+    assert done.exit_code == 2 and "Traceback" not in done.stderr
     assert "could not be answered" in done.stderr
 
 
@@ -62,23 +63,23 @@ def test_ctrl_c_exits_130():
     assert "Traceback" not in err
 
 
-def test_a_malformed_query_says_where_and_what_in_words():
-    done = run("query", "SELECT * WHERE { cstoo:State ?p ?o }")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+def test_a_malformed_query_says_where_and_what_in_words(runner):
+    done = runner("query", "SELECT * WHERE { cstoo:State ?p ?o }")
+    assert done.exit_code == 2 and "Traceback" not in done.stderr
     assert "line 1, column 18: unknown prefix cstoo: (known: csto, kg," in done.stderr
     assert "Prefix not found" not in done.stderr and "['%']" not in done.stderr
 
 
-def test_a_redirect_from_an_allowed_service_is_an_error_not_a_crash():
+def test_a_redirect_from_an_allowed_service_is_an_error_not_a_crash(runner):
     target = RecordingListener()
     redirect = RecordingListener(reply=(f"HTTP/1.1 301 Moved\r\nLocation: {target.url}\r\n"
                                         "Content-Length: 0\r\nConnection: close\r\n\r\n").encode())
     try:
-        done = run("query", f"SELECT * WHERE {{ SERVICE <{redirect.url}> {{ ?s ?p ?o }} }}",
+        done = runner("query", f"SELECT * WHERE {{ SERVICE <{redirect.url}> {{ ?s ?p ?o }} }}",
                    "--allow-service", redirect.url)
     finally:
         redirect.close()
         target.close()
-    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.exit_code == 2 and "Traceback" not in done.stderr
     assert f"redirect to {target.url}, which is not followed" in done.stderr
     assert target.connections == []

@@ -1,14 +1,12 @@
-"""The ontology's HTML page, as a real `csto-kg serve` answers GET /ontology: every csto: class,
+"""The ontology's HTML page, as the app answers GET /ontology: every csto: class,
 property and individual, with its label, definition and axioms, anchored by local name, and
 nothing fetched from elsewhere."""
 
-import urllib.request
 from html.parser import HTMLParser
 from importlib.resources import files
 
 import pytest
 import rdflib
-from helpers import start_serve, stop_serve
 from rdflib.namespace import SKOS
 
 from csto_kg.graph.namespaces import CSTO, OWL, RDF, RDFS
@@ -49,14 +47,8 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def page():
-    process, base = start_serve()
-    try:
-        request = urllib.request.Request(base + "/ontology", headers={"Accept": "text/html"})
-        with urllib.request.urlopen(request) as r:
-            html = r.read().decode()
-    finally:
-        stop_serve(process)
+def page(app):
+    html = app.test_client().get("/ontology", headers={"Accept": "text/html"}).text
     parser = Page()
     assert html.lower().startswith("<!doctype html>")
     parser.feed(html)

@@ -4,10 +4,9 @@
 import http.client
 import json
 import threading
-import time
 import urllib.parse
 
-from helpers import start_serve, stop_serve
+from helpers import start_serve, stop_serve, wait_for
 from server_fixtures import SLOW_QUERY, running_server, toy_graph
 
 HEAVY_CLIENT, LIGHT_CLIENT = "127.0.0.2", "127.0.0.3"  # both on Linux's loopback
@@ -30,13 +29,6 @@ def sparql_path(query):
 
 def workers(port):
     return json.loads(get(port, "/health")[1])["workers"]
-
-
-def wait_for(condition, seconds=20):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the server never reached the expected state"
-        time.sleep(0.05)
 
 
 def test_a_light_query_is_answered_while_another_client_runs_eight_queries_of_death():

@@ -1,6 +1,8 @@
 """Each named query answers its question as the article does, read from the query's own results."""
 
+import re
 from importlib.resources import files
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -66,6 +68,13 @@ def test_query_runs_with_and_without_implied_facts(kg, kg_stated_only, query):
         list(graph.query(query.text))
 
 
+def test_every_query_has_its_rows_checked_here():
+    """Running is not answering: each named query's rows are held against what its file says
+    it answers, by a test below that runs it by name."""
+    checked = set(re.findall(r'\brun\(kg\w*, "(\w+)"', Path(__file__).read_text(encoding="utf-8")))
+    assert {q.name for q in all_queries()} - checked == set()
+
+
 # -- membership and statuses ---------------------------------------------------------------
 
 def test_member_states_are_the_six(kg):
@@ -73,7 +82,9 @@ def test_member_states_are_the_six(kg):
     assert set(column(rows, "state")) == MEMBERS
     assert len(rows) == 6
     assert {int(r["listSize"]) for r in rows} == {6}
-    assert all(r["facts"] and r["facts"].startswith("F") for r in rows)
+    # the article lists them in F19–F24, one fact each
+    assert {r["state"]: r["facts"] for r in rows} == dict(zip(sorted(MEMBERS), [f"F{n}" for n in range(19, 25)],
+                                                              strict=True))
 
 
 def test_observers_are_afghanistan_and_serbia(kg):
@@ -94,6 +105,8 @@ def test_status_lists_say_none_for_partners(kg):
     assert set(rows["MemberList"]["members"].split(", ")) == MEMBERS
     assert rows["MemberList"]["exhaustive"] == "true"
     assert int(rows["ObserverList"]["listSize"]) == 2
+    assert rows["ObserverList"]["exhaustive"] == "true"
+    assert set(rows["ObserverList"]["members"].split(", ")) == {"Afghanistan", "Serbia"}
     assert rows["RequirementList"]["exhaustive"] == "false"
 
 
@@ -362,6 +375,12 @@ def test_facts_by_evidence_kind(kg):
     rows = run(kg, "facts_by_evidence_kind")
     count = {(r["graph"], r["evidenceKind"]): int(r["facts"]) for r in rows}
     assert sum(n for (g, _), n in count.items() if g == "asserted") == 75
+    # each kind counts the facts fact_provenance gives that kind
+    kinds = {}
+    for r in run(kg, "fact_provenance"):
+        kinds.setdefault((r["graph"], r["evidenceKind"]), set()).add(r["factId"])
+    assert count == {kind: len(ids) for kind, ids in kinds.items()}
+    assert {kind for g, kind in count if g == "asserted"} == {"stated", "direct quote", "reported speech"}
     assert count == {**{k: v for k, v in count.items() if k[0] == "asserted"}, ("implied", "implied"): len(IMPLIED_IDS)}
 
 

@@ -3,7 +3,6 @@ article and on a generated world, and a change is reasoned afresh (docs/decision
 
 import pyoxigraph as ox
 import pytest
-from test_cli import run
 
 from benchmarks.worlds import world
 from csto_kg.graph.build import build
@@ -34,26 +33,26 @@ def test_both_reasoners_give_the_same_verdicts(name, tmp_path, monkeypatch):
     assert found["csto-kg"] and found["csto-kg"] == found["owlrl"]
 
 
-def test_an_unknown_reasoner_is_refused(monkeypatch):
+def test_an_unknown_reasoner_is_refused(monkeypatch, runner):
     monkeypatch.setenv("CSTO_KG_REASONER", "hermit")
     with pytest.raises(InputError, match="csto-kg, owlrl"):
         build(linked=False, cache=False)
-    r = run("query", "ASK { ?s ?p ?o }", "--reasoner", "hermit")
-    assert r.returncode == 2 and "hermit" in r.stderr
+    r = runner("query", "ASK { ?s ?p ?o }", "--reasoner", "hermit")
+    assert r.exit_code == 2 and "hermit" in r.stderr
 
 
-def test_the_cli_reasons_with_owlrl_when_asked(tmp_path):
+def test_the_cli_reasons_with_owlrl_when_asked(runner, tmp_path):
     """owlrl calls an empty xsd:normalizedString ill-typed (its bug, tests/test_reasoner.py): the
     refusal shows that owlrl reasoned."""
     data = tmp_path / "empty.ttl"
     data.write_text('<https://example.org/x> <https://example.org/p> '
                     '""^^<http://www.w3.org/2001/XMLSchema#normalizedString> .')
     ask = ("query", "ASK { ?s csto:ineligibleFor csto:ObserverStatus }", "--no-linked", "--format", "csv")
-    ours = run(*ask, "--data", str(data))
-    assert ours.returncode == 0, ours.stderr
+    ours = runner(*ask, "--data", str(data))
+    assert ours.exit_code == 0, ours.stderr
     assert ours.stdout.strip() == "true"  # ASK as CSV: the bare boolean, as Oxigraph writes it
-    owlrls = run(*ask, "--data", str(data), "--reasoner", "owlrl")
-    assert owlrls.returncode == 1 and "normalizedString" in owlrls.stderr
+    owlrls = runner(*ask, "--data", str(data), "--reasoner", "owlrl")
+    assert owlrls.exit_code == 1 and "normalizedString" in owlrls.stderr
 
 
 def test_owlrl_reasons_a_change_afresh():

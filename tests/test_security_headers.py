@@ -6,22 +6,22 @@ import re
 from pathlib import Path
 
 import pytest
-from server_fixtures import running_server, toy_graph
+from server_fixtures import served_app, toy_graph
 
 TEMPLATES = Path(__file__).parent.parent / "server" / "templates"
 
 
 @pytest.fixture(scope="module")
-def server():
-    with running_server(toy_graph()) as s:
-        yield s
+def app():
+    with served_app(toy_graph()) as app:
+        yield app
 
 
 @pytest.mark.parametrize("path,accept", [("/", "text/html"), ("/sparql?query=ASK%7B%7D", None),
                                          ("/health", None), ("/matrix", "text/html"),
                                          ("/explain/Nowhere", "text/html"), ("/static/app.js", None)])
-def test_every_answer_carries_the_security_headers(server, path, accept):
-    r = server.get(path, accept=accept) if accept else server.request("GET", path)
+def test_every_answer_carries_the_security_headers(client, path, accept):
+    r = client.get(path, headers={"Accept": accept} if accept else {})
     policy = r.headers["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
     assert directives["script-src"] == "'self'"  # no inline script, no other origin

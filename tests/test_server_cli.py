@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from helpers import SERVE, post_update, start_serve, stop_serve
 
 from csto_kg.cli.serve import serve
+from csto_kg.server.app import check_update_token
 
 TOKEN = "a-long-enough-token"
 
@@ -94,6 +95,15 @@ def test_enable_update_needs_a_token():
     result = CliRunner().invoke(serve, ["--enable-update"], env={"CSTO_KG_UPDATE_TOKEN": ""})
     assert result.exit_code == 2
     assert "--update-token" in result.output
+
+
+def test_serve_refuses_a_short_token_as_the_app_does():
+    result = CliRunner().invoke(serve, ["--enable-update", "--update-token", "seven77"])
+    with pytest.raises(ValueError) as refused:
+        check_update_token("seven77")
+    assert result.exit_code == 2
+    assert str(refused.value) in result.output and "at least 8 characters" in str(refused.value)
+    assert check_update_token("eight888") == "eight888" and check_update_token("") is None
 
 
 def test_a_bad_data_file_is_a_clear_error(tmp_path):

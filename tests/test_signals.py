@@ -5,13 +5,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from helpers import start_serve, stop_serve
+from helpers import start_serve, stop_serve, wait_for
 
 TESTS = Path(__file__).parent
 
@@ -54,8 +53,8 @@ def test_sigterm_with_a_query_running_answers_it_503_and_exits_0():
     client = threading.Thread(target=ask)
     client.start()
     try:
-        while json.load(urllib.request.urlopen(url + "health", timeout=30))["workers"]["running"] == 0:
-            time.sleep(0.05)  # until the query is in a worker
+        wait_for(lambda: json.load(urllib.request.urlopen(url + "health", timeout=30))["workers"]["running"] > 0,
+                 what="the query in a worker")
     finally:
         code = stop_serve(process)
     client.join(timeout=60)

@@ -9,9 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from server_fixtures import running_server
-from test_analyst_pages import HTML
-from test_cli import run
+from server_fixtures import served_app
+from test_analyst_pages import PAGE
 
 from csto_kg.graph import build, explain
 
@@ -56,51 +55,51 @@ def test_the_standing_follows_the_data_not_a_table():
     assert explain(build([str(RURITANIA)]), "Ruritania", "partner")["standing"]["kind"] == "user"
 
 
-def test_the_cli_says_it_in_text_and_json():
-    r = run("explain", "Azerbaijan", "--status", "observer")
-    assert r.returncode == 0, r.stderr
+def test_the_cli_says_it_in_text_and_json(runner):
+    r = runner("explain", "Azerbaijan", "--status", "observer")
+    assert r.exit_code == 0, r.stderr
     assert f"Azerbaijan — observer status: INELIGIBLE — {OBSERVER_WORDS}" in r.stdout
     assert "failed  adopted by consensus  (implied)" in r.stdout
-    r = run("explain", "Azerbaijan", "--status", "partner", "--format", "json")
+    r = runner("explain", "Azerbaijan", "--status", "partner", "--format", "json")
     assert json.loads(r.stdout)["standing"]["kind"] == "implied"
 
 
-def test_the_cli_flips_it_with_data():
-    r = run("explain", "Azerbaijan", "--status", "partner", "--no-implied", "--data", str(CONFLICT))
-    assert r.returncode == 0, r.stderr
+def test_the_cli_flips_it_with_data(runner):
+    r = runner("explain", "Azerbaijan", "--status", "partner", "--no-implied", "--data", str(CONFLICT))
+    assert r.exit_code == 0, r.stderr
     assert ("partner status: INELIGIBLE — by the user's data; the article's stated facts alone give no verdict"
             in r.stdout)
 
 
 @pytest.fixture(scope="module")
-def server():
-    with running_server(build([str(RURITANIA)])) as s:
-        yield s
+def app():
+    with served_app(build([str(RURITANIA)])) as app:
+        yield app
 
 
-def test_the_server_says_it_in_json_page_matrix_and_picture(server):
-    assert server.get("/explain/Azerbaijan").json()["standing"]["words"] == OBSERVER_WORDS
-    page = html.unescape(server.get("/explain/Azerbaijan", accept=HTML).text)
+def test_the_server_says_it_in_json_page_matrix_and_picture(client):
+    assert client.get("/explain/Azerbaijan").json["standing"]["words"] == OBSERVER_WORDS
+    page = html.unescape(client.get("/explain/Azerbaijan", headers=PAGE).text)
     summary = re.search(r'<ul class="summary".*?</ul>', page, re.S).group(0)  # both statuses, at the top
     assert page.index(summary) < page.index('id="status-observer"')
     assert OBSERVER_WORDS in summary and "by implication (I03, I04)" in summary
     assert re.findall(r'data-standing="(\w+)"', page)[:2] == ["implied", "implied"]
-    matrix = server.get("/matrix", accept=HTML).text
+    matrix = client.get("/matrix", headers=PAGE).text
     row = re.search(r'<tr data-state="Azerbaijan">(.*?)</tr>', matrix, re.S).group(1)
     assert 'data-standing="implied">implied</span>' in row  # the verdict
     assert re.search(r'data-requirement="StateOrOrganizationRequirement" data-result="met" data-standing="stated"', row)
     ruritania = re.search(r'<tr data-state="Ruritania">(.*?)</tr>', matrix, re.S).group(1)
     assert 'data-standing="user">user</span>' in ruritania
-    svg = server.get("/organization.svg").text
+    svg = client.get("/organization.svg").text
     assert 'data-verdicts="ineligible for observer (implied); ineligible for partner (implied)"' in svg
 
 
-def test_only_what_is_implied_is_drawn_dashed(server):
+def test_only_what_is_implied_is_drawn_dashed(client):
     # "Afghanistan and Serbia have an observer status" (F26, F27) is stated: solid observer boxes;
     # dashed are the implied relations and the boxes of candidates whose verdicts are implied
     from csto_kg.server.picture import STYLE
 
-    svg = server.get("/organization.svg").text
+    svg = client.get("/organization.svg").text
     observers = re.findall(r'<g class="([^"]+)" data-label="(\w+)" data-role="observer"', svg)
     assert sorted(label for _, label in observers) == ["Afghanistan", "Serbia"]
     assert all("standing-implied" not in c for c, _ in observers), observers
@@ -117,14 +116,14 @@ def test_only_what_is_implied_is_drawn_dashed(server):
 
 # -- 2. One vocabulary of provenance -----------------------------------------------------------
 
-def test_the_id_page_says_identifiers_are_curated_not_stated(server):
+def test_the_id_page_says_identifiers_are_curated_not_stated(client):
     # the article contains no ISO 3166 code and no Wikidata or DBpedia link
-    page = server.get("/id/Azerbaijan", accept=HTML).text
+    page = client.get("/id/Azerbaijan", headers=PAGE).text
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td>\s*<td>(.*?)</td></tr>", page, re.S)
     graphs = {re.sub(r"<[^>]+>", "", p).strip(): re.findall(r'class="graph graph-(\w+)"', g) for p, _, g in rows}
     assert graphs["ISO 3166-1 alpha-2 code"] == ["curated"] and graphs["exact match"] == ["curated"]
     assert "stated" in graphs["seeks status"] and "asserted" not in page
-    evidence = [e for r in server.get("/explain/Azerbaijan").json()["requirements"] for e in r["evidence"]]
+    evidence = [e for r in client.get("/explain/Azerbaijan").json["requirements"] for e in r["evidence"]]
     assert {e["provenance"] for e in evidence} == {"curated", "implied"}  # "is a state"; I01–I04
 
 
@@ -171,9 +170,9 @@ def test_an_implied_fact_quotes_what_it_is_implied_from_not_the_requirement(kg):
 
 # -- 5. Pictures and timelines say it too -----------------------------------------------------
 
-def test_every_dated_event_on_the_timeline_carries_its_kind(server):
+def test_every_dated_event_on_the_timeline_carries_its_kind(client):
     # "The debate on Azerbaijan's potential partner status started in August 2018" (F35, stated)
-    page = server.get("/timeline", accept=HTML).text
+    page = client.get("/timeline", headers=PAGE).text
     items = re.findall(r'<li class="event.*?</li>', page, re.S)
     debate = next(i for i in items if "StatusDebate" in i)
     assert 'datetime="2018-08"' in debate and 'class="badge how-stated">date stated<' in debate and ">F35<" in debate
@@ -184,8 +183,8 @@ def test_every_dated_event_on_the_timeline_carries_its_kind(server):
 
 # -- 6. The article page ----------------------------------------------------------------------
 
-def test_the_article_page_shades_by_how_many_facts_quote_a_span(server):
-    page = html.unescape(server.get("/article", accept=HTML).text)
+def test_the_article_page_shades_by_how_many_facts_quote_a_span(client):
+    page = html.unescape(client.get("/article", headers=PAGE).text)
     marks = re.findall(r'<mark class="quote shade-(\d)( implied-only)?" data-facts="([^"]*)"\s*'
                        r'data-stated="(\d+)" data-implied="(\d+)"', page)
     assert marks
@@ -202,8 +201,8 @@ def test_the_article_page_shades_by_how_many_facts_quote_a_span(server):
     assert lightest > 0 and darker > 0
 
 
-def test_the_article_page_writes_facts_in_words_with_their_kind(server):
-    page = html.unescape(server.get("/article", accept=HTML).text)
+def test_the_article_page_writes_facts_in_words_with_their_kind(client):
+    page = html.unescape(client.get("/article", headers=PAGE).text)
     facts = {m.group(1): m.group(0) for m in re.finditer(r'<li id="fact-([\w-]+)".*?</li>', page, re.S)}
     says = {fid: re.findall(r'<span class="says">([^<]*)</span>', li) for fid, li in facts.items()}
     assert "former republic of the USSR is a kind of state" in says["F04"]
@@ -250,15 +249,15 @@ def test_a_query_tells_defining_conditions_from_requirements_for_candidates(kg):
     assert counts[("ObserverStatus", "DefiningCondition")] == 2
 
 
-def test_explain_and_the_pages_label_each_requirement_by_what_it_is(kg, server):
+def test_explain_and_the_pages_label_each_requirement_by_what_it_is(kg, client):
     roles = {r["label"]: r["role"] for r in explain(kg, "Azerbaijan", "partner")["requirements"]}
     assert roles["shares the goals and principles of the CSTO"] == "defining condition"
     assert roles["must be UN members"] == "requirement stated for candidates"
     assert roles["adopted by consensus"] == "decision condition"
-    page = server.get("/explain/Azerbaijan?status=observer", accept=HTML).text
+    page = client.get("/explain/Azerbaijan?status=observer", headers=PAGE).text
     assert re.search(r'must be UN members</a>\s*<span class="badge role" data-role="requirement stated for candidates"',
                      page)
-    matrix = server.get("/matrix", accept=HTML).text
+    matrix = client.get("/matrix", headers=PAGE).text
     for status, defining in (("observer", 2), ("partner", 4)):
         table = re.search(rf'<table class="matrix" data-status="{status}">.*?</thead>', matrix, re.S).group(0)
         # columns are aligned between the statuses: a requirement of the other status only is "not-required"

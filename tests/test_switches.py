@@ -16,11 +16,12 @@ import os
 import re
 import urllib.parse
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from server_fixtures import running_server
+from server_fixtures import served_app
 
 from csto_kg.graph import build, explain
 
@@ -55,13 +56,13 @@ def build_with_home(home, **options):
 
 
 @pytest.fixture(scope="module")
-def servers(linked_home):
-    """The full graph (implied facts and linked data) and each build without some of them."""
+def clients(linked_home):
+    """A test client of the full graph (implied facts and linked data) and of each build without
+    some of them."""
     variants = {"full": {}, **SWITCHES}
     graphs = {name: build_with_home(linked_home, **options) for name, options in variants.items()}
-    with running_server(graphs["full"]) as full, running_server(graphs["implied=0"]) as no_implied, \
-            running_server(graphs["linked=0"]) as no_linked, running_server(graphs["implied=0&linked=0"]) as neither:
-        yield {"full": full, "implied=0": no_implied, "linked=0": no_linked, "implied=0&linked=0": neither}, graphs
+    with ExitStack() as apps:
+        yield {name: apps.enter_context(served_app(kg)).test_client() for name, kg in graphs.items()}, graphs
 
 
 def with_query(path: str, extra: str) -> str:
@@ -69,25 +70,25 @@ def with_query(path: str, extra: str) -> str:
 
 
 def shown(response, representation):
-    """What an answer says, comparable between servers."""
-    assert response.status == 200, (response.status, response.text[:300])
+    """What an answer says, comparable between apps."""
+    assert response.status_code == 200, (response.status_code, response.text[:300])
     if representation == HTML:
         text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.text, flags=re.S)
         text = re.sub(r'<p class="print-only" id="printed-from">.*?</p>', " ", text, flags=re.S)  # the address
         words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
         return re.sub(r"(implied facts|linked data) : (included|left out)", "", words)  # the switches' own state
     if representation == JSON:
-        return plain(response.json())
+        return plain(response.json)
     if representation == SRJ:
-        doc = response.json()
+        doc = response.json
         if "boolean" in doc:
             return doc["boolean"]
         unnamed = [{k: {"type": "bnode"} if v["type"] == "bnode" else v for k, v in row.items()}
                    for row in doc["results"]["bindings"]]
         return Counter(json.dumps(row, sort_keys=True) for row in unnamed)
     if representation == "application/n-triples":
-        return rdflib.Graph().parse(data=response.body, format="nt")
-    return response.body
+        return rdflib.Graph().parse(data=response.data, format="nt")
+    return response.data
 
 
 def plain(verdict):
@@ -108,15 +109,16 @@ def same(a, b) -> bool:
     return a == b
 
 
-def test_every_switch_reaches_every_route_in_every_representation(servers):
-    running, _ = servers
+def test_every_switch_reaches_every_route_in_every_representation(clients):
+    running, _ = clients
     wrong, changed = [], Counter()
     for (path, representation), switch in itertools.product(ROUTES, SWITCHES):
-        answer = shown(running["full"].get(with_query(path, switch), accept=representation), representation)
-        reference = shown(running[switch].get(path, accept=representation), representation)
+        accept = {"Accept": representation}
+        answer = shown(running["full"].get(with_query(path, switch), headers=accept), representation)
+        reference = shown(running[switch].get(path, headers=accept), representation)
         if not same(answer, reference):
             wrong.append(f"{path} as {representation} with {switch}")
-        full = shown(running["full"].get(path, accept=representation), representation)
+        full = shown(running["full"].get(path, headers=accept), representation)
         changed[switch] += not same(full, reference)
     assert wrong == []
     # the switches change answers, so the comparison above can fail
@@ -125,12 +127,12 @@ def test_every_switch_reaches_every_route_in_every_representation(servers):
 
 @pytest.mark.parametrize("switch", ["", *SWITCHES])
 @pytest.mark.parametrize("status,why", [("observer", False), ("partner", False), ("observer", True)])
-def test_status_and_why_answer_as_the_library_does(servers, switch, status, why):
-    running, graphs = servers
+def test_status_and_why_answer_as_the_library_does(clients, switch, status, why):
+    running, graphs = clients
     path = with_query(f"/explain/Azerbaijan?status={status}&why={int(why)}", switch)
-    answer = running["full"].get(path, accept=JSON).json()
+    answer = running["full"].get(path, headers={"Accept": JSON}).json
     assert plain(answer) == plain(explain(graphs[switch or "full"], "Azerbaijan", status=status, why=why))
-    page = shown(running["full"].get(path, accept=HTML), HTML)
+    page = shown(running["full"].get(path, headers={"Accept": HTML}), HTML)
     other = "partner" if status == "observer" else "observer"
     assert f"{other} status" not in page.lower() or f"{status} status" in page.lower()
 

@@ -18,7 +18,7 @@ from ..bridge import oxigraph_term
 from ..errors import CstoKgError, UnknownStateError
 from ..labels import label_of
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUSES, WD
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUS_CLASSES, WD
 from ..store import KnowledgeGraph
 from ..terms import GRAPH, RDF
 from .standing import verdict_standing
@@ -143,15 +143,15 @@ def explain(kg: KnowledgeGraph, state: str, status: str = "observer", *, why: bo
     With why, the verdict and each met or failed requirement also carry a justification: a
     minimal set of asserted facts and ontology axioms that entails them (graph/explanation/justify.py).
     """
-    if status not in STATUSES:
-        raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUSES)}")
+    if status not in STATUS_CLASSES:
+        raise CstoKgError(f"unknown status {status!r}: choose one of {', '.join(STATUS_CLASSES)}")
     if kg.shared:
         # The store's graphs as they are now, asked in memory: Virtuoso 7.2 answers the
         # evidence query (nested OPTIONALs) with fewer rows or none, depending on its plan.
         kg = kg.snapshot()
     iri, label = resolve(kg, state)
     agent = ox.NamedNode(iri)
-    status_node = oxigraph_term(STATUSES[status])
+    status_node = oxigraph_term(STATUS_CLASSES[status])
     eligible = None
     if kg.query(_sparql("ASK { %(a)s csto:eligibleFor %(s)s }", a=agent, s=status_node)):
         eligible = True

@@ -1,7 +1,8 @@
 """Link: fetch what an open-data SPARQL endpoint (Wikidata by default) says about the states.
 
 `link()` asks the endpoint (graph/sparql/client.py) for the facts that bear on eligibility and
-identity, and splits the answer in two named graphs of one TriG file (`write_trig`):
+identity, and splits the answer in two named graphs, written to one TriG file by default
+(`write_linked`, which writes the format the file's suffix names):
 
 LINKED (reasoned over with the article)
     UN membership (`csto:memberOf kg:UnitedNations`) from a P463 statement on the UN (Q1065)
@@ -79,7 +80,7 @@ from .queries import (
     WIKIBASE,
     P,
 )
-from .write import format_report, write_report, write_trig
+from .write import format_report, write_linked, write_report
 
 __all__ = [
     "Article", "load_article",
@@ -89,5 +90,5 @@ __all__ = [
     "NATO_QID", "ORGANIZATION_QUERY", "PROPERTY_LABELS", "PQ", "PS", "SCHEMA",
     "SOVEREIGN_STATE_QID", "STATEMENTS_QUERY", "UN_MEMBERSHIP_QUERY", "UN_QID", "WDT",
     "WIKIBASE", "P",
-    "format_report", "write_report", "write_trig",
+    "format_report", "write_report", "write_linked",
 ]

@@ -19,8 +19,9 @@ _DATASET_FORMATS = {".trig": "trig", ".nq": "nquads"}
 _GRAPH_FORMATS = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".jsonld": "json-ld"}
 
 
-def write_trig(result: LinkResult, path: Path) -> None:
-    """The LINKED and OUTSIDE graphs as TriG (or N-Quads), replacing the file atomically.
+def write_linked(result: LinkResult, path: Path) -> None:
+    """What a link run found, in the format path's suffix names, replacing the file atomically:
+    the LINKED and OUTSIDE graphs as TriG (the default) or N-Quads.
 
     A graph format (.ttl, .nt, .rdf, .jsonld) gets the LINKED graph alone, ready for `--data`:
     the OUTSIDE graph must never be reasoned over, and a single graph cannot keep it apart.

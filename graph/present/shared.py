@@ -3,11 +3,10 @@ says it), and the queries more than one page asks."""
 
 from __future__ import annotations
 
-from ..namespaces import FACT_GRAPHS, PROVENANCE
-from ..namespaces import STATUSES as STATUS_IRIS
+from ..namespaces import FACT_GRAPHS, PROVENANCE, STATUS_CLASSES
 
-STATUSES = tuple(STATUS_IRIS)
-STATUS_NAMES = {str(iri): name for name, iri in STATUS_IRIS.items()}
+STATUSES = tuple(STATUS_CLASSES)  # the statuses' names
+STATUS_NAMES = {str(iri): name for name, iri in STATUS_CLASSES.items()}
 GRAPH_KINDS = {iri: PROVENANCE[iri] for iri in FACT_GRAPHS}  # how a fact shown is known, by its graph
 
 VERDICTS = """

@@ -135,7 +135,8 @@ class Reasoner:
         return gained, lost
 
     def _readable(self, messages) -> list[str]:
-        """owlrl's messages with each IRI followed by its label, so a person sees what clashes."""
+        """The closure's inconsistency messages with each IRI followed by its label, so a person
+        sees what clashes."""
         out = []
         for message in sorted(messages):
             text = message
