@@ -15,8 +15,9 @@ The pipeline, one way (a module imports only from its own row or the rows above;
              --reasoner owlrl), axioms.py (the axioms written from the facts)
     store    store.py: KnowledgeGraph, one class over an engine backend (query, quads, update with
              the reasoning kept true, views without some graphs, what is kept until the graph
-             changes) and LocalStore, Oxigraph in memory or on disk; stores.py: RemoteStore, a
-             SPARQL 1.1 store, and open_store for --store; sparql/: a
+             changes); backend.py: what it asks of an engine (Backend, Dataset) and LocalStore,
+             Oxigraph in memory or on disk; stores.py: RemoteStore, a SPARQL 1.1 store, and
+             open_store for --store; sparql/: a
              query's tokens (tokens.py), the checks before parsing built on them (guards.py:
              nesting, SERVICE targets, update is local), the dataset it names (dataset.py), an
              update's operations read from its tokens (operations.py), parser errors in words

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .backend import Dataset, LocalStore, open_disk_for_writing
 from .errors import CstoKgError, QueryError, StoreError, first_line
 from .namespaces import GRAPH_BASE, GRAPHS, PREFIXES
 from .sparql.client import SparqlClient
 from .sparql.dataset import update_names_its_dataset
-from .store import Dataset, KnowledgeGraph, LocalStore, open_disk_for_writing
+from .store import KnowledgeGraph
 from .terms import GRAPH
 
 

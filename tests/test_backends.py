@@ -98,7 +98,7 @@ def test_a_remote_store_refuses_to_look_for_a_blank_node_it_cannot_name(oxigraph
 
 def test_each_backend_answers_the_whole_interface():
     """LocalStore and RemoteStore each have every method and attribute Backend names."""
-    from csto_kg.graph.store import Backend, LocalStore
+    from csto_kg.graph.backend import Backend, LocalStore
     from csto_kg.graph.stores import Endpoints, RemoteStore
 
     names = {n for n in vars(Backend) if not n.startswith("_")} | set(Backend.__annotations__)

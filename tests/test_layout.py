@@ -15,7 +15,7 @@ ROWS = [
     {"namespaces", "terms", "errors", "paths", "bridge"},
     {"load"},
     {"reasoning"},
-    {"store", "stores", "sparql", "labels"},
+    {"backend", "store", "stores", "sparql", "labels"},
     {"build"},
     {"publish"},
     {"explanation"},
