@@ -27,17 +27,25 @@ def best_label(candidates) -> str | None:
 
 
 def labels_of(kg, iris) -> dict[str, str]:
-    """The labels of the given IRIs (those that have one), in one query of kg."""
-    iris = sorted({i for i in iris if i})
-    if not iris:
+    """The labels of the given IRIs (those that have one), in one query of kg; a blank node's
+    name among them has none."""
+    nodes = sorted({node for node in map(_iri, iris) if node is not None}, key=str)
+    if not nodes:
         return {}
-    values = " ".join(str(ox.NamedNode(i)) for i in iris)
+    values = " ".join(map(str, nodes))
     candidates: dict[str, list] = {}
     for row in kg.query(_QUERY % (values, " ".join(f"<{p}>" for p in LABELS))):
         if isinstance(row["l"], ox.Literal):
             candidates.setdefault(row["x"].value, []).append((row["p"].value, row["l"].value, row["l"].language))
     found = {iri: best_label(c) for iri, c in candidates.items()}
     return {iri: label for iri, label in found.items() if label is not None}
+
+
+def _iri(text):
+    try:
+        return ox.NamedNode(text) if text else None
+    except ValueError:  # a blank node's name, which is no IRI
+        return None
 
 
 def label_of(kg, term) -> str:

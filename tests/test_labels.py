@@ -34,6 +34,23 @@ def test_every_page_calls_a_term_by_its_english_preferred_label(kg_with_r1):
         assert 'data-label="Ruritania"' in server.get("/organization.svg").text
         assert 'data-label="R1"' not in server.get("/organization", accept=HTML).text
         assert "<h1>Ruritania</h1>" in server.get("/id/R1", accept=HTML).text
+        # the matrix, search and the verdict took rdfs:label alone, in English or none: "R1", or
+        # the Russian name for the verdict, which any of several labels could be
+        matrix = server.get("/matrix", accept="application/json").json()
+        assert "Ruritania" in {a["label"] for a in matrix["agents"]}
+        found = server.get("/search?q=rurit", accept="application/json").json()
+        assert [a["label"] for a in found["agents"]] == ["Ruritania"]
+        verdict = server.get("/explain/Ruritania?status=observer", accept="application/json").json()
+        assert verdict["state"] == "Ruritania"
+
+
+def test_a_state_is_found_by_any_of_its_names(kg_with_r1):
+    """Its label shown, whatever name it was asked by: English, Russian or its IRI."""
+    from csto_kg.graph.explanation.verdicts import resolve
+
+    iri = "https://w3id.org/csto-kg/id/R1"
+    assert resolve(kg_with_r1, "Ruritania") == resolve(kg_with_r1, "Руритания") == resolve(kg_with_r1, iri) == (
+        iri, "Ruritania")
 
 
 def test_the_knowledge_graph_and_an_rdflib_graph_name_every_term_alike(kg):

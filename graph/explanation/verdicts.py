@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from ..bridge import oxigraph_term
 from ..errors import CstoKgError, UnknownStateError
-from ..labels import label_of
+from ..labels import label_of, labels_of
 from ..load import parse_quads
-from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUS_CLASSES, WD
+from ..namespaces import ASSUMED, CSTO, FACT_GRAPHS, GRAPH_NAMES, PROVENANCE, STATUS_CLASSES, WD, local_name
 from ..store import KnowledgeGraph
 from ..terms import GRAPH, RDF
 from .standing import verdict_standing
@@ -29,10 +29,12 @@ def is_true(term) -> bool:
     return term is not None and term.value in ("true", "1")
 
 
+# The states and organizations, with every name they have, in any language.
 _AGENTS = """
-SELECT DISTINCT ?agent ?label WHERE {
+SELECT DISTINCT ?agent ?name WHERE {
   { ?agent a csto:State } UNION { ?agent a csto:InternationalOrganization }
-  ?agent rdfs:label ?label .
+  FILTER(isIRI(?agent))
+  OPTIONAL { ?agent rdfs:label|skos:prefLabel ?name }
 }"""
 
 # Short and other names (CSTO, ODKB, UN), in any language.
@@ -116,8 +118,11 @@ def _sparql(template: str, **terms) -> str:
 
 
 def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
-    """The IRI and label of the state (or organization) called name: a label, an IRI or a QID."""
-    agents = {row["agent"].value: row["label"].value for row in kg.query(_AGENTS)}
+    """The IRI and label of the state (or organization) called name: a name in any language, an
+    IRI or a QID. The label is the one every page shows (graph/labels.py)."""
+    rows = list(kg.query(_AGENTS))
+    labels = labels_of(kg, {row["agent"].value for row in rows})
+    agents = {row["agent"].value: labels.get(row["agent"].value, local_name(row["agent"].value)) for row in rows}
     wanted = name.strip()
     if wanted in agents:
         return wanted, agents[wanted]
@@ -129,7 +134,8 @@ def resolve(kg: KnowledgeGraph, name: str) -> tuple[str, str]:
                 return row["agent"].value, agents[row["agent"].value]
     by_name = {row["alias"].value.casefold(): row["agent"].value for row in kg.query(_ALIASES)
                if row["agent"].value in agents}
-    by_name.update({label.casefold(): iri for iri, label in agents.items()})  # a label comes first
+    by_name.update({row["name"].value.casefold(): row["agent"].value for row in rows if row["name"] is not None})
+    by_name.update({label.casefold(): iri for iri, label in agents.items()})  # the shown label comes first
     if wanted.casefold() in by_name:
         iri = by_name[wanted.casefold()]
         return iri, agents[iri]

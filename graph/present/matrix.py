@@ -12,10 +12,9 @@ from .shared import STATUS_NAMES, STATUSES, VERDICTS, value
 RDF_TYPE = str(RDF.type)
 
 _AGENTS = """
-SELECT DISTINCT ?agent ?label ?candidate ?observer ?partner WHERE {
+SELECT DISTINCT ?agent ?candidate ?observer ?partner WHERE {
   { ?agent a csto:Candidate } UNION { ?agent csto:hasStatus csto:ObserverStatus }
   UNION { ?agent csto:hasStatus csto:PartnerStatus }
-  OPTIONAL { ?agent rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
   BIND(EXISTS { ?agent a csto:Candidate } AS ?candidate)
   BIND(EXISTS { ?agent csto:hasStatus csto:ObserverStatus } AS ?observer)
   BIND(EXISTS { ?agent csto:hasStatus csto:PartnerStatus } AS ?partner)
@@ -52,19 +51,16 @@ def verdict_page(kg, state: str, statuses: tuple[str, ...] = STATUSES, why: bool
     return {"state": verdicts[0]["state"], "iri": verdicts[0]["iri"], "verdicts": verdicts, "labels": labels}
 
 
-
 def matrix(kg) -> dict:
     """Every candidate and status holder × every requirement of each status."""
     agents: dict[str, dict] = {}
     for row in kg.query(_AGENTS):
         iri = row["agent"].value
-        entry = agents.setdefault(iri, {
-            "iri": iri, "label": value(row["label"]) or local_name(iri),
-            "candidate": is_true(row["candidate"]),
-            "holds": [name for name in STATUSES if is_true(row[name])],
-            "seeks": [], "cells": {}, "verdicts": {}, "standing": {}})
-        if row["label"] is not None and entry["label"] == local_name(iri):
-            entry["label"] = row["label"].value
+        agents[iri] = {"iri": iri, "label": local_name(iri), "candidate": is_true(row["candidate"]),
+                       "holds": [name for name in STATUSES if is_true(row[name])],
+                       "seeks": [], "cells": {}, "verdicts": {}, "standing": {}}
+    for iri, label in labels_of(kg, agents).items():
+        agents[iri]["label"] = label
     requirements = {name: [] for name in STATUSES}
     for row in kg.query(_REQUIREMENTS):
         requirements[STATUS_NAMES[row["status"].value]].append(

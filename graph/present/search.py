@@ -3,11 +3,12 @@ name or Wikidata id holds the words asked for, and the facts whose identifier or
 
 from __future__ import annotations
 
+from ..labels import labels_of
 from ..namespaces import local_name
-from .shared import FACTS, GRAPH_KINDS, by_fact_id, value
+from .shared import FACTS, GRAPH_KINDS, by_fact_id
 
 _NAMED = """
-SELECT DISTINCT ?x ?label ?kind WHERE {
+SELECT DISTINCT ?x ?kind WHERE {
   { ?x a csto:State BIND("state" AS ?kind) } UNION { ?x a csto:InternationalOrganization BIND("organization" AS ?kind) }
   UNION { ?x a csto:Person BIND("person" AS ?kind) } UNION { ?x a csto:Body BIND("body" AS ?kind) }
   UNION { ?x a csto:Conflict BIND("conflict" AS ?kind) }
@@ -15,7 +16,6 @@ SELECT DISTINCT ?x ?label ?kind WHERE {
           FILTER(?type IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty,
                            owl:NamedIndividual))
           BIND("term" AS ?kind) }
-  OPTIONAL { ?x rdfs:label ?label FILTER(LANG(?label) IN ("en", "")) }
 }"""
 
 _WIKIDATA = """
@@ -33,11 +33,10 @@ def search(kg, q: str) -> dict:
     found: dict[str, dict] = {}
     for row in kg.query(_NAMED):
         iri = row["x"].value
-        label = value(row["label"])
-        entry = found.setdefault(iri, {"iri": iri, "label": label or local_name(iri), "kinds": set(), "ids": []})
-        if label and entry["label"] == local_name(iri):
-            entry["label"] = label
-        entry["kinds"].add(row["kind"].value)
+        found.setdefault(iri, {"iri": iri, "label": local_name(iri), "kinds": set(), "ids": []})["kinds"].add(
+            row["kind"].value)
+    for iri, label in labels_of(kg, found).items():
+        found[iri]["label"] = label
     for row in kg.query(_WIKIDATA):
         if row["x"].value in found:
             found[row["x"].value]["ids"].append(local_name(row["same"].value))
